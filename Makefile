@@ -1,0 +1,32 @@
+# One command file for people and CI. `make run` and `make test` set everything up from nothing.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test golden bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: the main job (for now, the reproduction report: published vs reproduced numbers)
+run: $(STAMP)
+	$(BIN)/mmdecide reproduce
+
+## test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## golden: regenerate the R reference files in tests/golden (needs R: see r/README.md)
+golden:
+	for f in r/*.R; do Rscript "$$f" || exit 1; done
+
+## bench: run the benchmarks and write benchmarks/RESULTS.md
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""Survival-analysis and meta-analysis engine. Imports no web, database or plotting code."""
