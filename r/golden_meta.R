@@ -50,8 +50,9 @@ to_json <- function(x, indent = 0) {
     return(if (x) "true" else "false")
   }
   if (is.numeric(x) || is.logical(x)) {
+    force_array <- !is.null(attr(x, "as_array"))
     x <- as.numeric(x)
-    if (length(x) == 1 && is.null(attr(x, "as_array"))) return(json_num(x))
+    if (length(x) == 1 && !force_array) return(json_num(x))
     return(paste0("[", paste(vapply(x, json_num, character(1)), collapse = ", "), "]"))
   }
   stop("unsupported type")

@@ -1,0 +1,671 @@
+"""Inverse-variance meta-analysis of (log) hazard ratios, in metafor's two steps.
+
+Step 1 (metafor ``escalc``): turn each published result into an :class:`Effect` -- a log hazard
+ratio and its standard error -- with :func:`effect_from_hr` (estimate and confidence interval) or
+:func:`effect_from_log`.
+
+Step 2 (metafor ``rma``): :func:`pool` combines the effects with a fixed-effect (``"FE"``) or a
+random-effects model whose between-study variance tau^2 is estimated by DerSimonian-Laird
+(``"DL"``), restricted maximum likelihood (``"REML"``) or Paule-Mandel (``"PM"``), optionally with
+the Hartung-Knapp(-Sidik-Jonkman) t-based interval. The :class:`MetaResult` carries its methods
+(:meth:`MetaResult.summary`, :meth:`MetaResult.forest_rows`, :meth:`MetaResult.as_effect`).
+
+Every number is meant to equal metafor 3.8 (``rma.uni``, ``predict.rma``, ``confint.rma.uni``) run
+with ``control=list(tol=1e-12, threshold=1e-12)``; ``r/golden_meta.R`` writes the reference values
+and ``tests/test_engine_meta.py`` checks every quantity.
+
+References
+----------
+- DerSimonian R, Laird N. Meta-analysis in clinical trials. Control Clin Trials 1986;7:177-88.
+- Paule RC, Mandel J. Consensus values and weighting factors. J Res Natl Bur Stand 1982;87:377-85.
+- Viechtbauer W. Bias and efficiency of meta-analytic variance estimators in the random-effects
+  model. J Educ Behav Stat 2005;30:261-93 (REML by Fisher scoring).
+- Viechtbauer W. Confidence intervals for the amount of heterogeneity in meta-analysis.
+  Stat Med 2007;26:37-52 (Q-profile interval for tau^2).
+- Hartung J, Knapp G. A refined method for the meta-analysis of controlled clinical trials with
+  binary outcome. Stat Med 2001;20:3875-89.
+- Higgins JPT, Thompson SG. Quantifying heterogeneity in a meta-analysis. Stat Med 2002;21:1539-58
+  (I^2, H^2).
+- Riley RD, Higgins JPT, Deeks JJ. Interpretation of random effects meta-analyses.
+  BMJ 2011;342:d549 (prediction interval with t_{k-2}).
+- Viechtbauer W. Conducting meta-analyses in R with the metafor package. J Stat Softw 2010;36(3).
+
+Why not statsmodels ``combine_effects``: its DerSimonian-Laird tau^2 is not truncated at 0, so with
+homogeneous studies (Q < k - 1) it uses a negative variance and too narrow an interval
+(``/work/shared/LIBRARIES.md`` trap 4; ``tests/test_engine_meta.py`` reproduces it).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from numbers import Real
+from typing import Any, Literal, Sequence
+
+import numpy as np
+from scipy import optimize, stats
+
+__all__ = [
+    "Effect",
+    "MetaResult",
+    "ConvergenceError",
+    "HR_ROUNDING_TOLERANCE",
+    "effect_from_hr",
+    "effect_from_log",
+    "pool",
+]
+
+Method = Literal["FE", "DL", "REML", "PM"]
+_METHODS = ("FE", "DL", "REML", "PM")
+
+#: How far (relative, on the log scale) a published hazard ratio may sit outside its own published
+#: confidence interval and still be accepted: 0.001, i.e. 0.1 %. Rounding to the same number of
+#: decimals never moves an estimate outside its interval, but papers mix precisions
+#: (e.g. "0.5 (0.5005-0.62)"); anything further out is a data-entry error.
+HR_ROUNDING_TOLERANCE = 1e-3
+
+# Iteration controls, the same values r/golden_meta.R passes to metafor.
+_THRESHOLD = 1e-12  # REML Fisher scoring: stop when tau^2 changes by less than this
+_MAXITER = 10_000
+_LL0_TOL = 1e-12  # metafor's "stuck at a local maximum" check (control tol)
+
+
+class ConvergenceError(RuntimeError):
+    """An iterative tau^2 estimator did not converge (metafor stops with an error too)."""
+
+
+def _check_real(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
+        raise ValueError(f"{name}: must be a real number, got {value!r}")
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError(f"{name}: must be finite (no NaN or infinity), got {v}")
+    return v
+
+
+def _check_conf_level(conf_level: Any) -> float:
+    c = _check_real("conf_level", conf_level)
+    if not 0.0 < c < 1.0:
+        raise ValueError(f"conf_level: must lie strictly between 0 and 1, got {c}")
+    return c
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One study's effect on the log scale: log hazard ratio and its standard error.
+
+    Any log ratio (log risk ratio, log odds ratio) pools the same way; the field is called
+    ``log_hr`` because hazard ratios are what this project pools.
+
+    Examples
+    --------
+    >>> e = Effect("CALGB 100104", -0.5621, 0.1107)
+    >>> round(e.hr, 2), round(e.variance, 5)
+    (0.57, 0.01225)
+    """
+
+    study: str | None
+    log_hr: float
+    se: float
+
+    def __post_init__(self) -> None:
+        if self.study is not None and not isinstance(self.study, str):
+            raise ValueError(f"study: must be a string or None, got {self.study!r}")
+        object.__setattr__(self, "log_hr", _check_real("log_hr", self.log_hr))
+        se = _check_real("se", self.se)
+        if se <= 0:
+            raise ValueError(f"se: must be > 0, got {se}")
+        object.__setattr__(self, "se", se)
+
+    @property
+    def hr(self) -> float:
+        return math.exp(self.log_hr)
+
+    @property
+    def variance(self) -> float:
+        return self.se**2
+
+    def ci(self, conf_level: float = 0.95) -> tuple[float, float]:
+        """Wald confidence interval on the hazard-ratio scale."""
+        z = stats.norm.ppf(0.5 + _check_conf_level(conf_level) / 2)
+        return math.exp(self.log_hr - z * self.se), math.exp(self.log_hr + z * self.se)
+
+
+def effect_from_log(log_hr: float, se: float, study: str | None = None) -> Effect:
+    """An :class:`Effect` from a log hazard ratio and its standard error (both finite, se > 0)."""
+    return Effect(study, log_hr, se)
+
+
+def effect_from_hr(
+    hr: float,
+    lower: float,
+    upper: float,
+    conf_level: float = 0.95,
+    study: str | None = None,
+) -> Effect:
+    """An :class:`Effect` from a published hazard ratio and its confidence interval.
+
+    The standard error is recovered from the interval width on the log scale,
+    ``se = (log(upper) - log(lower)) / (2 z)`` with ``z`` the normal quantile of
+    ``conf_level`` (Parmar MKB et al., Stat Med 1998;17:2815-34; Tierney JF et al., Trials
+    2007;8:16). The estimate itself is ``log(hr)`` (not the interval's midpoint), as published.
+
+    Rules (each violation raises ``ValueError`` naming the argument): all three are finite and
+    > 0; ``lower < upper``; ``lower <= hr <= upper`` up to :data:`HR_ROUNDING_TOLERANCE`
+    (0.1 % on the log scale) for rounding in the publication.
+
+    Examples
+    --------
+    >>> e = effect_from_hr(0.57, 0.46, 0.71, study="CALGB 100104")
+    >>> round(e.log_hr, 4), round(e.se, 4)
+    (-0.5621, 0.1107)
+    """
+    c = _check_conf_level(conf_level)
+    h = _check_real("hr", hr)
+    lo = _check_real("lower", lower)
+    up = _check_real("upper", upper)
+    for name, v in (("hr", h), ("lower", lo), ("upper", up)):
+        if v <= 0:
+            raise ValueError(f"{name}: a hazard ratio must be > 0, got {v}")
+    if not lo < up:
+        raise ValueError(f"lower: must be < upper, got lower={lo}, upper={up}")
+    log_h, log_lo, log_up = math.log(h), math.log(lo), math.log(up)
+    if log_h < log_lo - HR_ROUNDING_TOLERANCE or log_h > log_up + HR_ROUNDING_TOLERANCE:
+        raise ValueError(
+            f"hr: the interval ({lo}, {up}) must contain the estimate {h} "
+            f"(allowing {HR_ROUNDING_TOLERANCE:.1%} for rounding)"
+        )
+    z = stats.norm.ppf(0.5 + c / 2)
+    return Effect(study, log_h, (log_up - log_lo) / (2 * z))
+
+
+# ---------------------------------------------------------------------------------------------
+# tau^2 estimators. Intercept-only model: with weights w, P = W - w w' / sum(w), so the
+# quadratic forms metafor computes with matrices reduce to sums.
+
+
+def _gen_q(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
+    """Generalised Cochran Q at tau^2: sum w (y - mu_w)^2 with w = 1 / (v + tau^2)."""
+    w = 1.0 / (v + tau2)
+    mu = np.sum(w * y) / np.sum(w)
+    return float(np.sum(w * (y - mu) ** 2))
+
+
+def _trace_p(w: np.ndarray) -> float:
+    return float(np.sum(w) - np.sum(w**2) / np.sum(w))
+
+
+def _tau2_dl(y: np.ndarray, v: np.ndarray) -> float:
+    k = y.size
+    q = _gen_q(y, v, 0.0)
+    # Truncated at 0 (DerSimonian & Laird 1986, metafor): a variance cannot be negative.
+    return max(0.0, (q - (k - 1)) / _trace_p(1.0 / v))
+
+
+def _mad(y: np.ndarray) -> float:
+    # R's mad(): median absolute deviation scaled by 1.4826 (consistent for the normal SD)
+    return float(1.482602218505602 * np.median(np.abs(y - np.median(y))))
+
+
+def _tau2_pm(y: np.ndarray, v: np.ndarray) -> float:
+    """Paule-Mandel: the tau^2 at which the generalised Q equals its expectation k - 1."""
+    k = y.size
+    target = k - 1
+    if _gen_q(y, v, 0.0) < target:
+        return 0.0
+    # metafor's search interval; Q(tau^2) decreases to 0, so widening always finds the root
+    # (metafor would stop with "tau2.max too low" instead).
+    upper = max(100.0, 10.0 * _mad(y) ** 2)
+    while _gen_q(y, v, upper) > target:
+        upper *= 10.0
+    return float(
+        optimize.brentq(
+            lambda t: _gen_q(y, v, t) - target, 0.0, upper, xtol=1e-15, rtol=4 * np.finfo(float).eps
+        )
+    )
+
+
+def _reml_loglik(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
+    w = 1.0 / (v + tau2)
+    mu = np.sum(w * y) / np.sum(w)
+    rss = np.sum(w * (y - mu) ** 2)
+    return float(
+        -0.5 * (y.size - 1) * math.log(2 * math.pi)
+        - 0.5 * np.sum(np.log(v + tau2))
+        - 0.5 * math.log(np.sum(w))
+        - 0.5 * rss
+    )
+
+
+def _tau2_reml(y: np.ndarray, v: np.ndarray) -> float:
+    """REML by Fisher scoring, step for step as metafor's rma.uni (Viechtbauer 2005).
+
+    Start at the Hedges (HE) estimate truncated at 0; update
+    tau^2 += (y'PPy - tr P) / tr(PP), halving the step while it would go below 0; stop when the
+    change is below 1e-12. Following metafor, the result is then compared with the restricted
+    likelihood at tau^2 = 0 (guard against a local maximum).
+    """
+    k = y.size
+    ybar = np.mean(y)
+    tau2 = max(0.0, (float(np.sum((y - ybar) ** 2)) - float(np.sum(v)) * (k - 1) / k) / (k - 1))
+    change = math.inf
+    iterations = 0
+    while change > _THRESHOLD:
+        iterations += 1
+        if iterations > _MAXITER:
+            raise ConvergenceError(
+                f"REML Fisher scoring did not converge in {_MAXITER} iterations"
+            )
+        w = 1.0 / (v + tau2)
+        sw = np.sum(w)
+        py = w * (y - np.sum(w * y) / sw)  # P y
+        tr_p = sw - np.sum(w**2) / sw
+        tr_pp = np.sum(w**2) - 2.0 * np.sum(w**3) / sw + (np.sum(w**2) / sw) ** 2
+        adj = float((np.sum(py**2) - tr_p) / tr_pp)
+        while tau2 + adj < 0.0:
+            adj /= 2.0
+        old = tau2
+        tau2 = tau2 + adj
+        change = abs(old - tau2)
+    if tau2 > _THRESHOLD and _reml_loglik(y, v, 0.0) - _reml_loglik(y, v, tau2) > _LL0_TOL:
+        tau2 = 0.0
+    return max(0.0, tau2)
+
+
+def _qprofile_ci(
+    y: np.ndarray, v: np.ndarray, tau2: float, conf_level: float
+) -> tuple[float, float, list[str]]:
+    """Q-profile confidence interval for tau^2 (Viechtbauer 2007), as metafor's confint().
+
+    Bounds are the tau^2 where the generalised Q equals the chi^2_{k-1} quantiles. The search runs
+    over [0, max(100, 10 tau^2)], metafor's default; a bound beyond it is reported as the edge
+    with a note (metafor prints it as "> 100").
+    """
+    k = y.size
+    alpha = 1 - conf_level
+    crit_u = stats.chi2.isf(alpha / 2, k - 1)
+    crit_l = stats.chi2.ppf(alpha / 2, k - 1)
+    t_min, t_max = 0.0, max(100.0, 10.0 * tau2)
+    q_min, q_max = _gen_q(y, v, t_min), _gen_q(y, v, t_max)
+    notes: list[str] = []
+
+    def root(target: float) -> float:
+        return float(
+            optimize.brentq(
+                lambda t: _gen_q(y, v, t) - target,
+                t_min,
+                t_max,
+                xtol=1e-15,
+                rtol=4 * np.finfo(float).eps,
+            )
+        )
+
+    lb = ub = math.nan
+    if q_min < crit_l:
+        lb = ub = t_min
+        notes.append("tau2 confidence interval is the null set {0}: Q is below its lower quantile")
+    elif q_max > crit_l:
+        ub = t_max
+        notes.append(f"tau2 upper confidence bound exceeds the search limit {t_max:g}")
+    else:
+        ub = root(crit_l)
+    if q_max > crit_u:
+        lb = ub = t_max
+        notes.append(f"tau2 confidence bounds exceed the search limit {t_max:g}")
+    elif q_min < crit_u:
+        lb = t_min
+    else:
+        lb = root(crit_u)
+    return lb, ub, notes
+
+
+@dataclass(frozen=True)
+class MetaResult:
+    """A pooled meta-analysis, with the quantities metafor's ``rma``/``predict``/``confint`` give.
+
+    Log-scale fields start with ``log_``; ``estimate``, ``lower``, ``upper``, ``pi_lower`` and
+    ``pi_upper`` are the same on the hazard-ratio scale. ``stat`` is a z statistic, or a t
+    statistic with ``df`` degrees of freedom under Hartung-Knapp. ``weights`` are the
+    inverse-variance weights 1/(v_i + tau^2); ``weights_percent`` sum to 100.
+    ``notes`` says in words when something was truncated, undefined or set by convention.
+    """
+
+    method: str
+    hartung_knapp: bool
+    conf_level: float
+    k: int
+    studies: tuple[str, ...]
+    yi: tuple[float, ...]
+    vi: tuple[float, ...]
+    log_estimate: float
+    se: float
+    stat: float
+    df: int | None
+    p_value: float
+    log_lower: float
+    log_upper: float
+    tau2: float
+    tau2_lower: float | None
+    tau2_upper: float | None
+    i2: float
+    i2_lower: float | None
+    i2_upper: float | None
+    h2: float
+    h2_lower: float | None
+    h2_upper: float | None
+    q: float
+    q_df: int
+    q_p: float
+    log_pi_lower: float | None
+    log_pi_upper: float | None
+    weights: tuple[float, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    # -- hazard-ratio scale ------------------------------------------------------------------
+    @property
+    def estimate(self) -> float:
+        return math.exp(self.log_estimate)
+
+    @property
+    def lower(self) -> float:
+        return math.exp(self.log_lower)
+
+    @property
+    def upper(self) -> float:
+        return math.exp(self.log_upper)
+
+    @property
+    def pi_lower(self) -> float | None:
+        return None if self.log_pi_lower is None else math.exp(self.log_pi_lower)
+
+    @property
+    def pi_upper(self) -> float | None:
+        return None if self.log_pi_upper is None else math.exp(self.log_pi_upper)
+
+    @property
+    def weights_percent(self) -> tuple[float, ...]:
+        total = sum(self.weights)
+        return tuple(100.0 * w / total for w in self.weights)
+
+    @property
+    def stat_name(self) -> str:
+        return "t" if self.df is not None else "z"
+
+    # -- methods -------------------------------------------------------------------------------
+    def prediction_interval(
+        self, pi_type: Literal["default", "riley"] = "default"
+    ) -> tuple[float, float] | None:
+        """Prediction interval for the log effect in a new study; None for the FE model.
+
+        ``"default"`` is metafor's ``predict()``: estimate +/- crit * sqrt(se^2 + tau^2), with the
+        same critical value as the confidence interval (normal, or t_{k-1} under Hartung-Knapp).
+        ``"riley"`` is metafor's ``pi.type="riley"``: t with k - 2 degrees of freedom (at least 1)
+        whatever the test (Higgins, Thompson & Spiegelhalter 2009; Riley et al. 2011).
+        """
+        return _prediction_interval(
+            self.method, self.k, self.conf_level, self.df, self.log_estimate, self.se, self.tau2,
+            pi_type,
+        )
+
+    def as_effect(self, study: str | None = None) -> Effect:
+        """The pooled estimate as an :class:`Effect`, e.g. to feed an indirect comparison."""
+        if self.se <= 0:
+            raise ValueError("se: the pooled standard error is 0, cannot form an Effect")
+        return Effect(study, self.log_estimate, self.se)
+
+    def summary(self) -> dict[str, Any]:
+        """Plain-dict summary (JSON-friendly), on both scales."""
+        return {
+            "method": self.method,
+            "hartung_knapp": self.hartung_knapp,
+            "conf_level": self.conf_level,
+            "k": self.k,
+            "estimate": self.estimate,
+            "lower": self.lower,
+            "upper": self.upper,
+            "log_estimate": self.log_estimate,
+            "se": self.se,
+            "stat_name": self.stat_name,
+            "stat": self.stat,
+            "df": self.df,
+            "p_value": self.p_value,
+            "tau2": self.tau2,
+            "tau2_ci": [self.tau2_lower, self.tau2_upper],
+            "tau": math.sqrt(self.tau2),
+            "i2": self.i2,
+            "i2_ci": [self.i2_lower, self.i2_upper],
+            "h2": self.h2,
+            "h2_ci": [self.h2_lower, self.h2_upper],
+            "q": self.q,
+            "q_df": self.q_df,
+            "q_p": self.q_p,
+            "pi": [self.pi_lower, self.pi_upper],
+            "notes": list(self.notes),
+        }
+
+    def forest_rows(self) -> list[dict[str, Any]]:
+        """Rows for a forest plot: one per study (with its Wald CI and % weight), then the pool.
+
+        Study intervals use the normal quantile at ``conf_level`` (as metafor's ``forest``).
+        """
+        z = _crit(self.conf_level, None)
+        rows: list[dict[str, Any]] = []
+        for name, y, v, wp in zip(self.studies, self.yi, self.vi, self.weights_percent):
+            s = math.sqrt(v)
+            rows.append(
+                {
+                    "kind": "study",
+                    "label": name,
+                    "estimate": math.exp(y),
+                    "lower": math.exp(y - z * s),
+                    "upper": math.exp(y + z * s),
+                    "weight_percent": wp,
+                }
+            )
+        rows.append(
+            {
+                "kind": "pooled",
+                "label": f"{self.method} model" + (" (Hartung-Knapp)" if self.hartung_knapp else ""),
+                "estimate": self.estimate,
+                "lower": self.lower,
+                "upper": self.upper,
+                "weight_percent": 100.0,
+                "pi_lower": self.pi_lower,
+                "pi_upper": self.pi_upper,
+            }
+        )
+        return rows
+
+
+def _crit(conf_level: float, df: int | None) -> float:
+    p = 0.5 + conf_level / 2
+    return float(stats.norm.ppf(p) if df is None else stats.t.ppf(p, df))
+
+
+def _prediction_interval(
+    method: str,
+    k: int,
+    conf_level: float,
+    df: int | None,
+    log_estimate: float,
+    se: float,
+    tau2: float,
+    pi_type: str,
+) -> tuple[float, float] | None:
+    if method == "FE":
+        return None  # metafor reports no prediction interval for a fixed-effect model
+    if pi_type == "default":
+        crit = _crit(conf_level, df)
+    elif pi_type == "riley":
+        # metafor: pi.ddf = ddf - parms + p = k - 2 for an RE model, floored at 1
+        crit = _crit(conf_level, max(1, k - 2))
+    else:
+        raise ValueError(f"pi_type: must be 'default' or 'riley', got {pi_type!r}")
+    half = crit * math.sqrt(se**2 + tau2)
+    return log_estimate - half, log_estimate + half
+
+
+def pool(
+    effects: Sequence[Effect],
+    method: Method = "REML",
+    hartung_knapp: bool = False,
+    conf_level: float = 0.95,
+) -> MetaResult:
+    """Pool study effects by inverse-variance weighting (metafor ``rma.uni``, intercept only).
+
+    Parameters
+    ----------
+    effects : one or more :class:`Effect` (k >= 1; with k = 1 only the FE model is meaningful --
+        random-effects methods return tau^2 = 0 and say so in ``notes``, as metafor does).
+    method : ``"FE"`` (fixed/common effect), ``"DL"`` (DerSimonian-Laird, truncated at 0),
+        ``"REML"`` (Fisher scoring as metafor, to 1e-12; metafor's default), ``"PM"``
+        (Paule-Mandel, root of the generalised Q = k - 1 by Brent's method).
+    hartung_knapp : metafor ``test="knha"``: the variance of the estimate is multiplied by
+        sum w (y - mu)^2 / (k - 1) -- not truncated at 1 (that is metafor's ``"adhoc"``) -- and
+        tests and intervals use t with k - 1 df. Needs k >= 2. Allowed with FE, as metafor
+        (which warns that it is not meant for FE models; here a note says so).
+    conf_level : confidence level of every interval, in (0, 1).
+
+    Notes
+    -----
+    I^2 and H^2 follow metafor: for random-effects models I^2 = 100 tau^2 / (tau^2 + v~) and
+    H^2 = tau^2 / v~ + 1 with the "typical" within-study variance v~ = (k - 1) / tr(P)
+    (Higgins & Thompson 2002); for FE, I^2 = max(0, 100 (Q - (k - 1)) / Q) and H^2 = Q / (k - 1).
+    Q, its p value and v~ always use FE weights. The tau^2 interval (random effects, k >= 2) is the
+    Q-profile interval of ``confint()``.
+
+    Examples
+    --------
+    >>> effs = [effect_from_hr(0.57, 0.46, 0.71), effect_from_hr(0.47, 0.33, 0.65)]
+    >>> r = pool(effs, "DL")
+    >>> round(r.estimate, 3), r.tau2
+    (0.546, 0.0)
+    """
+    if isinstance(effects, Effect):
+        raise ValueError("effects: must be a sequence of Effect objects, got a single Effect")
+    try:
+        effs = list(effects)
+    except TypeError:
+        raise ValueError("effects: must be a sequence of Effect objects") from None
+    if not effs:
+        raise ValueError("effects: at least one Effect is required")
+    for i, e in enumerate(effs):
+        if not isinstance(e, Effect):
+            raise ValueError(f"effects: item {i} must be an Effect, got {type(e).__name__}")
+    if method not in _METHODS:
+        raise ValueError(f"method: must be one of {', '.join(_METHODS)}, got {method!r}")
+    if not isinstance(hartung_knapp, (bool, np.bool_)):
+        raise ValueError(f"hartung_knapp: must be True or False, got {hartung_knapp!r}")
+    hk = bool(hartung_knapp)
+    c = _check_conf_level(conf_level)
+
+    k = len(effs)
+    if hk and k < 2:
+        raise ValueError("hartung_knapp: needs at least 2 studies (its t test has k - 1 df)")
+    y = np.array([e.log_hr for e in effs], dtype=float)
+    v = np.array([e.variance for e in effs], dtype=float)
+    studies = tuple(e.study if e.study is not None else f"study {i + 1}" for i, e in enumerate(effs))
+    notes: list[str] = []
+
+    # --- tau^2 ------------------------------------------------------------------------------
+    if method == "FE" or k == 1:
+        tau2 = 0.0
+        if method != "FE":
+            notes.append("k = 1: between-study variance cannot be estimated; tau2 set to 0")
+    elif method == "DL":
+        tau2 = _tau2_dl(y, v)
+    elif method == "PM":
+        tau2 = _tau2_pm(y, v)
+    else:
+        tau2 = _tau2_reml(y, v)
+    if method != "FE" and k > 1 and tau2 == 0.0:
+        notes.append(f"{method}: tau2 estimate truncated at 0 (no detectable heterogeneity)")
+
+    # --- pooled estimate ----------------------------------------------------------------------
+    w = 1.0 / (v + tau2)
+    sw = float(np.sum(w))
+    mu = float(np.sum(w * y) / sw)
+    var = 1.0 / sw
+    df: int | None = None
+    if hk:
+        df = k - 1
+        rss = float(np.sum(w * (y - mu) ** 2))
+        # metafor: s2w = 0 when RSS is numerically 0 (identical estimates), else RSS / (k - 1)
+        s2w = 0.0 if rss <= np.finfo(float).eps else rss / (k - 1)
+        if s2w == 0.0:
+            notes.append("Hartung-Knapp: estimates are identical, scale factor 0 (as metafor)")
+        var *= s2w
+        if method == "FE":
+            notes.append("Hartung-Knapp is not meant for fixed-effect models (metafor warns too)")
+    se = math.sqrt(var)
+    crit = _crit(c, df)
+    if se > 0:
+        stat = mu / se
+    else:
+        stat = math.copysign(math.inf, mu) if mu != 0 else math.nan
+    if math.isnan(stat):
+        p_value = math.nan
+    elif df is None:
+        p_value = float(2 * stats.norm.sf(abs(stat)))
+    else:
+        p_value = float(2 * stats.t.sf(abs(stat), df))
+
+    # --- heterogeneity (always with FE weights) ---------------------------------------------------
+    tau2_ci: tuple[float | None, float | None] = (None, None)
+    i2_ci: tuple[float | None, float | None] = (None, None)
+    h2_ci: tuple[float | None, float | None] = (None, None)
+    if k > 1:
+        q = max(0.0, _gen_q(y, v, 0.0))
+        q_p = float(stats.chi2.sf(q, k - 1))
+        vt = (k - 1) / _trace_p(1.0 / v)
+        if method == "FE":
+            if q > 0:
+                i2 = max(0.0, 100.0 * (q - (k - 1)) / q)
+            else:
+                i2 = 0.0
+                notes.append("Q = 0 (identical estimates): I2 set to 0 (metafor gives NaN)")
+            h2 = q / (k - 1)
+        else:
+            i2 = 100.0 * tau2 / (vt + tau2)
+            h2 = tau2 / vt + 1.0
+            lb, ub, ci_notes = _qprofile_ci(y, v, tau2, c)
+            notes.extend(ci_notes)
+            tau2_ci = (lb, ub)
+            i2_ci = (100.0 * lb / (vt + lb), 100.0 * ub / (vt + ub))
+            h2_ci = (lb / vt + 1.0, ub / vt + 1.0)
+    else:
+        q, q_p, i2, h2 = 0.0, 1.0, 0.0, 1.0
+
+    pi = _prediction_interval(method, k, c, df, mu, se, tau2, "default")
+    return MetaResult(
+        method=method,
+        hartung_knapp=hk,
+        conf_level=c,
+        k=k,
+        studies=studies,
+        yi=tuple(float(x) for x in y),
+        vi=tuple(float(x) for x in v),
+        log_estimate=mu,
+        se=se,
+        stat=stat,
+        df=df,
+        p_value=p_value,
+        log_lower=mu - crit * se,
+        log_upper=mu + crit * se,
+        tau2=tau2,
+        tau2_lower=tau2_ci[0],
+        tau2_upper=tau2_ci[1],
+        i2=i2,
+        i2_lower=i2_ci[0],
+        i2_upper=i2_ci[1],
+        h2=h2,
+        h2_lower=h2_ci[0],
+        h2_upper=h2_ci[1],
+        q=q,
+        q_df=k - 1,
+        q_p=q_p,
+        log_pi_lower=None if pi is None else pi[0],
+        log_pi_upper=None if pi is None else pi[1],
+        weights=tuple(float(x) for x in w),
+        notes=tuple(notes),
+    )
