@@ -539,7 +539,7 @@ def pool(
     >>> effs = [effect_from_hr(0.57, 0.46, 0.71), effect_from_hr(0.47, 0.33, 0.65)]
     >>> r = pool(effs, "DL")
     >>> round(r.estimate, 3), r.tau2
-    (0.546, 0.0)
+    (0.539, 0.0)
     """
     if isinstance(effects, Effect):
         raise ValueError("effects: must be a sequence of Effect objects, got a single Effect")
