@@ -1,0 +1,228 @@
+"""The command line: parse, call :mod:`mmdecide.api`, print. No logic of its own.
+
+Bad input ends with one clear line on stderr (``error: ...`` naming the file, field or option and
+the rule) and exit code 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import api
+from .csvio import InputError
+from .evidence import EvidenceError
+
+app = typer.Typer(
+    help="mmdecide: evidence and survival analysis for maintenance therapy after stem-cell "
+    "transplant in multiple myeloma. Information for a conversation with the care team, not advice.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+evidence_app = typer.Typer(help="The evidence base: validate, list and show evidence files.", no_args_is_help=True)
+app.add_typer(evidence_app, name="evidence")
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _print_json(obj) -> None:
+    typer.echo(json.dumps(api.clean_json(obj), indent=2, allow_nan=False))
+
+
+def _fmt(x, digits: int = 4) -> str:
+    if x is None:
+        return "NA"
+    if isinstance(x, float):
+        if x != x or x in (float("inf"), float("-inf")):
+            return "NA"
+        return f"{x:.{digits}g}"
+    return str(x)
+
+
+# -- evidence ------------------------------------------------------------------------------------
+
+@evidence_app.command("validate")
+def evidence_validate(
+    path: Annotated[Optional[Path], typer.Argument(help="An evidence file or folder (default: the shipped evidence base).")] = None,
+) -> None:
+    """Check evidence files against the schema and rules; report every problem at once."""
+    problems, n_files = api.validate_evidence(path)
+    where = str(path) if path else "the shipped evidence base"
+    if problems:
+        for p in problems:
+            typer.echo(str(p))
+        typer.echo(f"{len(problems)} problem(s) in {n_files} file(s) of {where}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"ok: {n_files} evidence file(s) in {where} passed every rule")
+
+
+def _corpus(path: Optional[Path]):
+    try:
+        return api.load_evidence(path)
+    except EvidenceError as exc:
+        _fail(str(exc))
+
+
+@evidence_app.command("list")
+def evidence_list(
+    topic: Annotated[Optional[str], typer.Option(help="Only files with this topic (e.g. lenalidomide-vs-none).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    path: Annotated[Optional[Path], typer.Option("--path", help="Evidence folder (default: shipped).")] = None,
+) -> None:
+    """One line per evidence file: id, kind, topics, how many sourced numbers, title."""
+    from .report.evidence_view import list_rows
+
+    corpus = _corpus(path)
+    rows = [r for r in list_rows(corpus) if topic is None or topic in r["topics"].split(",")]
+    if json_out:
+        _print_json(rows)
+        return
+    width = max((len(r["id"]) for r in rows), default=2)
+    for r in rows:
+        typer.echo(f"{r['id']:<{width}}  {r['kind']:<22} {r['numbers']:>4} numbers  {r['title']}")
+    typer.echo(f"{len(rows)} evidence file(s)")
+
+
+@evidence_app.command("show")
+def evidence_show(
+    file_id: Annotated[str, typer.Argument(metavar="ID", help="Evidence file id (see `mmdecide evidence list`).")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print the file as JSON.")] = False,
+    path: Annotated[Optional[Path], typer.Option("--path", help="Evidence folder (default: shipped).")] = None,
+) -> None:
+    """Every number of one evidence file beside its source, locator and tier."""
+    from .report.evidence_view import show_text
+
+    corpus = _corpus(path)
+    if file_id not in corpus.files:
+        _fail(f"ID: no evidence file with id {file_id!r}; see `mmdecide evidence list`")
+    if json_out:
+        _print_json(corpus.get(file_id).model_dump(mode="json"))
+    else:
+        typer.echo(show_text(corpus, file_id))
+
+
+# -- engine commands -----------------------------------------------------------------------------
+
+@app.command("km")
+def km(
+    data: Annotated[Path, typer.Option("--data", help="CSV file with one row per patient.")],
+    time: Annotated[str, typer.Option("--time", help="Column with follow-up times.")],
+    event: Annotated[str, typer.Option("--event", help="Column with 1 = event, 0 = censored.")],
+    group: Annotated[Optional[str], typer.Option("--group", help="Column with group labels.")] = None,
+    rmst: Annotated[Optional[float], typer.Option("--rmst", metavar="TAU", help="Restricted mean survival time up to TAU.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object at full precision.")] = False,
+) -> None:
+    """Kaplan-Meier with Greenwood SE and log-log CI; with --group also log-rank, Cox HR, RMST difference."""
+    try:
+        res = api.km_summary(data, time, event, group, rmst)
+    except InputError as exc:
+        _fail(str(exc))
+    if json_out:
+        _print_json(res)
+        return
+    from .report.engine_text import km_text
+
+    typer.echo(km_text(res))
+
+
+class MetaMethod(str, Enum):
+    FE = "FE"
+    DL = "DL"
+    REML = "REML"
+    PM = "PM"
+
+
+@app.command("meta")
+def meta(
+    effects: Annotated[Path, typer.Option("--effects", help="CSV with columns study,hr,lower,upper (95% CI).")],
+    method: Annotated[MetaMethod, typer.Option("--method", help="Pooling method.", case_sensitive=False)] = MetaMethod.REML,
+    hartung_knapp: Annotated[bool, typer.Option("--hartung-knapp", help="Hartung-Knapp adjustment (t with k-1 df).")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object at full precision.")] = False,
+) -> None:
+    """Pool hazard ratios: fixed effect, DerSimonian-Laird, REML or Paule-Mandel."""
+    try:
+        res = api.meta_summary(effects, method.value, hartung_knapp)
+    except InputError as exc:
+        _fail(str(exc))
+    if json_out:
+        _print_json(res)
+        return
+    from .report.engine_text import meta_text
+
+    typer.echo(meta_text(res))
+
+
+@app.command("reconstruct")
+def reconstruct(
+    curve: Annotated[Path, typer.Option("--curve", help="CSV time,survival (fraction, or percent if any value > 1).")],
+    at_risk: Annotated[Path, typer.Option("--at-risk", help="CSV time,at_risk (the published numbers-at-risk table).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the reconstructed patients (time,event).")],
+    events: Annotated[Optional[int], typer.Option("--events", help="Total number of events, if published.")] = None,
+) -> None:
+    """Reconstruct individual patient data from a digitized Kaplan-Meier curve (Guyot et al. 2012)."""
+    try:
+        rec = api.reconstruct_from_csv(curve, at_risk, events)
+    except InputError as exc:
+        _fail(str(exc))
+    try:
+        with out.open("w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["time", "event"])
+            for t, e in zip(rec.data.time, rec.data.event):
+                w.writerow([repr(float(t)), int(e)])
+    except OSError as exc:
+        _fail(f"--out: cannot write {out}: {exc.strerror}")
+    typer.echo(rec.summary())
+    typer.echo(f"wrote {rec.data.n} patients to {out}")
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command("reproduce")
+def reproduce(
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the report as Markdown.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report rows as JSON.")] = False,
+) -> None:
+    """Published value beside reproduced value for every study in the evidence base, with verdicts."""
+    from .report.reproduction import build_report, report_json, report_markdown, report_text
+
+    if markdown and json_out:
+        _fail("--markdown and --json: choose one")
+    try:
+        report = build_report(api.load_evidence())
+    except EvidenceError as exc:
+        _fail(str(exc))
+    if json_out:
+        _print_json(report_json(report))
+    elif markdown:
+        typer.echo(report_markdown(report))
+    else:
+        typer.echo(report_text(report))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

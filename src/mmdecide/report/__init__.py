@@ -1,0 +1,1 @@
+"""Reports: text, tables and words built from engine results and evidence."""
