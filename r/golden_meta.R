@@ -220,7 +220,8 @@ golden <- list(
     script = "r/golden_meta.R",
     r_version = R.version.string,
     metafor_version = as.character(packageVersion("metafor")),
-    control = "rma control list(tol = 1e-12, threshold = 1e-12, maxiter = 10000); confint control list(tol = 1e-12)",
+    control = paste("rma control list(tol = 1e-12, threshold = 1e-12, maxiter = 10000);",
+                    "confint control list(tol = 1e-12)"),
     note = "Lenalidomide and daratumumab inputs are TEST FIXTURES, NOT EVIDENCE."
   ),
   datasets = datasets,

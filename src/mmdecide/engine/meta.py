@@ -40,7 +40,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from numbers import Real
-from typing import Any, Literal, Sequence
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
 from scipy import optimize, stats
@@ -465,7 +466,8 @@ class MetaResult:
         rows.append(
             {
                 "kind": "pooled",
-                "label": f"{self.method} model" + (" (Hartung-Knapp)" if self.hartung_knapp else ""),
+                "label": f"{self.method} model"
+                + (" (Hartung-Knapp)" if self.hartung_knapp else ""),
                 "estimate": self.estimate,
                 "lower": self.lower,
                 "upper": self.upper,
@@ -564,7 +566,9 @@ def pool(
         raise ValueError("hartung_knapp: needs at least 2 studies (its t test has k - 1 df)")
     y = np.array([e.log_hr for e in effs], dtype=float)
     v = np.array([e.variance for e in effs], dtype=float)
-    studies = tuple(e.study if e.study is not None else f"study {i + 1}" for i, e in enumerate(effs))
+    studies = tuple(
+        e.study if e.study is not None else f"study {i + 1}" for i, e in enumerate(effs)
+    )
     notes: list[str] = []
 
     # --- tau^2 ------------------------------------------------------------------------------
