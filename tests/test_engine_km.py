@@ -220,6 +220,8 @@ def test_bad_input_names_the_argument():
         logrank_test(SurvivalData.from_arrays([1, 2], [1, 1], ["a", "a"]))
     with pytest.raises(ValueError, match="group"):
         logrank_test(_data("ovarian"))
+    with pytest.raises(ValueError, match="data: the log-rank variance is singular"):
+        logrank_test(SurvivalData.from_arrays([3, 3, 1], [1, 1, 0], ["a", "b", "c"]))
 
 
 def test_tau_before_first_time_gives_tau():

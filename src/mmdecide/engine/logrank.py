@@ -92,7 +92,14 @@ def logrank_test(data: SurvivalData) -> LogRank:
     else:
         diff = (observed - expected)[keep][1:]
         v = variance[np.ix_(keep, keep)][1:, 1:]
-        chi2 = float(diff @ np.linalg.solve(v, diff))
+        try:
+            chi2 = float(diff @ np.linalg.solve(v, diff))
+        except np.linalg.LinAlgError:
+            # e.g. every death happens when all at risk die together: no information (R errors)
+            raise ValueError(
+                "data: the log-rank variance is singular (no event time has survivors at risk "
+                "in the compared groups), so the test is undefined"
+            ) from None
     p = float(chdtrc(df, chi2)) if df >= 1 else 1.0
     for a in (observed, expected, variance):
         a.setflags(write=False)
