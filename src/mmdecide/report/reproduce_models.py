@@ -1,0 +1,225 @@
+"""Rows of the reproduction report that need the engine's models.
+
+* ``reconstruction_rows``: for every analysis that published a numbers-at-risk table with a
+  median and an event count, fit a per-arm Weibull to them (``engine.risk_table_fit``), use the
+  fitted curve as the digitized curve (no digitized figure is stored in the evidence base), then
+  reconstruct the patients (Guyot 2012, ``engine.reconstruct``) and recover median, events, the
+  risk table and, with two arms, the Cox hazard ratio. The HR is never an input: it is the
+  out-of-sample check.
+* ``pooled_rows``: for a pooled analysis whose trials have their own evidence files, pool the
+  per-trial HRs (fixed effect and DerSimonian-Laird) beside the published pooled HR.
+* ``not_reached_rows``: a published 'median not reached' checked against the median implied by
+  the control median and the HR under constant hazards (``engine.summary_fit``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..evidence import Corpus, EvidenceFile
+from .reproduction import Row, judged, not_reproducible
+
+__all__ = ["model_rows", "POOL_SELECTION"]
+
+_UNIT_FACTOR = {("years", "months"): 12.0, ("months", "years"): 1 / 12.0}
+
+#: Which analysis of each trial stands for it when pooling beside a published pooled HR. The
+#: meta-analysis used individual data at a 1 March 2015 cut-off, so the trials' analyses at that
+#: cut-off (the US-label analyses) come closest; where a trial has none, the latest one is used.
+#: Keys: (pooled analysis id, endpoint) -> list of (trial id, endpoint, analysis id, experimental arm).
+POOL_SELECTION: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {
+    ("mccarthy-2017-meta", "PFS"): [
+        ("calgb-100104", "PFS", "label-pfs-2015", "lenalidomide"),  # US-label PFS, cut-off 1 March 2015
+        ("ifm-2005-02", "PFS", "label-pfs-2015", "lenalidomide"),  # US-label PFS, cut-off 1 March 2015
+        ("gimema-rv-mm-pi-209", "PFS", "nejm-2014", "lenalidomide"),  # the only GIMEMA HR with a CI
+    ],
+    ("mccarthy-2017-meta", "OS"): [
+        ("calgb-100104", "OS", "holstein-2017", "lenalidomide"),  # 91-month update
+        ("ifm-2005-02", "OS", "ash-2013-406", "lenalidomide"),  # HR 1 printed without a CI: cannot be pooled
+        ("gimema-rv-mm-pi-209", "OS", "nejm-2014", "lenalidomide"),
+    ],
+}
+
+
+def _convert(value: float, unit: str, to: str) -> float:
+    if unit == to:
+        return value
+    return value * _UNIT_FACTOR[(unit, to)]
+
+
+@dataclass(frozen=True)
+class _ArmInput:
+    arm: str
+    median: float
+    median_ci: tuple[float | None, float | None]
+    events: int
+    times: tuple[float, ...]
+    n: tuple[int, ...]
+    unit: str
+
+
+def _arm_inputs(ev: EvidenceFile) -> dict[tuple[str, str], list[_ArmInput]]:
+    """(endpoint, analysis) -> arms with a risk table, a median and an event count."""
+    out: dict[tuple[str, str], list[_ArmInput]] = {}
+    for r in ev.results:
+        if r.at_risk is None or r.median is None or r.median.value is None or r.events is None:
+            continue
+        unit = r.at_risk.time_unit
+        med = r.median
+        conv = lambda x: None if x is None else _convert(x, med.unit, unit)  # noqa: E731
+        out.setdefault((r.endpoint, r.analysis), []).append(
+            _ArmInput(r.arm, conv(med.value), (conv(med.lower), conv(med.upper)),
+                      int(r.events.value), tuple(r.at_risk.times), tuple(r.at_risk.n), unit)
+        )  # fmt: skip
+    return out
+
+
+def reconstruction_rows(ev: EvidenceFile) -> list[Row]:
+    from ..engine.cox import cox_ph
+    from ..engine.km import kaplan_meier
+    from ..engine.reconstruct import reconstruct_ipd
+    from ..engine.risk_table_fit import fit_weibull_median_events
+    from ..engine.survdata import SurvivalData
+
+    rows: list[Row] = []
+    labels = {a.id: a.label for a in ev.arms}
+    for (endpoint, analysis), arms in _arm_inputs(ev).items():
+        recon = {}
+        for a in arms:
+            where = f"{endpoint} {labels.get(a.arm, a.arm)} [{analysis}]"
+            try:
+                fit = fit_weibull_median_events(a.median, a.events, a.times, a.n, a.median_ci)
+            except ValueError as exc:
+                rows.append(not_reproducible(ev.id, f"{where}: reconstruction", str(exc)))
+                continue
+            # The synthetic "digitized" curve: 150 points of the fitted Weibull up to the last
+            # risk-table column (the published figure itself is not in the evidence base).
+            t = np.linspace(0.0, a.times[-1], 150)
+            rec = reconstruct_ipd(t, fit.survival(t), a.times, a.n, total_events=a.events)
+            recon[a.arm] = rec
+            km = kaplan_meier(rec.data)
+            how = (f"Weibull fitted to the published median and events against the risk table "
+                   f"(shape {fit.shape:.3g}), then Guyot reconstruction of {rec.data.n} patients")
+            rows.append(judged(ev.id, f"{where}: median ({a.unit})", a.median, km.median,
+                               "median-from-fit", how, "in-sample: the median was a fitting target"))
+            rows.append(judged(ev.id, f"{where}: events", float(a.events), float(rec.data.n_events),
+                               "events-from-reconstruction", "events in the reconstructed patients",
+                               "in-sample: the total was given to the reconstruction"))
+            worst = int(np.max(np.abs(np.asarray(rec.risk_reconstructed) - np.asarray(rec.risk_published))))
+            rows.append(judged(ev.id, f"{where}: numbers at risk (largest gap, patients)", 0.0,
+                               float(worst), "at-risk-from-reconstruction",
+                               "reconstructed vs published risk table at every column"))
+        for c in ev.comparisons:
+            if (c.endpoint, c.analysis) != (endpoint, analysis) or c.measure != "HR":
+                continue
+            if c.experimental in recon and c.control in recon and c.estimate.value is not None:
+                ctl, exp = recon[c.control].data, recon[c.experimental].data
+                both = SurvivalData.from_arrays(
+                    np.concatenate([ctl.time, exp.time]), np.concatenate([ctl.event, exp.event]),
+                    ["0-control"] * ctl.n + ["1-experimental"] * exp.n,
+                )
+                hr = cox_ph(both).hr[0]
+                rows.append(judged(
+                    ev.id, f"{endpoint} HR {labels.get(c.experimental)} vs {labels.get(c.control)} [{analysis}]",
+                    c.estimate.value, float(hr), "hr-from-fit",
+                    "Cox model (Efron) on the two reconstructed arms",
+                    "out-of-sample: the HR was not used in any fit",
+                ))
+    return rows
+
+
+def pooled_rows(ev: EvidenceFile, corpus: Corpus) -> list[Row]:
+    from ..engine.meta import effect_from_hr, pool
+
+    rows: list[Row] = []
+    for c in ev.comparisons:
+        sel = POOL_SELECTION.get((ev.id, c.endpoint))
+        if not sel or c.measure != "HR" or c.estimate.value is None:
+            continue
+        effects, used, missing = [], [], []
+        for trial, endpoint, analysis, arm in sel:
+            hit = None
+            if trial in corpus.files:
+                for tc in corpus.get(trial).comparisons:
+                    if (tc.endpoint, tc.analysis, tc.experimental, tc.measure) == (endpoint, analysis, arm, "HR"):
+                        hit = tc
+            if hit is None or hit.estimate.lower is None or hit.estimate.upper is None:
+                missing.append(f"{trial} {endpoint} [{analysis}]")
+                continue
+            e = hit.estimate
+            effects.append(effect_from_hr(e.value, e.lower, e.upper, study=trial))
+            used.append(f"{trial} {endpoint} {e.value:g} ({e.lower:g}-{e.upper:g}) [{analysis}]")
+        what = f"{c.endpoint} pooled HR from per-trial HRs"
+        if len(effects) < 2:
+            rows.append(not_reproducible(ev.id, what, "fewer than two trials have an HR with a CI: missing " + ", ".join(missing),
+                                         c.estimate.value))
+            continue
+        why = _why_pooled_differs(c.endpoint, sel, missing)
+        for method in ("FE", "DL"):
+            res = pool(effects, method=method)
+            rows.append(judged(ev.id, f"{what} ({method})", c.estimate.value, res.estimate, "pooled-hr",
+                               f"{method} pooling of: " + "; ".join(used),
+                               why + (f" I2 = {res.i2:.0f}%." if method == "DL" else "")))
+    return rows
+
+
+def _why_pooled_differs(endpoint: str, sel, missing: list[str]) -> str:
+    parts = []
+    if any(ep != endpoint for _, ep, _, _ in sel):
+        parts.append("some trials report TTP, not PFS")
+    if missing:
+        parts.append("missing: " + ", ".join(missing))
+    parts.append("the published value comes from individual patient data with a common cut-off and "
+                 "definitions; per-trial HRs come from different publications, cut-offs and "
+                 "crossover handling, so exact agreement is not expected")
+    return "; ".join(parts) + "."
+
+
+def not_reached_rows(ev: EvidenceFile) -> list[Row]:
+    """'Median not reached' checked with an exponential PH model of control median and HR."""
+    from ..engine.summary_fit import PublishedSummary, fit_published_summaries
+
+    rows: list[Row] = []
+    fu = None
+    for an in ev.analyses:
+        if an.median_follow_up is not None and an.median_follow_up.value is not None:
+            fu = (an.id, an.median_follow_up.value, an.median_follow_up.unit)
+    for r in ev.results:
+        if not r.median_not_reached:
+            continue
+        for c in ev.comparisons:
+            if c.endpoint != r.endpoint or c.analysis != r.analysis or c.experimental != r.arm:
+                continue
+            ctl = next((x for x in ev.results if x.endpoint == r.endpoint and x.arm == c.control
+                        and x.analysis == r.analysis and x.median is not None and x.median.value), None)
+            e = c.estimate
+            if ctl is None or e.lower is None or e.upper is None or fu is None or fu[0] != r.analysis:
+                continue
+            n_ctl = next((a.n.value for a in ev.arms if a.id == c.control and a.n), None)
+            fit = fit_published_summaries(
+                [PublishedSummary(arm="control", median=ctl.median.value, n=int(n_ctl) if n_ctl else None),
+                 PublishedSummary(arm="experimental")],
+                hr=(e.value, e.lower, e.upper), distribution="exponential",
+            )
+            implied = float(fit.median("experimental"))
+            follow = _convert(fu[1], fu[2], ctl.median.unit)
+            rows.append(Row(
+                ev.id, f"{r.endpoint} median, {r.arm} [{r.analysis}]", None, implied, None,
+                "median-beyond-follow-up", "agrees" if implied > follow else "differs",
+                f"exponential model: control median {ctl.median.value:g} {ctl.median.unit} / HR {e.value:g}",
+                f"the implied median lies {'beyond' if implied > follow else 'within'} the median follow-up of "
+                f"{follow:g} {ctl.median.unit}, so 'not reached' is {'expected' if implied > follow else 'surprising'}",
+                published_text="not reached",
+            ))
+    return rows
+
+
+def model_rows(corpus: Corpus) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = {}
+    for ev in corpus:
+        rows = reconstruction_rows(ev) + pooled_rows(ev, corpus) + not_reached_rows(ev)
+        if rows:
+            out[ev.id] = rows
+    return out
