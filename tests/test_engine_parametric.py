@@ -96,7 +96,7 @@ def test_piecewise_time_equal_to_breakpoint_belongs_to_interval_ending_there():
 
 
 def test_lifelines_piecewise_is_wrong_at_breakpoints_which_is_why_we_do_not_use_it():
-    """LIBRARIES.md trap 3: if this starts failing, lifelines was fixed and could be reconsidered."""
+    """LIBRARIES.md trap 3. If this starts failing, lifelines was fixed: reconsider it."""
     from lifelines import PiecewiseExponentialFitter
 
     ref = next(f for f in GOLDEN["fits"] if f["data"] == "lung" and "closed" in f["source"])
@@ -185,7 +185,9 @@ def test_errors_are_clear():
     with pytest.raises(ValueError, match="strictly increasing"):
         PiecewiseExponential((5.0, 3.0))
     with pytest.raises(ValueError, match="interval 2 .* has no events"):
-        fit_parametric(SurvivalData.from_arrays([1, 2, 3], [1, 0, 0]), "piecewise_exponential", [1.5])
+        fit_parametric(
+            SurvivalData.from_arrays([1, 2, 3], [1, 0, 0]), "piecewise_exponential", [1.5]
+        )
     fit = fit_parametric(_data("lung"), "exponential")
     with pytest.raises(ValueError, match="p: must be strictly between 0 and 1"):
         fit.quantile(1.0)

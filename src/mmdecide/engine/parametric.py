@@ -180,7 +180,8 @@ class LogNormal(Distribution):
 
     def time_at_cumhaz(self, y, p):
         mu, sigma = p
-        # S = exp(-y) = Phi(-z)  =>  z = -ndtri(exp(-y)); ndtri(-expm1(-y)) keeps precision at small y.
+        # S = exp(-y) = Phi(-z)  =>  z = -ndtri(exp(-y)) = ndtri(1 - exp(-y));
+        # writing 1 - exp(-y) as -expm1(-y) keeps precision at small y.
         return float(np.exp(mu + sigma * special.ndtri(-np.expm1(-y))))
 
 

@@ -18,9 +18,16 @@ hazard ratio   log HR                              (log upper - log lower) / (2 
 =============  ==================================  ===========================================
 
 Without a CI the median's SE is that of the Kaplan-Meier median with an exponential slope at
-the median (Brookmeyer & Crowley, Biometrics 1982;38:29-41): SE(log m) = sqrt(Var S(m)) / (0.5 log 2)
+the median (Brookmeyer & Crowley, Biometrics 1982;38:29-41):
+SE(log m) = sqrt(Var S(m)) / (0.5 log 2)
 with Peto's Var S(m) = 0.125 / n(m), n(m) = number at risk at m (from the risk table, else n / 2).
 So precise points weigh more, and points without any precision information are refused.
+
+Risk tables and event counts are not fitted: without the censoring distribution they do not pin
+S(t) (n(t) = n S(t) G(t) mixes survival with censoring G). The risk table supplies n(t) for the
+Peto variances above, and ``check()`` compares it with n S(t), the number expected at risk if
+nobody were censored (an upper bound the table must respect); ``events`` is compared with the
+rough n F(follow_up), treating ``follow_up`` as the median follow-up.
 
 With ``proportional_hazards=True`` the first arm is the reference and every other arm has
 cumulative hazard HR_a x H_ref(t) (one log-HR parameter per arm; the published HR, if given,
@@ -128,7 +135,9 @@ class PublishedSummary:
             t = _positive(s("landmark time"), lm[0])
             sv, lo, hi = (float(lm[1]), *(lm[2:] if len(lm) == 4 else (None, None)))
             if not 0 < sv < 1:
-                raise ValueError(f"{s('landmarks')}: survival at t={t:g} must be in (0, 1), got {sv}")
+                raise ValueError(
+                    f"{s('landmarks')}: survival at t={t:g} must be in (0, 1), got {sv}"
+                )
             lo = None if lo is None else float(lo)
             hi = None if hi is None else float(hi)
             if (lo is not None and not 0 < lo <= sv) or (hi is not None and not sv <= hi < 1):
@@ -224,7 +233,8 @@ def _landmark_se(a: PublishedSummary, t: float, s: float, lo, hi) -> float:
         n_t = a.n * s  # no censoring: Peto's variance reduces to the binomial S(1-S)/n
     if not n_t:
         raise ValueError(
-            f"arm {a.arm!r} landmark at t={t:g}: give its CI, n or at_risk so its precision is known"
+            f"arm {a.arm!r} landmark at t={t:g}: give its CI, n or at_risk so its precision "
+            "is known"
         )
     var_s = s * s * (1 - s) / n_t
     return float(np.sqrt(var_s) / (s * abs(np.log(s))))
@@ -337,7 +347,10 @@ class SummaryFit:
 
     # -- Monte Carlo --
     def draw(self, n_draws: int, rng: np.random.Generator) -> np.ndarray:
-        """Parameter vectors (n_draws, len(theta)) from N(theta, cov), for ``survival(..., theta=)``."""
+        """Parameter vectors (n_draws, len(theta)) from N(theta, cov).
+
+        Pass a row as ``survival(t, arm, theta=row)`` to get one sampled curve.
+        """
         if not isinstance(rng, np.random.Generator):
             raise ValueError("rng: must be a numpy Generator (np.random.default_rng(seed))")
         if int(n_draws) != n_draws or n_draws < 1:
