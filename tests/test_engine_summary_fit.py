@@ -233,6 +233,10 @@ def test_identifiability_rules():
 def test_bad_input_gets_clear_errors():
     with pytest.raises(ValueError, match="survival at t=12 must be in"):
         PublishedSummary("a", landmarks=[(12, 1.2)])
+    with pytest.raises(ValueError, match=r"survival must fall with time, but S\(10\) = 0.4"):
+        PublishedSummary("a", median=20, landmarks=[(10, 0.4)])
+    with pytest.raises(ValueError, match="survival must fall with time"):
+        PublishedSummary("a", landmarks=[(10, 0.4), (20, 0.4)])
     with pytest.raises(ValueError, match="lower <= median <= upper"):
         PublishedSummary("a", median=20, median_ci=(25, 30))
     with pytest.raises(ValueError, match="must not increase"):

@@ -149,6 +149,16 @@ class PublishedSummary:
         if len({lm[0] for lm in lms}) != len(lms):
             raise ValueError(f"{s('landmarks')}: two landmarks at the same time")
         set_("landmarks", tuple(sorted(lms)))
+        # A parametric curve falls strictly: points that do not cannot be fitted (and would
+        # otherwise surface as an obscure rank-deficiency at the optimum).
+        curve = sorted([(t, sv) for t, sv, _, _ in lms]
+                       + ([(self.median, 0.5)] if self.median is not None else []))
+        for (t1, s1), (t2, s2) in zip(curve, curve[1:]):
+            if not s2 < s1:
+                raise ValueError(
+                    f"{s('landmarks')}: survival must fall with time, but S({t1:g}) = {s1:g} "
+                    f"and S({t2:g}) = {s2:g} (the median counts as S = 0.5)"
+                )
         ar = []
         for item in self.at_risk:
             if len(item) != 2:
