@@ -236,3 +236,17 @@ def test_km_result_is_frozen():
         km.n = 3  # type: ignore[misc]
     with pytest.raises(ValueError):
         km.survival[0] = 0.5
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [[-5, 7, 7, -5, 100, 7], ["x", "a", "a", "x", "m", "a"], [2.5, 1.0, 1.0, 2.5, 3.0, 1.0],
+     [1, "a", "a", 1, "b", "a"]],
+)
+def test_group_codes_follow_sorted_labels(labels):
+    from mmdecide.engine.logrank import group_codes
+
+    data = SurvivalData.from_arrays(range(1, 7), [1] * 6, labels)
+    names, codes = group_codes(data)
+    assert names == data.groups()
+    assert [names[c] for c in codes] == labels

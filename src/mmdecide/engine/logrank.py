@@ -42,18 +42,33 @@ class LogRank:
 
 
 def group_codes(data: SurvivalData) -> tuple[list[object], np.ndarray]:
-    """Sorted group labels and each row's index into them (fast path for one label type)."""
+    """Sorted group labels and each row's index into them.
+
+    Fast paths (no Python loop over rows) when all labels share one numpy type; integer labels,
+    the common case of arm codes, use a look-up table.
+    """
     if data.group is None:
         raise ValueError("data: needs a group column")
+    values = np.asarray(data.group.tolist())  # native dtype when all labels share one type
+    if values.dtype.kind in "iu" and values.size:
+        lo = int(values.min())
+        span = int(values.max()) - lo + 1
+        if span <= 4 * values.size + 1024:  # a dense table is cheap
+            present = np.bincount(values - lo, minlength=span) > 0
+            lut = np.cumsum(present) - 1
+            labels_arr = np.flatnonzero(present) + lo
+            return labels_arr.tolist(), lut[values - lo].astype(np.int64)
     labels = data.groups()
-    try:
-        uniq, inv = np.unique(data.group, return_inverse=True)
-        pos = {v: i for i, v in enumerate(labels)}
-        remap = np.array([pos[v] for v in uniq.tolist()], dtype=np.int64)
-        return labels, remap[inv.reshape(-1)]
-    except TypeError:  # mixed label types cannot be sorted by numpy
-        pos = {v: i for i, v in enumerate(labels)}
-        return labels, np.array([pos[v] for v in data.group.tolist()], dtype=np.int64)
+    if values.dtype != object:
+        try:
+            sorted_labels = np.asarray(labels, dtype=values.dtype)
+            codes = np.searchsorted(sorted_labels, values)
+            if np.array_equal(sorted_labels[np.minimum(codes, len(labels) - 1)], values):
+                return labels, codes.astype(np.int64)
+        except (TypeError, ValueError):
+            pass
+    pos = {v: i for i, v in enumerate(labels)}  # mixed label types: a dictionary look-up
+    return labels, np.array([pos[v] for v in data.group.tolist()], dtype=np.int64)
 
 
 def logrank_test(data: SurvivalData) -> LogRank:
@@ -70,20 +85,22 @@ def logrank_test(data: SurvivalData) -> LogRank:
     times, n_risk, n_event, _, order, starts = _risk_table(data.time, flag)
     m = times.size
     # per (distinct time, group): rows leaving and events, from one bincount
-    tidx = np.repeat(np.arange(m), np.diff(np.append(starts, data.n)))
+    tidx = np.repeat(np.arange(m), np.diff(np.append(starts, data.n)))  # row -> time index
     cell = tidx * k + g[order]
     leaving = np.bincount(cell, minlength=m * k).reshape(m, k)
     events = np.bincount(cell, weights=flag[order], minlength=m * k).reshape(m, k)
     at_risk = np.cumsum(leaving[::-1], axis=0)[::-1]  # n_g(t): rows with time >= t
-    n = n_risk.astype(float)
-    d = n_event.astype(float)
-    share = at_risk / n[:, None]
     observed = events.sum(axis=0)
-    expected = (d[:, None] * share).sum(axis=0)
-    # hypergeometric weight d (n - d) / (n - 1); zero when only one is at risk
+    # only event times contribute to E and V
+    rows = n_event > 0
+    n = n_risk[rows].astype(float)
+    d = n_event[rows].astype(float)
+    n_g = at_risk[rows].astype(float)
+    expected = (d / n) @ n_g  # sum over times of d * n_g / n
+    # hypergeometric covariance: sum of w (diag(p) - p p') with p = n_g / n and
+    # w = d (n - d) / (n - 1) (zero when only one is at risk)
     w = np.where(n > 1, d * (n - d) / np.where(n > 1, n - 1, 1.0), 0.0)
-    ws = share * w[:, None]
-    variance = np.diag(ws.sum(axis=0)) - ws.T @ share
+    variance = np.diag((w / n) @ n_g) - n_g.T @ (n_g * (w / n**2)[:, None])
     # as survdiff: drop groups with no expected events, then the first remaining group
     keep = np.flatnonzero(expected > 0)
     df = keep.size - 1
