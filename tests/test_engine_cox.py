@@ -81,6 +81,8 @@ def test_bad_input_names_the_argument():
         cox_ph(SurvivalData.from_arrays([1, 2, 3], [1, 0, 1], ["a", "a", "a"]))
     with pytest.raises(ValueError, match="conf_level"):
         cox_ph(data, {"x": d["group"]}, conf_level=0)
+    with pytest.raises(ValueError, match="data: the Cox fit did not converge"):
+        cox_ph(SurvivalData.from_arrays([1, 2, 3, 4, 5, 6], [1, 1, 1, 0, 0, 0], list("aaabbb")))
     fit = cox_ph(data, {"rx": d["group"]})
     with pytest.raises(ValueError, match="name: unknown covariate"):
         fit.row("age")

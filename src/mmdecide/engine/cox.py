@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -150,12 +151,21 @@ def cox_ph(
 
     from statsmodels.duration.hazard_regression import PHReg
 
-    fit = PHReg(np.asarray(data.time, dtype=float), x, status=status, ties="efron").fit()
-    coef = np.asarray(fit.params, dtype=float)
-    vcov = np.asarray(fit.cov_params(), dtype=float)
-    se = np.sqrt(np.diag(vcov))
-    if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(se))):
-        raise ValueError("data: the Cox fit did not converge (e.g. a group without events)")
+    with warnings.catch_warnings(record=True) as caught:
+        # a non-converging fit (monotone likelihood: a group without events) warns and overflows;
+        # turn that into one clear error instead of warnings and meaningless numbers
+        warnings.simplefilter("always")
+        fit = PHReg(np.asarray(data.time, dtype=float), x, status=status, ties="efron").fit()
+        coef = np.asarray(fit.params, dtype=float)
+        vcov = np.asarray(fit.cov_params(), dtype=float)
+        se = np.sqrt(np.diag(vcov))
+    converged = bool(getattr(fit, "mle_retvals", {}).get("converged", True))
+    trouble = [w for w in caught if issubclass(w.category, (RuntimeWarning, UserWarning))]
+    if trouble or not converged or not (np.all(np.isfinite(coef)) and np.all(np.isfinite(se))):
+        raise ValueError(
+            "data: the Cox fit did not converge (monotone likelihood, e.g. a group or covariate "
+            "level without events)"
+        )
     nd = NormalDist()
     p = np.array([2.0 * nd.cdf(-abs(c / s)) for c, s in zip(coef, se)])
     out = dict(coef=coef, se=se, hr=np.exp(coef), lower=np.exp(coef - z * se),
