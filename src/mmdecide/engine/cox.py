@@ -37,6 +37,9 @@ from mmdecide.engine.survdata import SurvivalData
 
 __all__ = ["CoxResult", "cox_ph"]
 
+# a mapping name -> values (dict or DataFrame) or an (n, p) array
+Covariates = Mapping[str, Sequence[float]] | np.ndarray | Sequence[Sequence[float]]
+
 
 @dataclass(frozen=True)
 class CoxResult:
@@ -80,14 +83,17 @@ def _design_from_groups(data: SurvivalData) -> tuple[np.ndarray, list[str]]:
 
 
 def _design_from_covariates(
-    covariates: Mapping[str, Sequence[float]] | np.ndarray | Sequence[Sequence[float]],
+    covariates: Covariates,
     names: Sequence[str] | None,
     n: int,
 ) -> tuple[np.ndarray, list[str]]:
     if isinstance(covariates, Mapping) or hasattr(covariates, "columns"):
         if names is not None:
             raise ValueError("names: give names only with an array of covariates, not a mapping")
-        cols = list(covariates.keys()) if isinstance(covariates, Mapping) else list(covariates.columns)
+        if isinstance(covariates, Mapping):
+            cols = list(covariates.keys())
+        else:
+            cols = list(covariates.columns)
         try:
             x = np.column_stack([np.asarray(covariates[c], dtype=float) for c in cols])
         except (TypeError, ValueError) as exc:
@@ -120,7 +126,7 @@ def _design_from_covariates(
 
 def cox_ph(
     data: SurvivalData,
-    covariates: Mapping[str, Sequence[float]] | np.ndarray | Sequence[Sequence[float]] | None = None,
+    covariates: Covariates | None = None,
     names: Sequence[str] | None = None,
     conf_level: float = 0.95,
 ) -> CoxResult:

@@ -38,7 +38,9 @@ _QUANTILE_TOL = math.sqrt(np.finfo(float).eps)
 
 def _z(conf_level: float) -> float:
     if not (isinstance(conf_level, (int, float)) and 0.0 < conf_level < 1.0):
-        raise ValueError(f"conf_level: must be a number strictly between 0 and 1, got {conf_level!r}")
+        raise ValueError(
+            f"conf_level: must be a number strictly between 0 and 1, got {conf_level!r}"
+        )
     return NormalDist().inv_cdf(1.0 - (1.0 - conf_level) / 2.0)
 
 
