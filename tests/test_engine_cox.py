@@ -60,6 +60,12 @@ def test_covariate_matrix_with_names_equals_mapping():
     assert a.names == b.names
     np.testing.assert_allclose(a.coef, b.coef, rtol=0, atol=1e-12)
     assert cox_ph(data, x).names == ("x1", "x2", "x3")
+    import pandas as pd
+
+    frame = pd.DataFrame({"age": d["age"], "sex": d["sex"], "ph_ecog": d["ph_ecog"]})
+    c = cox_ph(data, frame)
+    assert c.names == b.names
+    np.testing.assert_allclose(c.coef, b.coef, rtol=0, atol=1e-12)
 
 
 def test_bad_input_names_the_argument():
