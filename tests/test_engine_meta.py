@@ -385,7 +385,11 @@ def test_invariants_of_every_fit(data, method, hk) -> None:
     assert r.h2 >= 0.0 if method == "FE" else r.h2 >= 1.0
     assert r.log_lower <= r.log_estimate <= r.log_upper
     assert min(ys) - 1e-12 <= r.log_estimate <= max(ys) + 1e-12  # a weighted mean of the y_i
-    assert 0.0 <= r.p_value <= 1.0 and 0.0 <= r.q_p <= 1.0
+    if r.se > 0:
+        assert 0.0 <= r.p_value <= 1.0
+    else:  # Hartung-Knapp with identical estimates: zero SE, the test is undefined (NaN)
+        assert hk and math.isnan(r.p_value) or 0.0 <= r.p_value <= 1.0
+    assert 0.0 <= r.q_p <= 1.0
     assert sum(r.weights_percent) == pytest.approx(100.0)
     if method == "FE":
         assert r.tau2 == 0.0 and r.log_pi_lower is None
@@ -393,9 +397,12 @@ def test_invariants_of_every_fit(data, method, hk) -> None:
         assert r.log_pi_lower <= r.log_lower and r.log_upper <= r.log_pi_upper
     if r.tau2_lower is not None:
         assert 0.0 <= r.tau2_lower <= r.tau2_upper
-        if r.tau2_upper < 100.0:
+        if r.tau2_upper < 100.0 and method == "PM":
+            # The Q-profile interval inverts the generalised Q statistic, whose value k - 1 at the
+            # PM estimate lies between the chi-square quantiles; DL and REML estimates come from
+            # other equations and can fall outside it (e.g. y = (0, 2.5, 2.5), se = (.5, .125, .125)).
             assert r.tau2_lower <= r.tau2 + META_ITERATIVE
-            assert r.tau2 <= r.tau2_upper + META_ITERATIVE or method == "DL"
+            assert r.tau2 <= r.tau2_upper + META_ITERATIVE
 
 
 @settings(derandomize=True, max_examples=100, deadline=None)
@@ -441,3 +448,16 @@ def test_effect_from_hr_round_trips_a_wald_interval(log_hr, se, conf) -> None:
     e = effect_from_hr(math.exp(log_hr), lo, up, conf_level=conf)
     assert e.log_hr == pytest.approx(log_hr, abs=1e-12)
     assert e.se == pytest.approx(se, rel=1e-9)
+
+
+def test_reml_falls_back_when_fisher_scoring_cycles() -> None:
+    # Found by Hypothesis: Fisher scoring oscillates here (metafor errors out); the bounded
+    # search must return the restricted-likelihood maximum.
+    from mmdecide.engine.meta import _reml_loglik
+
+    data = [(0.0, 2.0)] * 4 + [(2.0, 0.5)]
+    r = _fit(data, "REML", False)
+    y = np.array([d[0] for d in data])
+    v = np.array([d[1] for d in data]) ** 2
+    best = max(_reml_loglik(y, v, t) for t in np.linspace(0, 20, 20001))
+    assert _reml_loglik(y, v, r.tau2) >= best - 1e-9

@@ -238,6 +238,19 @@ def _reml_loglik(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
     )
 
 
+def _tau2_reml_bounded(y: np.ndarray, v: np.ndarray) -> float:
+    """REML by bounded one-dimensional maximisation (fallback when Fisher scoring cycles)."""
+    from scipy.optimize import minimize_scalar
+
+    upper = max(100.0, 10.0 * float(np.var(y, ddof=1)) + 10.0 * float(np.max(v)))
+    res = minimize_scalar(lambda t: -_reml_loglik(y, v, t), bounds=(0.0, upper), method="bounded",
+                          options={"xatol": 1e-13, "maxiter": 2000})
+    if not res.success:
+        raise ConvergenceError("REML did not converge (Fisher scoring and bounded search both failed)")
+    tau2 = float(res.x)
+    return 0.0 if _reml_loglik(y, v, 0.0) >= _reml_loglik(y, v, tau2) else tau2
+
+
 def _tau2_reml(y: np.ndarray, v: np.ndarray) -> float:
     """REML by Fisher scoring, step for step as metafor's rma.uni (Viechtbauer 2005).
 
@@ -254,9 +267,11 @@ def _tau2_reml(y: np.ndarray, v: np.ndarray) -> float:
     while change > _THRESHOLD:
         iterations += 1
         if iterations > _MAXITER:
-            raise ConvergenceError(
-                f"REML Fisher scoring did not converge in {_MAXITER} iterations"
-            )
+            # Fisher scoring can oscillate when one study is far more precise than the rest
+            # (e.g. y = (0, 0, 0, 0, 2), se = (2, 2, 2, 2, 0.5)); metafor stops with an error
+            # there. The restricted likelihood is one-dimensional in tau^2, so maximise it
+            # directly instead of giving up.
+            return _tau2_reml_bounded(y, v)
         w = 1.0 / (v + tau2)
         sw = np.sum(w)
         py = w * (y - np.sum(w * y) / sw)  # P y
