@@ -46,7 +46,7 @@ def test_mccarthy_pooled_os_gap_is_shown_with_reason(report):
 
 
 def test_mccarthy_os_not_reached_and_hr_consistency(report):
-    (nr,) = rows(report, "mccarthy-2017-meta", "OS median, lenalidomide")
+    (nr,) = rows(report, "mccarthy-2017-meta", "OS median, lenalidomide maintenance (pooled)")
     assert nr.published_text == "not reached" and nr.verdict == "agrees"
     assert nr.reproduced == pytest.approx(86.0 / 0.75, rel=1e-3)
     (med,) = rows(report, "mccarthy-2017-meta", "PFS HR lenalidomide maintenance (pooled) vs placebo or observation (pooled) [jco-2017]: HR from the two medians")
@@ -101,3 +101,11 @@ def test_cli_reproduce_forms():
     assert res.exit_code == 0 and "calgb-100104" in res.stdout
     res = runner.invoke(app, ["reproduce", "--markdown", "--json"])
     assert res.exit_code == 2
+
+
+def test_mccarthy_medians_from_one_exponential_model(report):
+    got = {r.published: r for r in rows(report, "mccarthy-2017-meta", "PFS median")}
+    assert set(got) == {23.5, 52.8}
+    for published, row in got.items():
+        assert row.verdict == "agrees"
+        assert row.reproduced != published  # over-determined: a compromise, not an echo

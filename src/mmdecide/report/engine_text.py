@@ -64,8 +64,9 @@ def km_text(res: dict[str, Any]) -> str:
 def meta_text(res: dict[str, Any]) -> str:
     hk = " with Hartung-Knapp" if res["hartung_knapp"] else ""
     lines = [f"{res['method']}{hk}, k = {res['k']} studies"]
+    width = max((len(s["study"]) for s in res["studies"]), default=5)
     for s in res["studies"]:
-        lines.append(f"  {s['study']:<30} HR {_f(s['hr'])}  weight {s['weight_percent']:.1f}%")
+        lines.append(f"  {s['study']:<{width}}  HR {_f(s['hr'])}  weight {s['weight_percent']:.1f}%")
     lines.append(
         f"pooled HR {_f(res['estimate'])} (95% CI {_f(res['lower'])} to {_f(res['upper'])}), p = {_f(res['p'])}"
     )

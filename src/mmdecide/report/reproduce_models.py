@@ -8,6 +8,8 @@
   out-of-sample check.
 * ``pooled_rows``: for a pooled analysis whose trials have their own evidence files, pool the
   per-trial HRs (fixed effect and DerSimonian-Laird) beside the published pooled HR.
+* ``exponential_fit_rows``: both medians of a pooled analysis from one exponential PH model
+  fitted to the two medians and the HR (over-determined, so a real check).
 * ``not_reached_rows``: a published 'median not reached' checked against the median implied by
   the control median and the HR under constant hazards (``engine.summary_fit``).
 """
@@ -182,6 +184,7 @@ def not_reached_rows(ev: EvidenceFile) -> list[Row]:
     from ..engine.summary_fit import PublishedSummary, fit_published_summaries
 
     rows: list[Row] = []
+    labels = {a.id: a.label for a in ev.arms}
     fu = None
     for an in ev.analyses:
         if an.median_follow_up is not None and an.median_follow_up.value is not None:
@@ -206,7 +209,7 @@ def not_reached_rows(ev: EvidenceFile) -> list[Row]:
             implied = float(fit.median("experimental"))
             follow = _convert(fu[1], fu[2], ctl.median.unit)
             rows.append(Row(
-                ev.id, f"{r.endpoint} median, {r.arm} [{r.analysis}]", None, implied, None,
+                ev.id, f"{r.endpoint} median, {labels.get(r.arm, r.arm)} [{r.analysis}]", None, implied, None,
                 "median-beyond-follow-up", "agrees" if implied > follow else "differs",
                 f"exponential model: control median {ctl.median.value:g} {ctl.median.unit} / HR {e.value:g}",
                 f"the implied median lies {'beyond' if implied > follow else 'within'} the median follow-up of "
@@ -216,10 +219,52 @@ def not_reached_rows(ev: EvidenceFile) -> list[Row]:
     return rows
 
 
+def exponential_fit_rows(ev: EvidenceFile) -> list[Row]:
+    """Both medians from one exponential PH model fitted to both medians and the HR.
+
+    Three published points, two parameters (control rate, log HR): the model has to compromise
+    when the medians' ratio and the HR disagree, so the fitted medians are a real check of how
+    well a constant-hazards curve pair describes the pooled result. Done for pooled analyses,
+    whose curves the personal estimates build on.
+    """
+    from ..engine.summary_fit import PublishedSummary, fit_published_summaries
+
+    if ev.kind not in ("ipd-meta-analysis", "meta-analysis", "pooled-analysis"):
+        return []
+    rows: list[Row] = []
+    labels = {a.id: a.label for a in ev.arms}
+    for c in ev.comparisons:
+        e = c.estimate
+        if c.measure != "HR" or e.value is None or e.lower is None or e.upper is None:
+            continue
+        med = {}
+        for r in ev.results:
+            if r.endpoint == c.endpoint and r.analysis == c.analysis and r.median is not None \
+                    and r.median.value is not None and r.arm in (c.control, c.experimental):
+                med[r.arm] = r.median
+        if len(med) != 2 or med[c.control].unit != med[c.experimental].unit:
+            continue
+        n = {a.id: int(a.n.value) for a in ev.arms if a.n is not None and a.n.value is not None}
+        fit = fit_published_summaries(
+            [PublishedSummary(arm=c.control, median=med[c.control].value, n=n.get(c.control)),
+             PublishedSummary(arm=c.experimental, median=med[c.experimental].value, n=n.get(c.experimental))],
+            hr=(e.value, e.lower, e.upper), distribution="exponential",
+        )
+        for arm in (c.control, c.experimental):
+            rows.append(judged(
+                ev.id, f"{c.endpoint} median, {labels.get(arm, arm)} [{c.analysis}] ({med[arm].unit})",
+                med[arm].value, float(fit.median(arm)), "median-from-fit",
+                "one exponential proportional-hazards model fitted to both medians and the HR "
+                "(3 points, 2 parameters; weights from n and the HR's CI)",
+            ))
+    return rows
+
+
 def model_rows(corpus: Corpus) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = {}
     for ev in corpus:
-        rows = reconstruction_rows(ev) + pooled_rows(ev, corpus) + not_reached_rows(ev)
+        rows = (exponential_fit_rows(ev) + reconstruction_rows(ev) + pooled_rows(ev, corpus)
+                + not_reached_rows(ev))
         if rows:
             out[ev.id] = rows
     return out
