@@ -241,7 +241,7 @@ def test_km_result_is_frozen():
 @pytest.mark.parametrize(
     "labels",
     [[-5, 7, 7, -5, 100, 7], ["x", "a", "a", "x", "m", "a"], [2.5, 1.0, 1.0, 2.5, 3.0, 1.0],
-     [1, "a", "a", 1, "b", "a"]],
+     [1, "a", "a", 1, "b", "a"], [np.int64(1), 3, 3, np.int64(1), 2, 2]],
 )
 def test_group_codes_follow_sorted_labels(labels):
     from mmdecide.engine.logrank import group_codes

@@ -45,20 +45,21 @@ def group_codes(data: SurvivalData) -> tuple[list[object], np.ndarray]:
     """Sorted group labels and each row's index into them.
 
     Fast paths (no Python loop over rows) when all labels share one numpy type; integer labels,
-    the common case of arm codes, use a look-up table.
+    the common case of arm codes, are cast and looked up in a table.
     """
     if data.group is None:
         raise ValueError("data: needs a group column")
+    labels = data.groups()  # a set of the rows' labels: cheap, and tells us their types
+    if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in labels):
+        # every row holds one of these integers, so a direct cast and a look-up table are safe
+        values = data.group.astype(np.int64)
+        lo = int(min(labels))  # labels are sorted by type name first, so not always numeric
+        span = int(max(labels)) - lo + 1
+        if span <= 4 * values.size + 1024:
+            lut = np.zeros(span, dtype=np.int64)
+            lut[np.asarray(labels, dtype=np.int64) - lo] = np.arange(len(labels))
+            return labels, lut[values - lo]
     values = np.asarray(data.group.tolist())  # native dtype when all labels share one type
-    if values.dtype.kind in "iu" and values.size:
-        lo = int(values.min())
-        span = int(values.max()) - lo + 1
-        if span <= 4 * values.size + 1024:  # a dense table is cheap
-            present = np.bincount(values - lo, minlength=span) > 0
-            lut = np.cumsum(present) - 1
-            labels_arr = np.flatnonzero(present) + lo
-            return labels_arr.tolist(), lut[values - lo].astype(np.int64)
-    labels = data.groups()
     if values.dtype != object:
         try:
             sorted_labels = np.asarray(labels, dtype=values.dtype)
@@ -84,23 +85,23 @@ def logrank_test(data: SurvivalData) -> LogRank:
     flag = (data.event > 0).astype(np.int64)
     times, n_risk, n_event, _, order, starts = _risk_table(data.time, flag)
     m = times.size
-    # per (distinct time, group): rows leaving and events, from one bincount
+    # per (group, distinct time): rows leaving, from one bincount; (k, m) layout keeps every
+    # per-group sum contiguous
     tidx = np.repeat(np.arange(m), np.diff(np.append(starts, data.n)))  # row -> time index
-    cell = tidx * k + g[order]
-    leaving = np.bincount(cell, minlength=m * k).reshape(m, k)
-    events = np.bincount(cell, weights=flag[order], minlength=m * k).reshape(m, k)
-    at_risk = np.cumsum(leaving[::-1], axis=0)[::-1]  # n_g(t): rows with time >= t
-    observed = events.sum(axis=0)
+    g_sorted = g[order]
+    leaving = np.bincount(g_sorted * m + tidx, minlength=k * m).reshape(k, m)
+    observed = np.bincount(g[flag > 0], minlength=k).astype(float)
     # only event times contribute to E and V
-    rows = n_event > 0
+    rows = np.flatnonzero(n_event > 0)
+    # n_g(t) = rows of group g with time >= t
+    n_g = np.cumsum(leaving[:, ::-1], axis=1)[:, ::-1][:, rows].astype(float)
     n = n_risk[rows].astype(float)
     d = n_event[rows].astype(float)
-    n_g = at_risk[rows].astype(float)
-    expected = (d / n) @ n_g  # sum over times of d * n_g / n
+    expected = n_g @ (d / n)  # sum over times of d * n_g / n
     # hypergeometric covariance: sum of w (diag(p) - p p') with p = n_g / n and
     # w = d (n - d) / (n - 1) (zero when only one is at risk)
     w = np.where(n > 1, d * (n - d) / np.where(n > 1, n - 1, 1.0), 0.0)
-    variance = np.diag((w / n) @ n_g) - n_g.T @ (n_g * (w / n**2)[:, None])
+    variance = np.diag(n_g @ (w / n)) - (n_g * (w / n**2)) @ n_g.T
     # as survdiff: drop groups with no expected events, then the first remaining group
     keep = np.flatnonzero(expected > 0)
     df = keep.size - 1
