@@ -8,6 +8,7 @@ The target (issue): mmdecide within 2x of a plain numpy implementation.
 
 from __future__ import annotations
 
+import os
 import platform
 import statistics
 import sys
@@ -134,7 +135,8 @@ def main() -> None:
         + ", ".join(f"{b:.3f} s ({lab})" for lab, b in builds) + ".",
         "",
         f"Machine: {platform.machine()}, Python {sys.version.split()[0]}, numpy {np.__version__}, "
-        f"{platform.system()} {platform.release()}.",
+        f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs. The machine was shared "
+        "with other jobs while this ran; the ratios moved by about +/-0.3x between runs.",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

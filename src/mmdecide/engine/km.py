@@ -177,7 +177,12 @@ class KaplanMeier:
 
     @property
     def median(self) -> float:
-        """Median survival time (NaN if the curve never reaches 0.5), R's definition."""
+        """Median survival time (NaN if the curve never reaches 0.5), R's definition.
+
+        As ``quantile.survfit``: on a flat step at exactly 0.5 the midpoint of the step.
+        ``print(survfit)`` agrees except when the curve *ends* on 0.5, where it reports the
+        step's start and ``quantile`` (and we) the midpoint to the last follow-up time.
+        """
         return self.quantile(0.5).estimate
 
     @property
