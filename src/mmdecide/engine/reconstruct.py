@@ -27,9 +27,9 @@ What this version does beyond the paper, each measured on the simulated round-tr
 
 Examples
 --------
->>> rec = reconstruct_ipd([0, 2, 2, 5, 5, 9], [1, 1, .9, .9, .7, .7], [0, 5], [10, 7])
+>>> rec = reconstruct_ipd([0, 2, 2, 5, 5, 9], [1, 1, .9, .9, .771, .771], [0, 5], [10, 7])
 >>> rec.data.n, rec.events_reconstructed, rec.risk_reconstructed.tolist()
-(10, 3, [10, 7])
+(10, 2, [10, 7])
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class Reconstruction:
     risk_times, risk_published, risk_reconstructed : the risk table as given and the number at
         risk in the reconstructed data at the same times
     curve_max_abs_diff, curve_mean_abs_diff : max and mean of |KM of ``data`` - cleaned curve|
-        over the digitized points
+        over the digitized points (at a drop, the nearer of the levels before and after it)
     events_reconstructed, events_given : total events in ``data`` and the published total
         (None when not given)
     """
@@ -220,6 +220,7 @@ class _Options:
 
     monotone: str = "cummin"
     insert_risk_points: bool = True
+    interpolate_risk_points: bool = True
     censor_at_midpoints: bool = False
     last_interval: str = "hazard"  # "guyot" | "hazard"
     deficit: str = "lower"  # "lower" (paper: lower the published count) | "remove-events"
@@ -307,9 +308,16 @@ def _solve_interval(
         if reached < n_target and c == 0:
             break
         c = c + (reached - n_target)
-    # Best count: exact match if any, else the smallest |miss|, preferring undershooting by
-    # fewer patients; then rerun it so the state holds that solution.
-    best = min(tried, key=lambda cc: (abs(tried[cc] - n_target), tried[cc] > n_target, cc))
+    # Best count: an exact match if any, else the closest undershoot. An overshoot is never
+    # kept: its extra patients would be at risk in the data but not in the next interval's
+    # bookkeeping. Censoring everybody who has no event always undershoots, so it is the
+    # fallback.
+    under = [cc for cc in tried if tried[cc] <= n_target]
+    if not under:
+        st.spread(c_max, lo, hi, t_end)
+        tried[c_max], _ = st.forward(lo, hi, n_start, last, first)
+        under = [c_max]
+    best = min(under, key=lambda cc: (n_target - tried[cc], cc))
     st.spread(best, lo, hi, t_end)
     reached, new_last = st.forward(lo, hi, n_start, last, first)
     return reached, new_last, best
@@ -332,6 +340,44 @@ def _remove_events(st: _State, lo: int, hi: int, n_remove: int, n_start: int) ->
         last_km = st.km_hat[k]
         st.n_hat[k + 1] = nk - d[k] - st.cen[k]
     return int(st.n_hat[hi + 1])
+
+
+def _insert_risk_points(
+    t: np.ndarray, s: np.ndarray, tr: np.ndarray, interpolate: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Add a click at every column time, so that each interval starts exactly at its column.
+
+    The curve's value at a column time is unknown when the reader skipped small steps around
+    it: the next click then sits lower than the last one. Reading the value as that of the last
+    click pushes every skipped event after the column, into the next interval, which then has
+    more events than the table allows. With ``interpolate``, the value is interpolated linearly
+    in time between the clicks on either side, and the part of the drop that falls before the
+    column is put on an extra click just before it (so its events count in the interval that
+    ends there).
+    """
+    new_t: list[float] = []
+    new_s: list[float] = []
+    for r in tr:
+        if r == 0 or np.any(t == r):
+            continue
+        a = int(np.searchsorted(t, r, side="right") - 1)
+        s_a = s[a]
+        s_r = s_a
+        if interpolate and a + 1 < t.size:
+            b = a + 1
+            s_r = s_a + (s[b] - s_a) * (r - t[a]) / (t[b] - t[a])
+            if s_r < s_a:
+                # Just before the column (within the gap to the previous click).
+                new_t.append(r - min(1e-6 * max(r, 1.0), (r - t[a]) / 2.0))
+                new_s.append(s_r)
+        new_t.append(r)
+        new_s.append(s_r)
+    if not new_t:
+        return t, s
+    t2 = np.concatenate([t, new_t])
+    s2 = np.concatenate([s, new_s])
+    order = np.lexsort((-s2, t2))
+    return t2[order], np.minimum.accumulate(s2[order])
 
 
 def _reconstruct(
@@ -358,13 +404,7 @@ def _reconstruct(
     tr, nr = tr_in[use], nr_in[use].copy()
 
     if opt.insert_risk_points:
-        # A click at each column time, at the curve's value there, so that intervals start
-        # exactly at the column time (the step value: that of the last click at or before it).
-        missing = ~np.isin(tr, t)
-        if np.any(missing):
-            idx = np.searchsorted(t, tr[missing], side="right") - 1
-            t = np.insert(t, idx + 1, tr[missing])
-            s = np.insert(s, idx + 1, s[idx])
+        t, s = _insert_risk_points(t, s, tr, opt.interpolate_risk_points)
     n_k = t.size
     lower = np.searchsorted(t, tr, side="left")
     if not opt.insert_risk_points:
@@ -391,7 +431,7 @@ def _reconstruct(
             ev = np.flatnonzero(st.d[: hi + 1] > 0)
             last = int(ev[-1]) if ev.size else 0
         # Paper's rule: the published count cannot be reached, so lower it to what was reached.
-        n_start = min(reached, target) if reached < target else target
+        n_start = reached
 
     # Last interval: no count at its end. Its censoring is estimated, or fixed by total events.
     i = n_int - 1
@@ -461,7 +501,9 @@ def _assemble(st, tr, nr_pub, t, s, n_total, total_events, opt, tr_in, nr_in) ->
     from mmdecide.engine.simulate import kaplan_meier_steps
 
     km = kaplan_meier_steps(data)
-    diff = np.abs(km(t) - s)
+    # A click on the top corner of a step reads the level just before the drop: compare each
+    # click with the nearer of the two levels the step curve has at that time.
+    diff = np.minimum(np.abs(km(t) - s), np.abs(km.left(t) - s))
     return Reconstruction(
         data=data,
         curve_time=t,

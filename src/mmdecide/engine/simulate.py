@@ -15,7 +15,7 @@ Examples
 >>> trial.n
 200
 >>> table = print_risk_table(trial, every=12)
->>> table.n_risk[0], table.times[:3].tolist()
+>>> int(table.n_risk[0]), table.times[:3].tolist()
 (200, [0.0, 12.0, 24.0])
 >>> curve = kaplan_meier_steps(trial)
 >>> t, s = digitize(curve, n_points=80, seed=1)
@@ -176,6 +176,11 @@ class StepCurve:
 
     def __call__(self, t: np.ndarray | float) -> np.ndarray:
         idx = np.searchsorted(self.time, np.asarray(t, dtype=float), side="right") - 1
+        return self.survival[np.clip(idx, 0, None)]
+
+    def left(self, t: np.ndarray | float) -> np.ndarray:
+        """The left limit S(t-): the level just before a drop at t."""
+        idx = np.searchsorted(self.time, np.asarray(t, dtype=float), side="left") - 1
         return self.survival[np.clip(idx, 0, None)]
 
 
