@@ -191,3 +191,20 @@ def test_duplicate_arm_ids(tmp_path):
 def test_every_rule_is_tested():
     tested = {c[0] for c in CASES} | {"choice-explained", "schema", "yaml-syntax", "unique-id", "includes-ref"}
     assert set(RULES) == tested
+
+
+def test_prognostic_effects_are_checked(tmp_path):
+    doc = copy.deepcopy(GOOD)
+    doc["prognostic"] = [{
+        "endpoint": "OS", "analysis": "main", "factor": "del17p", "level": "present", "reference": "absent",
+        "estimate": {"value": 1.8, "lower": 1.2, "upper": 2.6, "unit": "ratio", "source": "paper", "locator": "table 3"},
+        "share": {"value": 10, "unit": "percent", "source": "paper", "locator": "table 1"},
+    }]
+    assert problems_of(tmp_path, doc) == []
+    doc["prognostic"][0]["estimate"]["lower"] = 0
+    doc["prognostic"][0]["analysis"] = "later"
+    doc["prognostic"][0]["share"]["unit"] = "count"
+    rules = rules_of(tmp_path, doc)
+    assert {"ratio-positive", "analysis-ref", "percent-range"} <= rules
+    doc["prognostic"][0]["factor"] = "star-sign"
+    assert any(p.path == "prognostic[0].factor" for p in problems_of(tmp_path, doc))

@@ -153,6 +153,11 @@ def check_file(ev: EvidenceFile, file: str) -> list[Problem]:
     for i, s in enumerate(ev.safety):
         need_arm(s.arm, f"safety[{i}].arm")
         need_analysis(s.analysis, f"safety[{i}].analysis")
+    for i, pe in enumerate(ev.prognostic):
+        _check_ratio(pe.estimate, f"prognostic[{i}].estimate", bad)
+        need_analysis(pe.analysis, f"prognostic[{i}].analysis")
+        if pe.share is not None and pe.share.unit != "percent":
+            bad(f"prognostic[{i}].share.unit", "percent-range", "a share must be given in percent")
     for i, a in enumerate(ev.analyses):
         fu = a.median_follow_up
         if fu is not None and fu.unit not in _TIME_UNITS:

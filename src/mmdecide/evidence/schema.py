@@ -30,6 +30,8 @@ __all__ = [
     "EvidenceFile",
     "Fact",
     "Landmark",
+    "PROGNOSTIC_FACTORS",
+    "PrognosticEffect",
     "Regimen",
     "Result",
     "SafetyItem",
@@ -287,6 +289,42 @@ class Subgroup(_Strict):
     note: str | None = None
 
 
+#: Patient characteristics that can shift prognosis; the personal-estimates model matches a
+#: patient profile to these names (levels are free text, documented in docs/evidence.md).
+PROGNOSTIC_FACTORS = (
+    "iss", "r-iss", "r2-iss", "del17p", "t4-14", "t14-16", "gain1q", "amp1q",
+    "high-risk-cytogenetics", "ldh", "response", "mrd", "age", "renal-function", "sex",
+    "induction", "transplant",
+)  # fmt: skip
+PrognosticFactor = Literal[
+    "iss", "r-iss", "r2-iss", "del17p", "t4-14", "t14-16", "gain1q", "amp1q",
+    "high-risk-cytogenetics", "ldh", "response", "mrd", "age", "renal-function", "sex",
+    "induction", "transplant",
+]  # fmt: skip
+
+
+class PrognosticEffect(_Strict):
+    """How a patient characteristic shifts risk whatever the treatment (e.g. R-ISS III vs I).
+
+    ``measure`` HR: hazard of ``level`` relative to ``reference`` (``adjusted`` says whether the
+    model adjusted for other factors). ``share`` is the proportion of patients with ``level`` in
+    that population, needed to turn 'vs reference' into 'vs the average patient'.
+    """
+
+    endpoint: Endpoint
+    analysis: str | None = None
+    factor: PrognosticFactor
+    level: str = Field(min_length=1)
+    reference: str = Field(min_length=1)
+    measure: Literal["HR"] = "HR"
+    estimate: Value
+    adjusted: bool = False
+    adjustment: str | None = None
+    share: Value | None = None
+    population: str | None = None
+    note: str | None = None
+
+
 class SafetyItem(_Strict):
     arm: str
     analysis: str | None = None
@@ -337,6 +375,7 @@ class EvidenceFile(_Strict):
     comparisons: tuple[Comparison, ...] = ()
     subgroups: tuple[Subgroup, ...] = ()
     safety: tuple[SafetyItem, ...] = ()
+    prognostic: tuple[PrognosticEffect, ...] = ()
     facts: tuple[Fact, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
     caveats: tuple[str, ...] = ()
