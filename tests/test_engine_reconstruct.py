@@ -267,3 +267,15 @@ def test_risk_table_counts_patients_at_or_after_each_time():
     assert table.times.tolist() == [0, 6, 12]
     assert table.n_risk.tolist() == [5, 4, 1]
     assert "At risk" in str(table)
+
+
+def test_step_curve_agrees_with_engine_kaplan_meier():
+    # simulate.kaplan_meier_steps is the small step-function KM used by digitize() and by the
+    # reconstruction diagnostics; the engine's kaplan_meier is the one checked against R.
+    from mmdecide.engine.km import kaplan_meier
+
+    data = simulate_trial(400, "cure-mixture", "heavy-early", seed=4)
+    fit = kaplan_meier(data)
+    steps = kaplan_meier_steps(data)
+    np.testing.assert_allclose(steps(fit.time), fit.survival, rtol=0, atol=1e-12)
+    assert steps.end == fit.time.max()

@@ -204,8 +204,6 @@ def _validate_risk_table(
             raise ValueError(
                 f"total_events: cannot exceed the {nr[0]} patients at risk at time 0"
             )
-        if te < nr[0] - nr[-1] and False:  # pragma: no cover - censoring can explain any drop
-            pass
         total_events = int(te)
     return tr, nr, total_events
 
@@ -463,23 +461,29 @@ def _reconstruct(
 
     run_last(c_est)
     if total_events is not None:
-        # Search the censoring count whose total events is nearest the published total,
-        # preferring the estimate's neighbourhood (ties: the count nearest the estimate).
-        ev_before = int(st.d[:lo].sum())
-        if ev_before >= total_events:
-            c_best = n_start
-        else:
-            cands = range(0, n_start + 1)
-            scores = {}
-            for c in cands:
-                scores[c] = abs(run_last(c) - total_events)
-            c_best = min(scores, key=lambda c: (scores[c], abs(c - c_est)))
+        # Every censoring count is tried (the paper's update can cycle); the one whose total
+        # events is nearest the published total wins, ties going to the count nearest the
+        # hazard-based estimate. If the earlier intervals already hold too many events, this
+        # censors as early as possible in the last interval, leaving as few events as the
+        # curve allows.
+        scores = {c: abs(run_last(c) - total_events) for c in range(0, n_start + 1)}
+        c_best = min(scores, key=lambda c: (scores[c], abs(c - c_est)))
         run_last(c_best)
 
-    return _assemble(st, tr, nr_in[use], t, s, n_total, total_events, opt, tr_in, nr_in)
+    return _assemble(st, t, s, n_total, total_events, opt, tr_in, nr_in)
 
 
-def _assemble(st, tr, nr_pub, t, s, n_total, total_events, opt, tr_in, nr_in) -> Reconstruction:
+def _assemble(
+    st: _State,
+    t: np.ndarray,
+    s: np.ndarray,
+    n_total: int,
+    total_events: int | None,
+    opt: _Options,
+    tr_in: np.ndarray,
+    nr_in: np.ndarray,
+) -> Reconstruction:
+    """Patients from the per-click counts, and the diagnostics."""
     ev_t = np.repeat(t, st.d)
     if opt.censor_at_midpoints:
         mids = np.append((t[:-1] + t[1:]) / 2.0, t[-1])
