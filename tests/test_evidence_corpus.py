@@ -115,4 +115,5 @@ def test_calgb_risk_table_is_encoded(corpus):
 #: Evidence files found by literature search (prognostic hazard ratios), not curated from a research note.
 FOUND_BY_SEARCH = [
     "de-tute-2022-myeloma-xi-mrd",
+    "munshi-2017-mrd-meta",
 ]
