@@ -116,4 +116,5 @@ def test_calgb_risk_table_is_encoded(corpus):
 FOUND_BY_SEARCH = [
     "de-tute-2022-myeloma-xi-mrd",
     "munshi-2017-mrd-meta",
+    "munshi-2020-mrd-meta",
 ]
