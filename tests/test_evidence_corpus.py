@@ -117,4 +117,5 @@ FOUND_BY_SEARCH = [
     "de-tute-2022-myeloma-xi-mrd",
     "munshi-2017-mrd-meta",
     "munshi-2020-mrd-meta",
+    "emn02-mrd-2021",
 ]
