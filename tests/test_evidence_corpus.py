@@ -118,4 +118,5 @@ FOUND_BY_SEARCH = [
     "munshi-2017-mrd-meta",
     "munshi-2020-mrd-meta",
     "emn02-mrd-2021",
+    "shah-2018-cytogenetics-meta",
 ]
