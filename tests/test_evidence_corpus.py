@@ -119,4 +119,5 @@ FOUND_BY_SEARCH = [
     "munshi-2020-mrd-meta",
     "emn02-mrd-2021",
     "shah-2018-cytogenetics-meta",
+    "weinhold-2021-1q-meta",
 ]
