@@ -120,4 +120,5 @@ FOUND_BY_SEARCH = [
     "emn02-mrd-2021",
     "shah-2018-cytogenetics-meta",
     "weinhold-2021-1q-meta",
+    "kapoor-2013-scr-after-asct",
 ]
