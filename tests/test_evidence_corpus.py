@@ -121,4 +121,5 @@ FOUND_BY_SEARCH = [
     "shah-2018-cytogenetics-meta",
     "weinhold-2021-1q-meta",
     "kapoor-2013-scr-after-asct",
+    "dos-santos-2020-age-asct",
 ]
