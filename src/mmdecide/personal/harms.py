@@ -1,0 +1,138 @@
+"""Harms on the same scale as benefits: second cancers and common side effects.
+
+Second primary cancers (SPM) are modelled as a competing risk with a constant hazard that acts
+while a person is progression-free (McCarthy 2017 counted SPM *before progression*) or, where a
+trial counted them over all follow-up, while alive. The hazard is calibrated so that the model
+reproduces the published cumulative incidence at the analysis' median follow-up for the trial's
+average patient:
+
+    CIF(t) = lambda * integral_0^t S(u) du   =>   lambda = CIF_published / RMST_S(T_follow-up)
+
+and a profile's CIF at a horizon is lambda times the profile's own restricted mean time at risk.
+People who progress sooner have less time on maintenance-era risk, so their SPM percent is lower:
+the model says so rather than hiding it. The published percent's uncertainty is binomial in the
+arm's size.
+
+Side effects are shown as the trials report them (percent of patients, grade, time frame), each
+beside the comparator arm of the same trial, with a Wilson 95% interval from the arm's size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..evidence import Corpus
+from .options import OptionSpec, SpmSource
+from .result import Number, SideEffect
+from .sources import EvidenceMissing, cite
+
+__all__ = ["SpmRate", "calibrate_spm", "side_effects", "wilson"]
+
+_Z = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class SpmRate:
+    category: str  # spm-hematologic | spm-solid | spm-any
+    before_progression: bool
+    lam: float
+    lam_draws: np.ndarray
+    source: object  # SourceRef
+    follow_up_months: float
+    published: float
+
+
+def wilson(p: float, n: int) -> tuple[float, float]:
+    """Wilson score 95% interval for a proportion p (0-1) observed in n people."""
+    denom = 1 + _Z**2 / n
+    centre = (p + _Z**2 / (2 * n)) / denom
+    half = _Z * math.sqrt(p * (1 - p) / n + _Z**2 / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _arm_n(corpus: Corpus, evidence: str, arm: str) -> int | None:
+    for a in corpus.get(evidence).arms:
+        if a.id == arm and a.n is not None and a.n.value is not None:
+            return int(a.n.value)
+    return None
+
+
+def _follow_up(corpus: Corpus, evidence: str, analysis: str) -> float:
+    for a in corpus.get(evidence).analyses:
+        if a.id == analysis and a.median_follow_up is not None and a.median_follow_up.value:
+            v = a.median_follow_up
+            return v.value * (12.0 if v.unit == "years" else 1.0)
+    raise EvidenceMissing(f"{evidence}: analysis {analysis} has no median follow-up")
+
+
+def calibrate_spm(corpus: Corpus, src: SpmSource, rmst_central: float, rmst_draws: np.ndarray,
+                  rng: np.random.Generator) -> SpmRate:
+    """The SPM hazard of one arm, from its published cumulative incidence.
+
+    ``rmst_*``: restricted mean time at risk (progression-free or alive) up to the follow-up, for
+    the trial arm's average patient under the model, centrally and per draw.
+    """
+    ev = corpus.get(src.evidence)
+    item = next(
+        (s for s in ev.safety if s.arm == src.arm and s.category == src.category
+         and (src.analysis is None or s.analysis == src.analysis) and s.value.unit == "percent"),
+        None,
+    )
+    if item is None or item.value.value is None:
+        raise EvidenceMissing(f"{src.evidence}: no {src.category} percent for arm {src.arm}")
+    p = item.value.value / 100.0
+    n = _arm_n(corpus, src.evidence, src.arm)
+    if n is None:
+        raise EvidenceMissing(f"{src.evidence}: arm {src.arm} has no n")
+    fu = _follow_up(corpus, *src.follow_up)
+    # binomial uncertainty on the logit scale (keeps draws inside (0, 1))
+    pp = min(max(p, 0.5 / n), 1 - 0.5 / n)
+    se_logit = 1.0 / math.sqrt(n * pp * (1 - pp))
+    logit = math.log(pp / (1 - pp)) + se_logit * rng.standard_normal(rmst_draws.size)
+    p_draws = 1.0 / (1.0 + np.exp(-logit))
+    return SpmRate(
+        category=src.category, before_progression=src.before_progression,
+        lam=p / rmst_central, lam_draws=p_draws / rmst_draws,
+        source=cite(corpus, src.evidence, item.value, f"{item.item}, {src.arm}"),
+        follow_up_months=fu, published=item.value.value,
+    )  # fmt: skip
+
+
+def side_effects(corpus: Corpus, option: OptionSpec) -> list[SideEffect]:
+    out: list[SideEffect] = []
+    for evidence, arm, comparator in option.safety:
+        if evidence not in corpus.files:
+            continue
+        ev = corpus.get(evidence)
+        n_arm, n_cmp = _arm_n(corpus, evidence, arm), _arm_n(corpus, evidence, comparator)
+        labels = {a.id: a.label for a in ev.arms}
+        for s in ev.safety:
+            if s.arm != arm or s.category.startswith("spm") or s.value.unit != "percent" or s.value.value is None:
+                continue
+            match = next((c for c in ev.safety if c.arm == comparator and c.category == s.category
+                          and c.grade == s.grade and c.item == s.item and c.time_point == s.time_point
+                          and c.value.unit == "percent" and c.value.value is not None), None)
+            out.append(SideEffect(
+                item=s.item, category=s.category, grade=s.grade,
+                percent=_percent(corpus, evidence, s.value, n_arm, f"{s.item}, {labels.get(arm, arm)}"),
+                comparator_percent=(_percent(corpus, evidence, match.value, n_cmp, f"{match.item}, {labels.get(comparator, comparator)}")
+                                    if match else None),
+                comparator=labels.get(comparator, comparator),
+                time_frame=s.time_point, evidence=evidence,
+            ))  # fmt: skip
+    return out
+
+
+def _percent(corpus: Corpus, evidence: str, value, n: int | None, what: str) -> Number:
+    ref = cite(corpus, evidence, value, what)
+    if value.lower is not None and value.upper is not None:
+        return Number(estimate=value.value, lower=value.lower, upper=value.upper, sources=[ref])
+    if n is None:
+        return Number(estimate=value.value, sources=[ref],
+                      reason="no interval: the trial arm's size is not in the evidence base")
+    lo, hi = wilson(value.value / 100.0, n)
+    return Number(estimate=value.value, lower=100 * lo, upper=100 * hi, sources=[ref],
+                  reason=f"95% interval: Wilson score interval for {n} patients")

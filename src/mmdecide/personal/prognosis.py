@@ -1,0 +1,318 @@
+"""How a profile shifts the baseline: relative hazards versus the average trial patient.
+
+Two kinds of evidence are used, both read from the evidence files:
+
+* a staging system whose stages are published as arms with their size and a landmark survival
+  (R-ISS: 5-year OS and PFS per stage). Under proportional hazards S_stage = S_avg ** HR, so
+  HR_stage = log S_stage / log S_avg with S_avg the size-weighted mean (documented conversion);
+  its uncertainty is binomial on each landmark (censoring ignored: a stated approximation);
+* a prognostic hazard ratio ``level vs reference`` with its 95% CI and the share of patients at
+  ``level``. Against the average patient of that population, whose hazard is
+  (1 - share) + share * HR times the reference hazard, the level's relative hazard is
+  HR / ((1 - share) + share * HR) and the reference's 1 / ((1 - share) + share * HR).
+
+A factor without such evidence (no CI, no share) changes nothing and the result says so. When a
+factor is unknown but its levels and shares are known, each Monte Carlo draw picks a level with
+its share: the interval widens to show what not knowing costs, while the central estimate stays
+that of the average patient. Factors already inside R-ISS (ISS, del(17p), t(4;14), t(14;16),
+LDH) are not applied again when R-ISS is known. Different factors are assumed to act
+independently (multiplied): an assumption every result lists.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..evidence import Corpus
+from ..evidence.schema import PrognosticEffect
+from .profile import PatientProfile
+from .result import Number, ProfileEffect, SourceRef
+from .sources import cite
+
+__all__ = ["FactorEffect", "profile_effects"]
+
+_Z = 1.959963984540054
+_RISS_COMPONENTS = {"iss", "del17p", "t4-14", "t14-16", "ldh", "high-risk-cytogenetics"}
+
+
+@dataclass
+class Shift:
+    """Relative hazard vs the average patient for one endpoint: central value and draws."""
+
+    central: float
+    draws: np.ndarray
+    sources: list[SourceRef] = field(default_factory=list)
+
+    def number(self) -> Number:
+        lo, hi = np.percentile(self.draws, [2.5, 97.5])
+        return Number(estimate=self.central, lower=float(lo), upper=float(hi), sources=self.sources)
+
+
+@dataclass
+class FactorEffect:
+    factor: str
+    level: str | None
+    pfs: Shift | None
+    os: Shift | None
+    explanation: str
+
+    @property
+    def applied(self) -> bool:
+        return self.pfs is not None or self.os is not None
+
+    def as_result(self) -> ProfileEffect:
+        return ProfileEffect(
+            factor=self.factor, level=self.level, applied=self.applied,
+            hr_pfs=self.pfs.number() if self.pfs else None,
+            hr_os=self.os.number() if self.os else None, explanation=self.explanation,
+        )  # fmt: skip
+
+
+# -- the profile's level of each factor ----------------------------------------------------------
+
+def _r_iss_level(p: PatientProfile, corpus: Corpus) -> tuple[str | None, str]:
+    if p.r_iss:
+        return p.r_iss, "as given"
+    iss, how = _iss_level(p, corpus)
+    hr_cyto = p.high_risk_cytogenetics()
+    if iss is None or hr_cyto is None or p.ldh_high is None:
+        return None, "R-ISS needs ISS, FISH cytogenetics and LDH"
+    # R-ISS definitions (r-iss evidence facts def-r-iss-1..3, Palumbo 2015)
+    if iss == "I" and not hr_cyto and not p.ldh_high:
+        return "I", f"derived: ISS I ({how}), no high-risk FISH, normal LDH"
+    if iss == "III" and (hr_cyto or p.ldh_high):
+        return "III", f"derived: ISS III ({how}) with high-risk FISH or high LDH"
+    return "II", f"derived: ISS {iss} ({how}), FISH and LDH give neither R-ISS I nor III"
+
+
+def _iss_level(p: PatientProfile, corpus: Corpus) -> tuple[str | None, str]:
+    if p.iss:
+        return p.iss, "as given"
+    if p.beta2_microglobulin_mg_l is None:
+        return None, "unknown"
+    # thresholds are read from the R-ISS definitions in the evidence base
+    facts = {f.id: f for f in corpus.get("r-iss").facts}
+    b2m_low = facts["def-r-iss-1"].values["b2m_below_mg_per_l"].value
+    alb_low = facts["def-r-iss-1"].values["albumin_at_least_g_per_dl"].value
+    b2m_high = facts["def-r-iss-3"].values["b2m_threshold_mg_per_l"].value
+    b2m = p.beta2_microglobulin_mg_l
+    if b2m >= b2m_high:
+        return "III", f"beta-2 microglobulin {b2m:g} >= {b2m_high:g} mg/L"
+    if p.albumin_g_dl is None:
+        return None, "albumin needed with beta-2 microglobulin below the stage III threshold"
+    if b2m < b2m_low and p.albumin_g_dl >= alb_low:
+        return "I", f"beta-2 microglobulin {b2m:g} < {b2m_low:g} mg/L and albumin {p.albumin_g_dl:g} >= {alb_low:g} g/dL"
+    return "II", "neither ISS I nor III"
+
+
+def _binary_level(p: PatientProfile, factor: str) -> bool | None:
+    """True = has the characteristic, False = known not to, None = unknown."""
+    if factor in ("del17p", "t4-14", "t14-16", "gain1q", "amp1q"):
+        if p.cytogenetics is None:
+            return None
+        return factor in p.cytogenetics
+    if factor == "high-risk-cytogenetics":
+        return p.high_risk_cytogenetics()
+    if factor == "ldh":
+        return p.ldh_high
+    return None
+
+
+def _tokens(text: str) -> set[str]:
+    return {t.lower() for t in re.split(r"[^A-Za-z0-9]+", text) if t}
+
+
+def _matches(profile_value: str, text: str) -> bool:
+    return profile_value.lower() in _tokens(text)
+
+
+# -- evidence to relative hazards ----------------------------------------------------------------
+
+def _staging_shift(corpus: Corpus, level: str | None, endpoint: str, n_draws: int,
+                   rng: np.random.Generator) -> tuple[Shift | None, str]:
+    """R-ISS relative hazard from the stage arms' 5-year landmarks and sizes."""
+    ev = corpus.get("r-iss")
+    stages: dict[str, tuple[int, float, object]] = {}
+    for a in ev.arms:
+        m = re.fullmatch(r"R-ISS (I{1,3})", a.label)
+        if not m or a.n is None:
+            continue
+        for r in ev.results:
+            if r.arm == a.id and r.endpoint == endpoint:
+                lm = next((x for x in r.landmarks if x.time_unit == "years" and x.time == 5), None)
+                if lm is not None and lm.rate.value is not None:
+                    stages[m.group(1)] = (int(a.n.value), lm.rate.value / 100.0, lm.rate)
+    if set(stages) != {"I", "II", "III"}:
+        return None, f"the R-ISS file lacks a 5-year {endpoint} rate for every stage"
+    names = ["I", "II", "III"]
+    n = np.array([stages[s][0] for s in names], dtype=float)
+    s = np.array([stages[s][1] for s in names])
+    w = n / n.sum()
+
+    def rel(surv: np.ndarray) -> np.ndarray:  # (..., 3) -> (..., 3)
+        avg = np.sum(surv * w, axis=-1, keepdims=True)
+        return np.log(surv) / np.log(avg)
+
+    central = rel(s)
+    se = np.sqrt(s * (1 - s) / n)
+    draws_s = np.clip(s + rng.standard_normal((n_draws, 3)) * se, 1e-6, 1 - 1e-6)
+    rel_draws = rel(draws_s)
+    if level is None:
+        pick = rng.choice(3, size=n_draws, p=w)
+        draws = rel_draws[np.arange(n_draws), pick]
+        c = 1.0
+    else:
+        j = names.index(level)
+        draws, c = rel_draws[:, j], float(central[j])
+    sources = [cite(corpus, "r-iss", stages[x][2], f"5-year {endpoint}, R-ISS {x}") for x in names]
+    sources += [cite(corpus, "r-iss", a.n, f"patients in {a.label}") for a in ev.arms if a.n]
+    return Shift(c, draws, sources), ""
+
+
+def _effect_shift(corpus: Corpus, evidence: str, pe: PrognosticEffect, exposed: bool | None,
+                  n_draws: int, rng: np.random.Generator) -> Shift:
+    e, sh = pe.estimate, pe.share
+    p = sh.value / 100.0
+    se = (math.log(e.upper) - math.log(e.lower)) / (2 * _Z)
+    log_hr = math.log(e.value) + se * rng.standard_normal(n_draws)
+    hr = np.exp(log_hr)
+    avg = (1 - p) + p * hr
+    if exposed is None:
+        pick = rng.random(n_draws) < p
+        draws = np.where(pick, hr / avg, 1.0 / avg)
+        central = 1.0
+    else:
+        draws = hr / avg if exposed else 1.0 / avg
+        avg_c = (1 - p) + p * e.value
+        central = e.value / avg_c if exposed else 1.0 / avg_c
+    what = f"{pe.endpoint} HR {pe.level} vs {pe.reference}"
+    return Shift(float(central), draws, [cite(corpus, evidence, e, what), cite(corpus, evidence, sh, f"share with {pe.level}")])
+
+
+def _usable(pe: PrognosticEffect) -> str | None:
+    e = pe.estimate
+    if e.value is None or e.lower is None or e.upper is None:
+        return "no 95% confidence interval was published"
+    if pe.share is None or pe.share.value is None:
+        return "the share of patients with this characteristic is not known, so it cannot be compared with the average patient"
+    return None
+
+
+def _entry_effect(corpus: Corpus, p: PatientProfile, factor: str, n_draws: int,
+                  rng: np.random.Generator) -> FactorEffect | None:
+    entries = [(ev.id, pe) for ev in corpus for pe in ev.prognostic if pe.factor == factor]
+    if not entries:
+        return None
+    shifts: dict[str, Shift] = {}
+    reasons: list[str] = []
+    level_text: str | None = None
+    for endpoint in ("PFS", "OS"):
+        for fid, pe in entries:
+            if pe.endpoint != endpoint:
+                continue
+            why = _usable(pe)
+            if why:
+                reasons.append(f"{fid} {endpoint}: {why}")
+                continue
+            exposed = _exposure(p, factor, pe)
+            if exposed == "no-match":
+                reasons.append(f"{fid} {endpoint}: the profile's value is neither '{pe.level}' nor '{pe.reference}'")
+                continue
+            shifts[endpoint] = _effect_shift(corpus, fid, pe, exposed, n_draws, rng)
+            level_text = None if exposed is None else (pe.level if exposed else pe.reference)
+            break
+    if not shifts:
+        return FactorEffect(factor, _profile_value(p, factor), None, None,
+                            "not applied: " + "; ".join(dict.fromkeys(reasons)))
+    known = _profile_value(p, factor) is not None
+    text = (f"applied as '{level_text}'" if known else
+            "unknown: each draw takes a level by its share, which widens the ranges")
+    missing = [ep for ep in ("PFS", "OS") if ep not in shifts]
+    if missing:
+        text += f"; no usable evidence for {', '.join(missing)}, which it leaves unchanged"
+    return FactorEffect(factor, _profile_value(p, factor), shifts.get("PFS"), shifts.get("OS"), text)
+
+
+def _profile_value(p: PatientProfile, factor: str) -> str | None:
+    b = _binary_level(p, factor)
+    if b is not None:
+        return "present" if b else "absent"
+    value = {"mrd": p.mrd, "response": p.response, "iss": p.iss, "r2-iss": p.r2_iss,
+             "age": str(p.age) if p.age is not None else None}.get(factor)
+    return value
+
+
+def _exposure(p: PatientProfile, factor: str, pe: PrognosticEffect) -> bool | None | str:
+    b = _binary_level(p, factor)
+    if factor in ("del17p", "t4-14", "t14-16", "gain1q", "amp1q", "high-risk-cytogenetics", "ldh"):
+        return b
+    value = _profile_value(p, factor)
+    if value is None:
+        return None
+    if _matches(value, pe.level):
+        return True
+    if _matches(value, pe.reference):
+        return False
+    return "no-match"
+
+
+# -- all factors ---------------------------------------------------------------------------------
+
+_NO_EVIDENCE = {
+    "age": "age", "sex": "sex", "creatinine_clearance_ml_min": "renal-function",
+    "induction": "induction", "transplant": "transplant", "months_since_transplant": None,
+}
+
+
+def profile_effects(corpus: Corpus, p: PatientProfile, n_draws: int,
+                    rng: np.random.Generator) -> list[FactorEffect]:
+    """Every factor's effect (applied or not, with the reason), in a fixed order."""
+    out: list[FactorEffect] = []
+    r_iss, how = _r_iss_level(p, corpus)
+    pfs, why_pfs = _staging_shift(corpus, r_iss, "PFS", n_draws, rng)
+    os_, why_os = _staging_shift(corpus, r_iss, "OS", n_draws, rng)
+    if pfs is None and os_ is None:
+        out.append(FactorEffect("r-iss", r_iss, None, None, f"not applied: {why_pfs}"))
+    else:
+        text = (f"R-ISS {r_iss} ({how}); relative hazard from the 5-year rates per stage (Palumbo 2015)"
+                if r_iss else "R-ISS unknown (" + how + "): each draw takes a stage by its share, which widens the ranges")
+        out.append(FactorEffect("r-iss", r_iss, pfs, os_, text))
+    skip = _RISS_COMPONENTS if r_iss else set()
+    for factor in ("iss", "del17p", "t4-14", "t14-16", "high-risk-cytogenetics", "gain1q", "amp1q",
+                   "ldh", "response", "mrd", "r2-iss", "age", "renal-function", "sex", "induction",
+                   "transplant"):
+        if factor in skip and _profile_value(p, factor) is not None:
+            out.append(FactorEffect(factor, _profile_value(p, factor), None, None,
+                                    "not applied again: already part of the R-ISS stage"))
+            continue
+        if factor in skip:
+            continue
+        eff = _entry_effect(corpus, p, factor, n_draws, rng)
+        if eff is not None:
+            out.append(eff)
+        elif _profile_value(p, factor) is not None or _given(p, factor):
+            out.append(FactorEffect(factor, _profile_value(p, factor), None, None,
+                                    "not applied: the evidence base has no prognostic hazard ratio for it"))
+    return out
+
+
+def _given(p: PatientProfile, factor: str) -> bool:
+    for fieldname, fac in _NO_EVIDENCE.items():
+        if fac == factor and getattr(p, fieldname) is not None:
+            return True
+    return False
+
+
+def combined(effects: list[FactorEffect], endpoint: str, n_draws: int) -> tuple[float, np.ndarray]:
+    """Product of the applied relative hazards (independence assumption)."""
+    central, draws = 1.0, np.ones(n_draws)
+    for e in effects:
+        s = e.pfs if endpoint == "PFS" else e.os
+        if s is not None:
+            central *= s.central
+            draws = draws * s.draws
+    return central, draws

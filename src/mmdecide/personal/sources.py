@@ -1,0 +1,48 @@
+"""Finding evidence entries by what they are, and citing them in results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..evidence import Corpus, Value
+from ..evidence.schema import Comparison
+from .result import SourceRef
+
+__all__ = ["EvidenceMissing", "HRLink", "cite", "find_comparison"]
+
+
+class EvidenceMissing(LookupError):
+    """An entry the model needs is not in the evidence base (the number is then absent)."""
+
+
+def cite(corpus: Corpus, evidence: str, value: Value, what: str) -> SourceRef:
+    prov = corpus.provenance(evidence, value)
+    return SourceRef(evidence=evidence, what=what, citation=prov.citation, url=prov.url,
+                     locator=prov.locator, tier=prov.tier)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class HRLink:
+    """One hazard ratio of the evidence base: ``experimental`` vs ``control`` in one analysis."""
+
+    evidence: str
+    endpoint: str
+    analysis: str
+    experimental: str
+    control: str
+
+    def describe(self) -> str:
+        return f"{self.endpoint} HR {self.experimental} vs {self.control} [{self.analysis}]"
+
+
+def find_comparison(corpus: Corpus, link: HRLink) -> Comparison:
+    if link.evidence not in corpus.files:
+        raise EvidenceMissing(f"evidence file {link.evidence!r} is missing")
+    for c in corpus.get(link.evidence).comparisons:
+        if (c.endpoint, c.analysis, c.experimental, c.control, c.measure) == (
+            link.endpoint, link.analysis, link.experimental, link.control, "HR"
+        ):
+            if c.estimate.value is None or c.estimate.lower is None or c.estimate.upper is None:
+                raise EvidenceMissing(f"{link.evidence}: {link.describe()} has no 95% CI")
+            return c
+    raise EvidenceMissing(f"{link.evidence}: no {link.describe()}")
