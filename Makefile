@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test golden bench clean
+.PHONY: run test golden bench schema clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 ## golden: regenerate the R reference files in tests/golden (needs R: see r/README.md)
 golden:
 	for f in r/*.R; do Rscript "$$f" || exit 1; done
+
+## schema: regenerate docs/estimate.schema.json (the published JSON schema of an estimate)
+schema: $(STAMP)
+	$(BIN)/python -c "import json; from mmdecide.personal import json_schema; open('docs/estimate.schema.json', 'w').write(json.dumps(json_schema(), indent=2, sort_keys=True) + chr(10))"
 
 ## bench: run the benchmarks and write benchmarks/RESULTS.md
 bench: $(STAMP)

@@ -186,3 +186,38 @@ def test_evidence_validate_reports_every_problem(tmp_path):
 def test_evidence_show_unknown_id():
     res = run("evidence", "show", "no-such-trial")
     assert res.exit_code == 2 and "no evidence file with id 'no-such-trial'" in res.stderr
+
+
+# -- estimate --------------------------------------------------------------------------------------
+
+def test_estimate_cli_table_and_json(tmp_path):
+    res = run("estimate", "--r-iss", "II", "--mrd", "positive", "--horizon", "3", "--horizon", "5")
+    assert res.exit_code == 0, res.output
+    assert "not medical advice" in res.stdout
+    assert "Lenalidomide maintenance" in res.stdout and "Daratumumab plus lenalidomide" in res.stdout
+    res = run("estimate", "--cytogenetics", "del17p,gain1q", "--option", "lenalidomide", "--horizon", "3", "--json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["profile"]["cytogenetics"] == ["del17p", "gain1q"]
+    assert [o["option"] for o in out["options"]] == ["observation", "lenalidomide"]
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps({"r_iss": "I", "age": 60}))
+    res = run("estimate", "--profile", profile, "--option", "lenalidomide", "--horizon", "2", "--json")
+    assert json.loads(res.stdout)["profile"]["age"] == 60
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--age", "250"], "age: must be at most 100"),
+        (["--r-iss", "IV"], "r_iss: 'IV' is not allowed"),
+        (["--ldh", "sometimes"], "ldh_high"),
+        (["--option", "aspirin"], "options: unknown option(s) ['aspirin']"),
+        (["--horizon", "0"], "horizons: each must be more than 0"),
+    ],
+)
+def test_estimate_cli_bad_input(args, message):
+    res = run("estimate", *args)
+    assert res.exit_code == 2
+    assert message in res.stderr
+    assert "Traceback" not in res.output

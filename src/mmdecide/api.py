@@ -23,6 +23,7 @@ from .evidence import Corpus, Problem, load_corpus, validate_path
 
 __all__ = [
     "InputError",
+    "estimate",
     "km_summary",
     "load_evidence",
     "meta_summary",
@@ -54,6 +55,15 @@ def validate_evidence(path: str | Path | None = None) -> tuple[list[Problem], in
 def load_evidence(path: str | Path | None = None) -> Corpus:
     """The validated evidence base (raises EvidenceError listing every problem)."""
     return load_corpus(path)
+
+
+# -- personal estimates ------------------------------------------------------------------------
+
+def estimate(profile=None, options=None, horizons=None, **kwargs):
+    """Benefit and harm of each option for a profile: see :func:`mmdecide.personal.estimate`."""
+    from .personal import estimate as _estimate
+
+    return _estimate(profile, options=options, horizons=horizons, **kwargs)
 
 
 # -- Kaplan-Meier ---------------------------------------------------------------------------------

@@ -188,6 +188,68 @@ def reconstruct(
     typer.echo(f"wrote {rec.data.n} patients to {out}")
 
 
+def _split_list(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+@app.command("estimate")
+def estimate_cmd(
+    age: Annotated[Optional[int], typer.Option(help="Age in years (18-100).")] = None,
+    sex: Annotated[Optional[str], typer.Option(help="female or male.")] = None,
+    iss: Annotated[Optional[str], typer.Option(help="ISS stage: I, II or III.")] = None,
+    r_iss: Annotated[Optional[str], typer.Option("--r-iss", help="R-ISS stage: I, II or III.")] = None,
+    r2_iss: Annotated[Optional[str], typer.Option("--r2-iss", help="R2-ISS group: I, II, III or IV.")] = None,
+    b2m: Annotated[Optional[float], typer.Option("--b2m", help="Beta-2 microglobulin at diagnosis, mg/L.")] = None,
+    albumin: Annotated[Optional[float], typer.Option(help="Albumin at diagnosis, g/dL.")] = None,
+    ldh: Annotated[Optional[str], typer.Option(help="LDH at diagnosis: high or normal.")] = None,
+    cytogenetics: Annotated[Optional[list[str]], typer.Option(help="FISH findings, comma-separated: del17p, t4-14, t14-16, gain1q, amp1q, or none-found.")] = None,
+    response: Annotated[Optional[str], typer.Option(help="Response after transplant: sCR, CR, VGPR, PR or SD.")] = None,
+    mrd: Annotated[Optional[str], typer.Option(help="MRD after transplant: negative or positive.")] = None,
+    crcl: Annotated[Optional[float], typer.Option("--crcl", help="Creatinine clearance, mL/min.")] = None,
+    induction: Annotated[Optional[str], typer.Option(help="Induction: vrd, vtd, vcd, krd, dara-vrd, dara-vtd or other.")] = None,
+    transplant: Annotated[Optional[str], typer.Option(help="single or tandem.")] = None,
+    option: Annotated[Optional[list[str]], typer.Option("--option", help="Option id (repeatable); default: all the evidence reaches.")] = None,
+    horizon: Annotated[Optional[list[float]], typer.Option("--horizon", help="Years (repeatable); default 1, 2, 3, 5, 7.")] = None,
+    profile_file: Annotated[Optional[Path], typer.Option("--profile", help="A JSON file with the profile (fields as in the JSON API).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
+) -> None:
+    """Benefit and harm of each maintenance option for a patient profile, with uncertainty and sources."""
+    from .personal import ProfileError
+
+    fields = {
+        "age": age, "sex": sex, "iss": iss, "r_iss": r_iss, "r2_iss": r2_iss,
+        "beta2_microglobulin_mg_l": b2m, "albumin_g_dl": albumin,
+        "ldh_high": None if ldh is None else {"high": True, "normal": False}.get(ldh.lower(), ldh),
+        "cytogenetics": _split_list(cytogenetics), "response": response, "mrd": mrd,
+        "creatinine_clearance_ml_min": crcl, "induction": induction, "transplant": transplant,
+    }  # fmt: skip
+    profile: dict = {}
+    if profile_file is not None:
+        try:
+            profile = json.loads(profile_file.read_text())
+        except OSError as exc:
+            _fail(f"--profile: cannot read {profile_file}: {exc.strerror}")
+        except json.JSONDecodeError as exc:
+            _fail(f"--profile: {profile_file} is not valid JSON ({exc.msg}, line {exc.lineno})")
+        if not isinstance(profile, dict):
+            _fail("--profile: the file must hold one JSON object")
+    profile.update({k: v for k, v in fields.items() if v is not None})
+    try:
+        result = api.estimate(profile, options=_split_list(option), horizons=horizon)
+    except ProfileError as exc:
+        _fail("; ".join(f"{f}: {m}" for f, m in exc.errors))
+    except ValueError as exc:
+        _fail(str(exc))
+    if json_out:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    from .report.estimate_text import estimate_text
+
+    typer.echo(estimate_text(result))
+
+
 class ReportFormat(str, Enum):
     text = "text"
     markdown = "markdown"

@@ -43,6 +43,7 @@ DISCLAIMER = (
     "come from clinical trials and describe groups of people, not what will happen to you."
 )
 _Z = 1.959963984540054
+_REFERENCE_HR = Number(estimate=1.0, lower=1.0, upper=1.0, reason="the reference option")
 _STEP = 1.0  # months: grid of the restricted-mean integrals (trapezoid error < 0.01 month)
 
 
@@ -340,8 +341,9 @@ def estimate(
             option=spec.id, label=spec.label, plain_label=spec.plain_label,
             evidence=_path(spec, pfs_eff), regimen=_regimen(corpus, spec),
             median_pfs_months=pick(medians["PFS"]), median_os_months=pick(medians["OS"]),
-            hr_pfs_vs_observation=nums[hr_pfs],
-            hr_os_vs_observation=nums[hr_os] if hr_os is not None else _missing(no_os),
+            hr_pfs_vs_observation=_REFERENCE_HR if spec.id == "observation" else nums[hr_pfs],
+            hr_os_vs_observation=(_REFERENCE_HR if spec.id == "observation" else
+                                  nums[hr_os] if hr_os is not None else _missing(no_os)),
             horizons=horizons, side_effects=side_effects(corpus, spec), notes=[spec.description],
         ))  # fmt: skip
 

@@ -1,0 +1,223 @@
+"""Personal estimates: consistency with the published results, behaviour with the profile,
+traceability of every number, and bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from pydantic import BaseModel
+
+import mmdecide
+from mmdecide.evidence import load_corpus
+from mmdecide.personal import ProfileError, estimate, json_schema
+from mmdecide.personal.model import _prepared, _key, _spm_rate, _default_corpus
+from mmdecide.personal.options import OPTIONS
+from mmdecide.personal.result import EstimateResult, Number
+
+# Published values the empty profile must reproduce (McCarthy 2017, mccarthy-2017-meta.yaml),
+# with the tolerance of each check named here.
+PFS_MEDIANS = {"observation": 23.5, "lenalidomide": 52.8}
+OS_MEDIAN_CONTROL = 86.0
+HR_PFS, HR_PFS_CI = 0.48, (0.41, 0.55)
+HR_OS, HR_OS_CI = 0.75, (0.63, 0.90)
+SPM_BEFORE_PROGRESSION = {("lenalidomide", "spm-hematologic"): 5.3, ("observation", "spm-hematologic"): 0.8,
+                          ("lenalidomide", "spm-solid"): 5.8, ("observation", "spm-solid"): 2.0}
+MEDIAN_TOL = 1e-6  # the Weibull pair is fitted exactly to both medians and the HR
+HR_CI_TOL = 0.03  # Monte Carlo percentiles of 2,000 log-normal draws vs the published limits
+
+
+@pytest.fixture(scope="module")
+def empty():
+    return estimate({}, horizons=[1, 2, 3, 5, 7])
+
+
+def opt(result, option_id):
+    return next(o for o in result.options if o.option == option_id)
+
+
+def numbers(obj, path=""):
+    """Every Number inside a result, with its path."""
+    if isinstance(obj, Number):
+        yield path, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from numbers(getattr(obj, name), f"{path}.{name}")
+    elif isinstance(obj, list):
+        for i, x in enumerate(obj):
+            yield from numbers(x, f"{path}[{i}]")
+
+
+def test_empty_profile_reproduces_published_medians_and_hrs(empty):
+    for option_id, published in PFS_MEDIANS.items():
+        assert opt(empty, option_id).median_pfs_months.estimate == pytest.approx(published, rel=MEDIAN_TOL)
+    assert opt(empty, "observation").median_os_months.estimate == pytest.approx(OS_MEDIAN_CONTROL, rel=MEDIAN_TOL)
+    len_os = opt(empty, "lenalidomide").median_os_months
+    assert len_os.estimate is None and "not reached" in len_os.reason
+    hr = opt(empty, "lenalidomide").hr_pfs_vs_observation
+    assert hr.estimate == HR_PFS
+    assert hr.lower == pytest.approx(HR_PFS_CI[0], rel=HR_CI_TOL) and hr.upper == pytest.approx(HR_PFS_CI[1], rel=HR_CI_TOL)
+    hr = opt(empty, "lenalidomide").hr_os_vs_observation
+    assert hr.estimate == HR_OS
+    assert hr.lower == pytest.approx(HR_OS_CI[0], rel=HR_CI_TOL) and hr.upper == pytest.approx(HR_OS_CI[1], rel=HR_CI_TOL)
+
+
+def test_second_cancers_reproduce_published_percent_at_follow_up():
+    """The model's cumulative incidence crosses the published percent at the 79.5-month follow-up."""
+    r = estimate({}, options=["lenalidomide"], horizons=[79 / 12, 80 / 12])
+    for (option_id, cat), published in SPM_BEFORE_PROGRESSION.items():
+        key = "spm_hematologic_percent" if cat == "spm-hematologic" else "spm_solid_percent"
+        at79, at80 = (getattr(h, key).estimate for h in opt(r, option_id).horizons)
+        assert at79 < published < at80, (option_id, cat, at79, at80)
+    prep = _prepared(_key(_default_corpus()), 2000, r.seed)
+    for spec in OPTIONS[:2]:
+        rate = _spm_rate(prep, spec, "spm-hematologic")
+        assert rate.published == SPM_BEFORE_PROGRESSION[(spec.id, "spm-hematologic")]
+
+
+def test_every_number_traces_to_evidence_or_says_why(empty):
+    corpus = load_corpus()
+    count = 0
+    for path, n in numbers(empty):
+        count += 1
+        if n.estimate is None:
+            assert n.reason, path
+            continue
+        if n.reason == "the reference option":
+            continue
+        assert n.sources, f"{path} has no source"
+        for s in n.sources:
+            assert s.evidence in corpus.files and s.url.startswith("http") and s.locator
+    assert count > 200
+
+
+def test_intervals_contain_estimates_and_percents_are_percents(empty):
+    for path, n in numbers(empty):
+        if n.estimate is None or n.lower is None:
+            continue
+        assert n.lower - 1e-9 <= n.estimate <= n.upper + 1e-9, (path, n)
+        if path.endswith("_percent") and "difference" not in path:
+            assert 0 <= n.lower and n.upper <= 100, path
+
+
+def test_survival_falls_with_horizon_and_second_cancers_rise(empty):
+    for o in empty.options:
+        pfs = [h.pfs_percent.estimate for h in o.horizons]
+        assert pfs == sorted(pfs, reverse=True)
+        spm = [h.spm_hematologic_percent.estimate for h in o.horizons if h.spm_hematologic_percent.estimate is not None]
+        assert spm == sorted(spm)
+
+
+def test_extrapolation_flags(empty):
+    len_ = opt(empty, "lenalidomide")
+    flags = {h.years: h.pfs_percent.extrapolated for h in len_.horizons}
+    assert flags == {1: False, 2: False, 3: False, 5: False, 7: True}  # follow-up 79.5 months
+    ixa = {h.years: h.pfs_percent.extrapolated for h in opt(empty, "ixazomib").horizons}
+    assert ixa[2] is False and ixa[3] is True  # TOURMALINE-MM3 PFS follow-up 31 months
+
+
+def test_stage_and_mrd_shift_the_estimates_the_right_way():
+    def pfs3(profile):
+        r = estimate(profile, options=["lenalidomide"], horizons=[3])
+        return opt(r, "lenalidomide").horizons[0].pfs_percent.estimate
+
+    assert pfs3({"r_iss": "I"}) > pfs3({}) > pfs3({"r_iss": "III"})
+    assert pfs3({"mrd": "negative"}) > pfs3({"mrd": "positive"})
+    # R-ISS derived from its parts (thresholds read from the r-iss evidence file)
+    derived = estimate({"beta2_microglobulin_mg_l": 6.0, "cytogenetics": ["del17p"], "ldh_high": False},
+                       options=["lenalidomide"], horizons=[3])
+    riss = next(e for e in derived.profile_effects if e.factor == "r-iss")
+    assert riss.level == "III" and "derived" in riss.explanation
+
+
+def test_unknown_factors_widen_the_ranges():
+    def width(profile):
+        h = opt(estimate(profile, options=["lenalidomide"], horizons=[3]), "lenalidomide").horizons[0].pfs_percent
+        return h.upper - h.lower
+
+    assert width({}) > width({"r_iss": "II", "mrd": "negative", "response": "CR"})
+
+
+def test_options_offered_only_where_the_evidence_reaches():
+    r = estimate({"mrd": "negative"})
+    assert "daratumumab-lenalidomide" in {n.option for n in r.not_offered}
+    r = estimate({"mrd": "positive"})
+    dr = opt(r, "daratumumab-lenalidomide")
+    assert dr.evidence.kind == "indirect" and dr.evidence.strength == "low"
+    # Bucher: the indirect HR is the product and its interval is wider than either link's
+    assert dr.hr_pfs_vs_observation.estimate == pytest.approx(0.53 * 0.48)
+    len_hr = opt(r, "lenalidomide").hr_pfs_vs_observation
+    assert (math.log(dr.hr_pfs_vs_observation.upper) - math.log(dr.hr_pfs_vs_observation.lower)
+            > math.log(len_hr.upper) - math.log(len_hr.lower))
+    for n in r.not_offered:
+        assert n.reason
+
+
+def test_missing_overall_survival_is_absent_not_invented():
+    r = estimate({}, options=["daratumumab"], horizons=[3])
+    d = opt(r, "daratumumab")
+    assert d.hr_os_vs_observation.estimate is None and "no overall-survival evidence" in d.hr_os_vs_observation.reason
+    assert d.horizons[0].os_percent.estimate is None
+
+
+def test_side_effects_with_comparator_and_interval(empty):
+    se = opt(empty, "lenalidomide").side_effects
+    neut = [s for s in se if s.category == "neutropenia"]
+    assert neut and all(s.comparator_percent is not None for s in neut)
+    for s in se:
+        assert s.percent.sources and s.time_frame
+
+
+def test_deterministic_and_seeded():
+    a = estimate({"r_iss": "II"}, horizons=[3]).model_dump_json()
+    b = estimate({"r_iss": "II"}, horizons=[3]).model_dump_json()
+    c = estimate({"r_iss": "II"}, horizons=[3], seed=7).model_dump_json()
+    assert a == b and a != c
+
+
+@pytest.mark.parametrize(
+    "profile,field",
+    [({"age": 250}, "age"), ({"r_iss": "IV"}, "r_iss"), ({"favourite_colour": "blue"}, "favourite_colour"),
+     ({"r_iss": "III", "iss": "I"}, "r_iss"), ({"cytogenetics": ["none-found", "del17p"]}, "cytogenetics"),
+     ({"albumin_g_dl": -1}, "albumin_g_dl"), ({"mrd": "maybe"}, "mrd")],
+)
+def test_impossible_profiles_name_the_field(profile, field):
+    with pytest.raises(ProfileError) as err:
+        estimate(profile)
+    assert field in [f for f, _ in err.value.errors]
+
+
+def test_bad_options_and_horizons():
+    with pytest.raises(ValueError, match="options: unknown"):
+        estimate({}, options=["aspirin"])
+    with pytest.raises(ValueError, match="horizons"):
+        estimate({}, horizons=[0])
+    with pytest.raises(ValueError, match="horizons"):
+        estimate({}, horizons=[20])
+
+
+def test_json_round_trip_and_published_schema(empty):
+    data = json.loads(empty.model_dump_json())
+    assert EstimateResult.model_validate(data) == empty
+    for key in ("profile", "options"):
+        assert key in data
+    o = data["options"][1]
+    for key in ("option", "label", "evidence", "median_pfs_months", "median_os_months",
+                "hr_pfs_vs_observation", "hr_os_vs_observation", "horizons"):
+        assert key in o
+    h = o["horizons"][0]
+    assert "years" in h
+    for key in ("pfs_percent", "os_percent", "spm_hematologic_percent", "spm_solid_percent"):
+        assert set(h[key]) >= {"estimate", "lower", "upper", "extrapolated", "sources"}
+    from pathlib import Path
+
+    published = json.loads((Path(__file__).resolve().parents[1] / "docs" / "estimate.schema.json").read_text())
+    assert published == json_schema(), "docs/estimate.schema.json is stale: run `make schema`"
+
+
+def test_top_level_entry_point():
+    r = mmdecide.estimate({"r_iss": "I"}, options=["lenalidomide"], horizons=[2])
+    assert [o.option for o in r.options] == ["observation", "lenalidomide"]
+    assert np.isfinite(r.options[1].horizons[0].pfs_percent.estimate)
