@@ -250,3 +250,23 @@ def test_group_codes_follow_sorted_labels(labels):
     names, codes = group_codes(data)
     assert names == data.groups()
     assert [names[c] for c in codes] == labels
+
+
+def test_hashing_path_for_integer_times_equals_sorting_path(monkeypatch):
+    """Large integer-valued data take the hashing path (km.time_codes); it must give exactly the
+    same table and log-rank as the sorting path that the R goldens check."""
+    import mmdecide.engine.km as km_module
+    from mmdecide.engine.logrank import logrank_test
+
+    rng = np.random.default_rng(2024)
+    n = 60_000
+    data = SurvivalData.from_arrays(np.ceil(rng.exponential(24, n)), rng.integers(0, 2, n), rng.integers(0, 3, n))
+    assert km_module.time_codes(data.time) is not None
+    fast_km, fast_lr = kaplan_meier(data), logrank_test(data)
+    monkeypatch.setattr(km_module, "_HASH_MIN_ROWS", 10**9)
+    assert km_module.time_codes(data.time) is None
+    slow_km, slow_lr = kaplan_meier(data), logrank_test(data)
+    for name in ("time", "n_risk", "n_event", "n_censor", "survival", "se", "lower", "upper"):
+        np.testing.assert_array_equal(getattr(fast_km, name), getattr(slow_km, name))
+    assert fast_lr.chi2 == slow_lr.chi2
+    np.testing.assert_array_equal(fast_lr.expected, slow_lr.expected)

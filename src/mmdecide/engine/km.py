@@ -66,6 +66,29 @@ def _risk_table(time: np.ndarray, event: np.ndarray):
     return times, n_risk, n_event, counts - n_event, order, starts
 
 
+# Below this many rows sorting is cheap whatever the ties; above it, integer-valued times (days,
+# months: heavy ties) are grouped by hashing, which is O(n) instead of sorting every row.
+_HASH_MIN_ROWS = 50_000
+
+
+def time_codes(time: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(sorted distinct times, index of each row's time) by hashing, for integer-valued times.
+
+    Returns None when the times are not integer-valued or there are few rows: callers then use
+    the sorting path of ``_risk_table``. Measured on 1e6 rows of whole days: 27 ms against
+    92 ms for a stable argsort (benchmarks/results/km.md).
+    """
+    if time.size < _HASH_MIN_ROWS or not np.array_equal(time, np.floor(time)):
+        return None
+    import pandas as pd  # hashing; imported only on this path
+
+    codes, uniq = pd.factorize(time, sort=False)
+    order = np.argsort(uniq)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return uniq[order], rank[codes]
+
+
 def _loglog_ci(surv: np.ndarray, se_log: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
     """R's ``conf.type = "log-log"`` interval (survfit_confint), from the SE of -log S.
 
@@ -247,7 +270,15 @@ def kaplan_meier(data: SurvivalData, conf_level: float = 0.95) -> KaplanMeier:
         raise ValueError(f"data: must be a SurvivalData, got {type(data).__name__}")
     z = _z(conf_level)
     flag = (data.event > 0).astype(np.int64)
-    times, n_risk, n_event, n_censor, _, _ = _risk_table(data.time, flag)
+    hashed = time_codes(data.time)
+    if hashed is not None:
+        times, code = hashed
+        counts = np.bincount(code, minlength=times.size)
+        n_event = np.bincount(code, weights=flag, minlength=times.size).astype(np.int64)
+        n_risk = data.n - np.cumsum(counts) + counts
+        n_censor = counts - n_event
+    else:
+        times, n_risk, n_event, n_censor, _, _ = _risk_table(data.time, flag)
     surv = np.cumprod(1.0 - n_event / n_risk)
     with np.errstate(divide="ignore"):
         # Greenwood increments d / (n (n - d)); infinite when everyone at risk dies (S drops to 0)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mmdecide.engine.km import _risk_table
+from mmdecide.engine.km import _risk_table, time_codes
 from mmdecide.engine.survdata import SurvivalData
 
 __all__ = ["LogRank", "logrank_test", "group_codes"]
@@ -83,13 +83,21 @@ def logrank_test(data: SurvivalData) -> LogRank:
     if k < 2:
         raise ValueError(f"data: group must have at least two groups, got {k}")
     flag = (data.event > 0).astype(np.int64)
-    times, n_risk, n_event, _, order, starts = _risk_table(data.time, flag)
-    m = times.size
-    # per (group, distinct time): rows leaving, from one bincount; (k, m) layout keeps every
-    # per-group sum contiguous
-    tidx = np.repeat(np.arange(m), np.diff(np.append(starts, data.n)))  # row -> time index
-    g_sorted = g[order]
-    leaving = np.bincount(g_sorted * m + tidx, minlength=k * m).reshape(k, m)
+    hashed = time_codes(data.time)
+    if hashed is not None:  # integer-valued times: group by hashing instead of sorting
+        times, tidx = hashed
+        m = times.size
+        counts = np.bincount(tidx, minlength=m)
+        n_event = np.bincount(tidx, weights=flag, minlength=m).astype(np.int64)
+        n_risk = data.n - np.cumsum(counts) + counts
+        leaving = np.bincount(g * m + tidx, minlength=k * m).reshape(k, m)
+    else:
+        times, n_risk, n_event, _, order, starts = _risk_table(data.time, flag)
+        m = times.size
+        # per (group, distinct time): rows leaving, from one bincount; (k, m) layout keeps every
+        # per-group sum contiguous
+        tidx = np.repeat(np.arange(m), np.diff(np.append(starts, data.n)))  # row -> time index
+        leaving = np.bincount(g[order] * m + tidx, minlength=k * m).reshape(k, m)
     observed = np.bincount(g[flag > 0], minlength=k).astype(float)
     # only event times contribute to E and V
     rows = np.flatnonzero(n_event > 0)
