@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test golden bench schema clean
 
+# The browser tests drive Debian's Chromium (never a downloaded browser) and run axe-core from the
+# npm registry, served locally. Installing Chromium needs root, as on CI and the dev machines.
+CHROMIUM := /usr/bin/chromium
+AXE := tests/web/node_modules/axe-core/axe.min.js
+
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -16,8 +21,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/mmdecide reproduce
 
+$(CHROMIUM):
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium
+
+$(AXE): tests/web/package.json tests/web/package-lock.json
+	npm ci --prefix tests/web --no-audit --no-fund --silent
+
 ## test: the whole test suite
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM) $(AXE)
 	$(BIN)/python -m pytest
 
 ## golden: regenerate the R reference files in tests/golden (needs R: see r/README.md)
