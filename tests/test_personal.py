@@ -221,3 +221,31 @@ def test_top_level_entry_point():
     r = mmdecide.estimate({"r_iss": "I"}, options=["lenalidomide"], horizons=[2])
     assert [o.option for o in r.options] == ["observation", "lenalidomide"]
     assert np.isfinite(r.options[1].horizons[0].pfs_percent.estimate)
+
+
+def test_subgroup_evidence_is_flagged_and_shrunk(tmp_path):
+    """Agreeing subgroups leave the effect alone (flagged); disagreeing ones move it part-way."""
+    import shutil
+
+    import yaml
+
+    from mmdecide.evidence import default_evidence_dir
+
+    r = estimate({"cytogenetics": ["del17p"]}, options=["ixazomib"], horizons=[2])
+    ixa = opt(r, "ixazomib")
+    assert ixa.hr_pfs_vs_observation.estimate == pytest.approx(0.72)  # 0.74 vs 0.70: no heterogeneity
+    assert any("subgroup (cytogenetic risk: high)" in f and "weight 0%" in f for f in ixa.evidence.flags)
+
+    folder = tmp_path / "evidence"
+    shutil.copytree(default_evidence_dir(), folder)
+    path = folder / "ixazomib-pooled-cytogenetics.yaml"
+    doc = yaml.safe_load(path.read_text())
+    for s in doc["subgroups"]:
+        if s["factor"] == "cytogenetic risk" and s["level"].startswith("high risk"):
+            s["estimate"].update(value=1.0, lower=0.8, upper=1.25)  # a made-up, very different subgroup
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    r = estimate({"cytogenetics": ["del17p"]}, options=["ixazomib"], horizons=[2], corpus=load_corpus(folder))
+    ixa = opt(r, "ixazomib")
+    hr = ixa.hr_pfs_vs_observation.estimate
+    assert 0.72 < hr < 0.72 * 1.0 / 0.70  # moved toward the subgroup, but not all the way
+    assert ixa.evidence.kind == "post-hoc-subgroup" and ixa.evidence.strength == "low"

@@ -32,6 +32,7 @@ from .result import (
     SourceRef,
 )  # fmt: skip
 from .sources import EvidenceMissing, HRLink, cite, find_comparison
+from .subgroups import subgroup_modifier
 
 __all__ = ["DEFAULT_HORIZONS", "DISCLAIMER", "estimate"]
 
@@ -282,6 +283,7 @@ def estimate(
             not_offered.append(NotOffered(option=spec.id, label=spec.label, reason=why))
             continue
         os_eff, os_err = _chain(prep, spec.os_links)
+        pfs_eff, extra_flags, modified = _apply_subgroups(prep, spec, prof, pfs_eff)
         col = _Collector(n_draws)
         pfs = _arm(pfs_hc, pfs_hd, r_pfs[0] * pfs_eff.central, r_pfs[1] * pfs_eff.draws, cols)
         os_ = (_arm(os_hc, os_hd, r_os[0] * os_eff.central, r_os[1] * os_eff.draws, cols)
@@ -339,7 +341,7 @@ def estimate(
             ))  # fmt: skip
         results.append(OptionResult(
             option=spec.id, label=spec.label, plain_label=spec.plain_label,
-            evidence=_path(spec, pfs_eff), regimen=_regimen(corpus, spec),
+            evidence=_path(spec, pfs_eff, extra_flags, modified), regimen=_regimen(corpus, spec),
             median_pfs_months=pick(medians["PFS"]), median_os_months=pick(medians["OS"]),
             hr_pfs_vs_observation=_REFERENCE_HR if spec.id == "observation" else nums[hr_pfs],
             hr_os_vs_observation=(_REFERENCE_HR if spec.id == "observation" else
@@ -502,8 +504,26 @@ def _calibrate(prep, spec: OptionSpec, src) -> SpmRate:
     return calibrate_spm(prep.corpus, src, r_c, r_d, _rng(prep.seed, 3, OPTIONS.index(spec)))
 
 
-def _path(spec: OptionSpec, eff) -> EvidencePath:
-    flags = list(spec.flags)
+def _apply_subgroups(prep, spec: OptionSpec, prof: PatientProfile, eff: _Effect) -> tuple[_Effect, list[str], bool]:
+    """The option's PFS effect modified by shrunk subgroup evidence for this profile, if any."""
+    flags: list[str] = []
+    modified = False
+    for i, rule in enumerate(spec.subgroups):
+        m = subgroup_modifier(prep.corpus, rule, prof, prep.n_draws, _rng(prep.seed, 4, OPTIONS.index(spec), i))
+        if m is None:
+            continue
+        flags.append(m.flag)
+        if m.central != 1.0 or np.any(m.draws != 1.0):
+            modified = True
+        eff = _Effect(eff.central * m.central, eff.draws * m.draws, eff.sources + m.sources, eff.follow_up)
+    return eff, flags, modified
+
+
+_LOWER = {"high": "moderate", "moderate": "low", "low": "very low", "very low": "very low"}
+
+
+def _path(spec: OptionSpec, eff, extra_flags: list[str] = (), modified: bool = False) -> EvidencePath:
+    flags = list(spec.flags) + list(extra_flags)
     tiers = {s.tier for s in eff.sources}
     if "secondary" in tiers and not any("secondary" in f for f in flags):
         flags.append("a key number comes from a secondary source (news, review or summary)")
@@ -512,6 +532,9 @@ def _path(spec: OptionSpec, eff) -> EvidencePath:
         "direct-randomized": "randomized trial(s) comparing this option with placebo or no maintenance",
         "indirect": "indirect comparison through lenalidomide: no trial compared this option with no maintenance",
     }[spec.path]
+    if modified:  # a subgroup result changed the effect: say so, and trust it less
+        return EvidencePath(kind="post-hoc-subgroup", description=desc + "; adjusted by a subgroup result",
+                            strength=_LOWER[spec.strength], flags=flags)  # type: ignore[arg-type]
     return EvidencePath(kind=spec.path, description=desc, strength=spec.strength, flags=flags)  # type: ignore[arg-type]
 
 

@@ -19,6 +19,7 @@ from typing import Callable
 
 from .profile import PatientProfile
 from .sources import HRLink
+from .subgroups import SubgroupRule
 
 __all__ = ["NOT_OFFERED", "OPTIONS", "OptionSpec", "SpmSource"]
 
@@ -50,6 +51,7 @@ class OptionSpec:
     spm: tuple[SpmSource, ...] = ()
     safety: tuple[tuple[str, str, str], ...] = ()  # (evidence, arm, comparator arm)
     flags: tuple[str, ...] = ()
+    subgroups: tuple[SubgroupRule, ...] = ()
     requires: Callable[[PatientProfile], str | None] = field(default=lambda p: None)
 
 
@@ -60,6 +62,11 @@ _MCCARTHY_FU = ("mccarthy-2017-meta", "jco-2017")
 
 def _mcc_spm(arm: str, category: str) -> SpmSource:
     return SpmSource("mccarthy-2017-meta", "jco-2017", arm, category, _MCCARTHY_FU, True)
+
+
+def _cyto_risk(p: PatientProfile) -> str | None:
+    high = p.high_risk_cytogenetics()
+    return None if high is None else ("high" if high else "standard")
 
 
 def _needs_mrd_positive(p: PatientProfile) -> str | None:
@@ -116,6 +123,18 @@ OPTIONS: tuple[OptionSpec, ...] = (
         spm=(SpmSource("tourmaline-mm3", None, "ixazomib", "spm-any", ("tourmaline-mm3", "pfs-2018"), False),),
         safety=(("tourmaline-mm3", "ixazomib", "placebo"),),
         flags=("one randomized trial (TOURMALINE-MM3) against placebo",),
+        subgroups=(
+            SubgroupRule(
+                evidence="ixazomib-pooled-cytogenetics", endpoint="PFS", factor="cytogenetic risk",
+                levels={
+                    "high": "high risk: del(17p), t(4;14) and/or t(14;16)",
+                    "standard": "standard risk (complement of high risk: none of del(17p), t(4;14), t(14;16))",
+                },
+                profile_level=_cyto_risk,
+                credibility="The subgroup results pool four ixazomib trials in different settings, "
+                "not only after transplant: they are a hint, not proof.",
+            ),
+        ),
     ),
     OptionSpec(
         id="daratumumab",
