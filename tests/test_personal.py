@@ -249,3 +249,13 @@ def test_subgroup_evidence_is_flagged_and_shrunk(tmp_path):
     hr = ixa.hr_pfs_vs_observation.estimate
     assert 0.72 < hr < 0.72 * 1.0 / 0.70  # moved toward the subgroup, but not all the way
     assert ixa.evidence.kind == "post-hoc-subgroup" and ixa.evidence.strength == "low"
+
+
+def test_dose_schedule_and_duration_come_with_sources(empty):
+    reg = opt(empty, "lenalidomide").regimen
+    assert any("10 mg days 1-21" in s for s in reg.schedules)  # Myeloma XI schedule
+    assert any("10 mg days 1-28" in s and "15 mg" in s for s in reg.schedules)  # CALGB, escalation
+    topics = {n.topic for n in reg.dosing_notes}
+    assert any("duration" in t for t in topics)
+    for n in reg.dosing_notes:
+        assert n.sources and all(s.url.startswith("http") for s in n.sources)

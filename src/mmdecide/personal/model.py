@@ -28,8 +28,8 @@ from .options import NOT_OFFERED, OPTIONS, OptionSpec
 from .profile import PatientProfile, parse_profile
 from .prognosis import combined, profile_effects
 from .result import (
-    EstimateResult, EvidencePath, HorizonResult, NotOffered, Number, OptionResult, Regimen,
-    SourceRef,
+    DosingNote, EstimateResult, EvidencePath, HorizonResult, NotOffered, Number, OptionResult,
+    Regimen, SourceRef,
 )  # fmt: skip
 from .sources import EvidenceMissing, HRLink, cite, find_comparison
 from .subgroups import subgroup_modifier
@@ -553,14 +553,25 @@ def _regimen(corpus: Corpus, spec: OptionSpec) -> Regimen | None:
                 continue
             days = f" days {c.days}" if c.days else ""
             cyc = f" of {c.cycle_days}-day cycles" if c.cycle_days else ""
-            parts.append(f"{c.drug} {c.dose:g} {c.dose_unit}{days}{cyc}")
+            note = f" ({c.note})" if c.note else ""
+            parts.append(f"{c.drug} {c.dose:g} {c.dose_unit}{days}{cyc}{note}")
         if parts:
-            schedules.append(f"{evidence}: " + "; ".join(parts))
+            esc = f"; escalation: {r.escalation}" if r.escalation else ""
+            schedules.append(f"{evidence}: " + "; ".join(parts) + esc)
         durations.append(r.duration.rule + (f" ({r.duration.months:g} months)" if r.duration.months else ""))
         src = next(x for x in corpus.get(evidence).sources if x.id == r.source)
         sources.append(SourceRef(evidence=evidence, what=f"regimen of {a.label}", citation=src.citation,
                                  url=src.url, locator=r.locator, tier=src.tier))  # type: ignore[arg-type]
     if not sources:
         return None
+    notes = []
+    for evidence, fact_id in spec.dosing_facts:
+        fact = next((f for f in corpus.get(evidence).facts if f.id == fact_id), None) if evidence in corpus.files else None
+        if fact is None:
+            continue
+        refs = [cite(corpus, evidence, v, f"{fact.topic}: {k}") for k, v in fact.values.items()]
+        if not refs:
+            continue
+        notes.append(DosingNote(topic=fact.topic, text=fact.text, sources=refs))
     return Regimen(summary=spec.description, schedules=schedules,
-                   duration="; ".join(dict.fromkeys(durations)), sources=sources)
+                   duration="; ".join(dict.fromkeys(durations)), sources=sources, dosing_notes=notes)

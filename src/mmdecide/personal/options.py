@@ -52,6 +52,7 @@ class OptionSpec:
     safety: tuple[tuple[str, str, str], ...] = ()  # (evidence, arm, comparator arm)
     flags: tuple[str, ...] = ()
     subgroups: tuple[SubgroupRule, ...] = ()
+    dosing_facts: tuple[tuple[str, str], ...] = ()  # (evidence, fact id): dose, schedule, duration
     requires: Callable[[PatientProfile], str | None] = field(default=lambda p: None)
 
 
@@ -103,6 +104,10 @@ OPTIONS: tuple[OptionSpec, ...] = (
         regimens=(("calgb-100104", "lenalidomide"), ("myeloma-xi", "lenalidomide"), ("ifm-2005-02", "lenalidomide")),
         spm=(_mcc_spm("lenalidomide", "spm-hematologic"), _mcc_spm("lenalidomide", "spm-solid")),
         safety=(("calgb-100104", "lenalidomide", "placebo"), ("gimema-rv-mm-pi-209", "lenalidomide", "no-maintenance")),
+        dosing_facts=tuple(("maintenance-duration-dosing", f) for f in (
+            "label-dosing", "escalation-in-trials", "nice-schedule", "start-timing", "duration-in-rcts",
+            "myeloma-xi-duration", "gem2014main-stop", "mrd-stop-3y", "connect-mm-duration",
+        )),
         flags=(
             "overall survival: CALGB 100104 let placebo patients switch to lenalidomide, which makes the survival difference look smaller",
             "IFM 2005-02 stopped lenalidomide for everyone in January 2011 (after about 2 years)",

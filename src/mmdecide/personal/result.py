@@ -84,11 +84,20 @@ class HorizonResult(_Out):
     nnh_spm: Number = Field(description="people treated for one more second cancer by the horizon")
 
 
+class DosingNote(_Out):
+    """What the evidence says about dose, schedule, start or duration (quoted from an evidence fact)."""
+
+    topic: str
+    text: str
+    sources: list[SourceRef]
+
+
 class Regimen(_Out):
     summary: str
     schedules: list[str]
     duration: str
     sources: list[SourceRef]
+    dosing_notes: list[DosingNote] = Field(default_factory=list)
 
 
 class OptionResult(_Out):
