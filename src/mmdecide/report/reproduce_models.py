@@ -104,6 +104,11 @@ def reconstruction_rows(ev: EvidenceFile) -> list[Row]:
             km = kaplan_meier(rec.data)
             how = (f"Weibull fitted to the published median and events against the risk table "
                    f"(shape {fit.shape:.3g}), then Guyot reconstruction of {rec.data.n} patients")
+            if abs(fit.median / a.median - 1) > 0.02 or abs(fit.events_expected / a.events - 1) > 0.02:
+                how += (f"; no Weibull matches both targets against this risk table (best compromise: "
+                        f"median {fit.median:.3g} {a.unit}, {fit.events_expected:.1f} expected events), so "
+                        f"the synthetic curve, not the reconstruction, limits the agreement; a digitized "
+                        f"published curve would remove this limit")
             rows.append(judged(ev.id, f"{where}: median ({a.unit})", a.median, km.median,
                                "median-from-fit", how, "in-sample: the median was a fitting target"))
             rows.append(judged(ev.id, f"{where}: events", float(a.events), float(rec.data.n_events),
