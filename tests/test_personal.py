@@ -259,3 +259,13 @@ def test_dose_schedule_and_duration_come_with_sources(empty):
     assert any("duration" in t for t in topics)
     for n in reg.dosing_notes:
         assert n.sources and all(s.url.startswith("http") for s in n.sources)
+
+
+def test_partial_stage_information_narrows_the_possible_stages():
+    """del(17p) known, ISS unknown: R-ISS I is impossible, so the person is worse off than average."""
+    r = estimate({"cytogenetics": ["del17p"]}, options=["lenalidomide"], horizons=[3])
+    riss = next(e for e in r.profile_effects if e.factor == "r-iss")
+    assert riss.level is None and "possible stages II, III" in riss.explanation
+    assert riss.hr_pfs.estimate > 1.0
+    avg = estimate({}, options=["lenalidomide"], horizons=[3])
+    assert opt(r, "lenalidomide").horizons[0].pfs_percent.estimate < opt(avg, "lenalidomide").horizons[0].pfs_percent.estimate

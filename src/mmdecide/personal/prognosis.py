@@ -89,6 +89,32 @@ def _r_iss_level(p: PatientProfile, corpus: Corpus) -> tuple[str | None, str]:
     return "II", f"derived: ISS {iss} ({how}), FISH and LDH give neither R-ISS I nor III"
 
 
+def _possible_r_iss(p: PatientProfile, corpus: Corpus) -> list[str]:
+    """R-ISS stages consistent with what the profile knows of its parts (all three if nothing).
+
+    E.g. del(17p) known: R-ISS I is impossible (it requires no high-risk abnormality), so an
+    unknown stage is drawn from II and III only.
+    """
+    if p.r_iss:
+        return [p.r_iss]
+    iss, _ = _iss_level(p, corpus)
+    isses = [iss] if iss else ["I", "II", "III"]
+    hr = p.high_risk_cytogenetics()
+    hrs = [hr] if hr is not None else [False, True]
+    ldhs = [p.ldh_high] if p.ldh_high is not None else [False, True]
+    out = set()
+    for i in isses:
+        for h in hrs:
+            for ld in ldhs:
+                if i == "I" and not h and not ld:
+                    out.add("I")
+                elif i == "III" and (h or ld):
+                    out.add("III")
+                else:
+                    out.add("II")
+    return sorted(out, key=["I", "II", "III"].index)
+
+
 def _iss_level(p: PatientProfile, corpus: Corpus) -> tuple[str | None, str]:
     if p.iss:
         return p.iss, "as given"
@@ -133,7 +159,7 @@ def _matches(profile_value: str, text: str) -> bool:
 # -- evidence to relative hazards ----------------------------------------------------------------
 
 def _staging_shift(corpus: Corpus, level: str | None, endpoint: str, n_draws: int,
-                   rng: np.random.Generator) -> tuple[Shift | None, str]:
+                   rng: np.random.Generator, possible: list[str] | None = None) -> tuple[Shift | None, str]:
     """R-ISS relative hazard from the stage arms' 5-year landmarks and sizes."""
     ev = corpus.get("r-iss")
     stages: dict[str, tuple[int, float, object]] = {}
@@ -162,9 +188,14 @@ def _staging_shift(corpus: Corpus, level: str | None, endpoint: str, n_draws: in
     draws_s = np.clip(s + rng.standard_normal((n_draws, 3)) * se, 1e-6, 1 - 1e-6)
     rel_draws = rel(draws_s)
     if level is None:
-        pick = rng.choice(3, size=n_draws, p=w)
+        allowed = np.array([x in (possible or names) for x in names])
+        p_pick = np.where(allowed, w, 0.0)
+        p_pick = p_pick / p_pick.sum()
+        pick = rng.choice(3, size=n_draws, p=p_pick)
         draws = rel_draws[np.arange(n_draws), pick]
-        c = 1.0
+        # all stages possible: the average patient (exactly 1); otherwise the share-weighted mean
+        # relative hazard of the stages still possible
+        c = 1.0 if allowed.all() else float(np.sum(p_pick * central))
     else:
         j = names.index(level)
         draws, c = rel_draws[:, j], float(central[j])
@@ -273,13 +304,15 @@ def profile_effects(corpus: Corpus, p: PatientProfile, n_draws: int,
     """Every factor's effect (applied or not, with the reason), in a fixed order."""
     out: list[FactorEffect] = []
     r_iss, how = _r_iss_level(p, corpus)
-    pfs, why_pfs = _staging_shift(corpus, r_iss, "PFS", n_draws, rng)
-    os_, why_os = _staging_shift(corpus, r_iss, "OS", n_draws, rng)
+    possible = _possible_r_iss(p, corpus)
+    pfs, why_pfs = _staging_shift(corpus, r_iss, "PFS", n_draws, rng, possible)
+    os_, why_os = _staging_shift(corpus, r_iss, "OS", n_draws, rng, possible)
     if pfs is None and os_ is None:
         out.append(FactorEffect("r-iss", r_iss, None, None, f"not applied: {why_pfs}"))
     else:
         text = (f"R-ISS {r_iss} ({how}); relative hazard from the 5-year rates per stage (Palumbo 2015)"
-                if r_iss else "R-ISS unknown (" + how + "): each draw takes a stage by its share, which widens the ranges")
+                if r_iss else f"R-ISS unknown ({how}); possible stages {', '.join(possible)}: each draw takes "
+                "one of them by its share, which widens the ranges")
         out.append(FactorEffect("r-iss", r_iss, pfs, os_, text))
     skip = _RISS_COMPONENTS if r_iss else set()
     for factor in ("iss", "del17p", "t4-14", "t14-16", "high-risk-cytogenetics", "gain1q", "amp1q",
