@@ -1,0 +1,544 @@
+"""A plain-language summary of a personal estimate, for people with myeloma and their families.
+
+This is the one place where estimate numbers are turned into plain words. It never computes a
+number: every number in a sentence is a number of the :class:`EstimateResult`, rounded to whole
+people. The writing rules it follows (each is tested in ``tests/test_plain_language.py``):
+
+* about grade 8 reading level: short sentences and plain words ("the myeloma coming back" for
+  progression, "second cancer" for second primary malignancy, "no maintenance" for observation);
+* absolute numbers with one denominator and one time span: "out of 100 people like you" and
+  "after N years" for the option and for no maintenance, in adjacent sentences, each with its range;
+* harms beside benefits: in every option section the second-cancer sentences (or a sentence that
+  the studies do not give them) come right after the benefit sentences, then the most common
+  serious side effects beside the comparison arm of the same trial;
+* uncertainty words chosen from one table (:data:`CERTAINTY_TABLE`) by the interval of the
+  difference, a sentence when a number lies beyond the trials' follow-up, and a sentence on the
+  strength of the evidence with its reasons in plain words;
+* a missing number is said to be missing, never filled in;
+* information for a talk with the care team, never advice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult, SideEffect
+
+__all__ = [
+    "CERTAINTY_TABLE",
+    "EXTRAPOLATED_SENTENCE",
+    "FORBIDDEN_PHRASES",
+    "STRENGTH_WORDS",
+    "WIDE_POINTS",
+    "Certainty",
+    "PlainSection",
+    "PlainSummary",
+    "certainty",
+    "certainty_sentence",
+    "default_years",
+    "summarize",
+    "summary_markdown",
+    "summary_text",
+]
+
+# --------------------------------------------------------------------------------------------
+# The words tables: every choice of words that depends on a number is made here.
+# --------------------------------------------------------------------------------------------
+
+#: A difference whose 95% interval is wider than this (in percentage points) is "uncertain".
+WIDE_POINTS = 20.0
+
+
+@dataclass(frozen=True)
+class Certainty:
+    """One row of the uncertainty table: when it applies, its key words, and its sentence."""
+
+    key: Literal["missing", "unclear", "fairly-sure", "likely-wide"]
+    when: str
+    words: str
+    template: str
+
+
+#: The uncertainty table. The first row whose rule fits the difference's Number is used
+#: (see :func:`certainty`). Templates take {name} (the option), {d} (the rounded difference),
+#: {more} ("more" or "fewer"), {lo} and {hi} (the rounded interval, as words when signed).
+CERTAINTY_TABLE: tuple[Certainty, ...] = (
+    Certainty(
+        "missing", "the estimate is null",
+        "the studies do not tell us",
+        "The studies do not tell us how much {name} changes this.",
+    ),
+    Certainty(
+        "unclear", "the 95% interval includes 0",
+        "we cannot tell whether it helps",
+        "We cannot tell whether it helps with this: the difference could be from {lo} to {hi} "
+        "out of 100 people.",
+    ),
+    Certainty(
+        "fairly-sure", f"the 95% interval excludes 0 and is at most {WIDE_POINTS:g} points wide",
+        "probably; we are fairly sure",
+        "We are fairly sure there is a real difference: probably {d} {more} out of 100 people "
+        "(between {lo} and {hi}).",
+    ),
+    Certainty(
+        "likely-wide", f"the 95% interval excludes 0 and is more than {WIDE_POINTS:g} points wide",
+        "likely, but how much is uncertain",
+        "There is likely a real difference, but how much is uncertain: {d} {more} out of 100 "
+        "people (between {lo} and {hi}).",
+    ),
+)
+_CERTAINTY = {c.key: c for c in CERTAINTY_TABLE}
+
+#: Added after any number that lies beyond the follow-up of the trials it comes from.
+EXTRAPOLATED_SENTENCE = "This is an estimate beyond how long the trials followed people."
+
+#: Evidence strength (GRADE-like levels of the result) in plain words.
+STRENGTH_WORDS = {"high": "strong", "moderate": "moderate", "low": "weak", "very low": "very weak"}
+
+#: Why the evidence is strong, by kind of evidence path (used when no flag says why it is weaker).
+_KIND_REASON = {
+    "direct-randomized": "it comes from trials that compared it with no maintenance or a dummy pill",
+    "indirect": "no trial compared it with no maintenance directly",
+    "post-hoc-subgroup": "part of it comes from a small group within the trials, which is a hint, not proof",
+    "observational": "it comes from studies that did not put people into groups by chance",
+    "reference": "it comes from the trials' comparison groups",
+}
+
+#: Evidence flags simplified: (words to look for in a flag, plain clause). A flag gives every clause
+#: it matches; a flag that matches none is left to the full report.
+_FLAG_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("switch",), "in one trial, people on the dummy pill could switch to lenalidomide, which can "
+                  "make the gain in survival look smaller"),
+    (("stopped",), "one trial stopped the medicine for everyone after about 2 years"),
+    (("mrd-positive",), "the trial took only people who still had a trace of myeloma after "
+                        "transplant (MRD positive)"),
+    (("interim",), "the trial results are early"),
+    (("secondary source", "news summary"), "a key number comes from a news report, not the full paper"),
+    (("subgroup",), "part of it comes from a small group within the trials, which is a hint, not proof"),
+    (("indirect",), "no trial compared it with no maintenance directly"),
+    (("one randomized trial",), "only one trial tested it"),
+)
+
+#: Things that must never appear in a summary: it is information, not advice.
+FORBIDDEN_PHRASES = ("you should", "we recommend", "best option", "you must", "should take",
+                     "should choose", "right choice", "better choice")
+
+#: Short names used inside sentences (the heading keeps the result's plain label).
+_SHORT_NAMES = {
+    "lenalidomide": "lenalidomide",
+    "ixazomib": "ixazomib",
+    "daratumumab": "daratumumab",
+    "daratumumab-lenalidomide": "daratumumab plus lenalidomide",
+    "carfilzomib-lenalidomide-dexamethasone": "the three-drug mix (KRd)",
+}
+
+#: Side effects in plain words: (words to look for in category or item, plain name).
+_SIDE_EFFECT_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("neutropenia",), "a drop in white blood cells, which fight infection"),
+    (("thrombocytopenia",), "a drop in platelets, which help blood clot"),
+    (("anemia", "anaemia"), "a drop in red blood cells"),
+    (("cytopenia",), "a drop in blood counts"),
+    (("infection",), "infections"),
+    (("neuropathy",), "nerve damage (numbness or tingling in the hands and feet)"),
+    (("diarrhea", "diarrhoea"), "diarrhea"),
+    (("nausea",), "nausea (feeling sick to the stomach)"),
+    (("vomiting",), "vomiting"),
+    (("dermatolog", "rash", "skin"), "skin problems"),
+    (("fatigue",), "tiredness"),
+    (("serious-adverse-events", "serious adverse", "serious treatment"), "serious side effects"),
+    (("adverse-events-any", "adverse events"), "side effects of any kind"),
+)
+_SEVERITY = {"3": "serious", "4": "life-threatening", "3-4": "serious", ">=3": "serious"}
+_NOT_SIDE_EFFECTS = ("discontinuation", "dose-reduction")
+
+_QUESTIONS = (
+    "What dose would I take, and how often?",
+    "How long would I take it, and when could I stop?",
+    "Which blood tests would I need, and how often?",
+    "Which side effects do I watch for, and who do I call about them?",
+    "What is my chance of a second cancer, and how would we check for it?",
+    "What happens if the myeloma comes back?",
+)
+
+# --------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------
+
+SentenceKind = Literal[
+    "pfs-reference", "pfs-option", "pfs-difference", "pfs-extrapolated",
+    "os-reference", "os-option", "os-difference", "os-extrapolated",
+    "spm-reference", "spm-option", "spm-missing", "spm-extrapolated",
+    "side-effect-option", "side-effect-comparator", "side-effect-missing",
+    "evidence-strength", "evidence-reason",
+]
+BENEFIT_KINDS = ("pfs-", "os-")
+HARM_KINDS = ("spm-", "side-effect-")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlainSection(_Frozen):
+    """The plain words about one maintenance option, compared with no maintenance."""
+
+    option: str
+    heading: str
+    sentences: list[str]
+    kinds: list[str] = Field(description="what each sentence is about (same length as sentences): "
+                             "benefits (pfs-*, os-*), then harms (spm-*, side-effect-*), then evidence-*")
+
+
+class PlainSummary(_Frozen):
+    title: str
+    intro: str = Field(description="the disclaimer and how to read the numbers, in plain words")
+    years: float
+    sections: list[PlainSection]
+    questions: list[str] = Field(description="questions to ask the care team")
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers in words
+# --------------------------------------------------------------------------------------------
+
+
+def _whole(x: float) -> int:
+    return int(round(x))
+
+
+def _count(x: float) -> str:
+    """A rounded count of people; a count that rounds to 0 but is not 0 says so."""
+    n = _whole(x)
+    return "fewer than 1" if n == 0 and x > 0 else str(n)
+
+
+def _range(n: Number) -> str:
+    if n.lower is None or n.upper is None:
+        return ""
+    return f" (between {_whole(n.lower)} and {_whole(n.upper)})"
+
+
+def _signed(x: float) -> str:
+    n = _whole(x)
+    if n > 0:
+        return f"{n} more"
+    if n < 0:
+        return f"{-n} fewer"
+    return "0"
+
+
+def _years(y: float) -> str:
+    """'1 year', '5 years'; under a year in months ('6 months')."""
+    if y < 1:
+        return f"{round(12 * y):g} months"
+    if y == 1:
+        return "1 year"
+    return f"{y:g} years"
+
+
+def certainty(d: Number) -> Certainty:
+    """The row of :data:`CERTAINTY_TABLE` for a difference (in percentage points)."""
+    if d.estimate is None:
+        return _CERTAINTY["missing"]
+    if d.lower is None or d.upper is None or d.lower <= 0 <= d.upper:
+        return _CERTAINTY["unclear"]
+    if d.upper - d.lower <= WIDE_POINTS:
+        return _CERTAINTY["fairly-sure"]
+    return _CERTAINTY["likely-wide"]
+
+
+def certainty_sentence(d: Number, name: str) -> str:
+    """The uncertainty sentence for a difference between an option and no maintenance."""
+    row = certainty(d)
+    if row.key == "missing":
+        return row.template.format(name=name)
+    if row.key == "unclear":
+        lo = d.lower if d.lower is not None else d.estimate
+        hi = d.upper if d.upper is not None else d.estimate
+        return row.template.format(lo=_signed(lo), hi=_signed(hi))
+    more = "more" if d.estimate > 0 else "fewer"
+    a, b = sorted((abs(d.lower), abs(d.upper)))
+    return row.template.format(d=_whole(abs(d.estimate)), more=more, lo=_whole(a), hi=_whole(b))
+
+
+# --------------------------------------------------------------------------------------------
+# Sections
+# --------------------------------------------------------------------------------------------
+
+
+def _short_name(o: OptionResult) -> str:
+    if o.option in _SHORT_NAMES:
+        return _SHORT_NAMES[o.option]
+    name = re.sub(r"\s*\([^)]*\)", "", o.label).replace(" maintenance", "").strip()
+    return name[:1].lower() + name[1:]
+
+
+def _capital(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.sentences: list[str] = []
+        self.kinds: list[str] = []
+
+    def add(self, kind: str, text: str) -> None:
+        self.sentences.append(text)
+        self.kinds.append(kind)
+
+
+def _absolute(w: _Writer, kind: str, who: str, n: Number, outcome: str, years: float) -> None:
+    """'With X, about 31 out of 100 people like you would be alive ... after 5 years (between ...).'"""
+    count = _count(n.estimate)
+    about = "" if count.startswith("fewer") else "about "
+    w.add(kind, f"{who}, {about}{count} out of 100 people like you would {outcome} "
+                f"after {_years(years)}{_range(n)}.")
+
+
+def _benefit(w: _Writer, ep: str, name: str, h: HorizonResult, ref: HorizonResult, years: float) -> None:
+    outcome = {"pfs": "be alive without the myeloma coming back", "os": "be alive"}[ep]
+    what = {"pfs": "alive without the myeloma coming back", "os": "alive"}[ep]
+    ref_n: Number = getattr(ref, f"{ep}_out_of_100")
+    opt_n: Number = getattr(h, f"{ep}_out_of_100")
+    diff: Number = getattr(h, f"{ep}_difference_percent")
+    if ref_n.estimate is None:
+        w.add(f"{ep}-reference", f"The studies do not tell us how many people like you would be "
+                                 f"{what} after {_years(years)} with no maintenance.")
+    else:
+        _absolute(w, f"{ep}-reference", "With no maintenance", ref_n, outcome, years)
+    if opt_n.estimate is None:
+        w.add(f"{ep}-option", f"The studies do not tell us how many people like you would be "
+                              f"{what} after {_years(years)} with {name}.")
+    else:
+        _absolute(w, f"{ep}-option", f"With {name}", opt_n, outcome, years)
+        w.add(f"{ep}-difference", certainty_sentence(diff, name))
+    if any(n.estimate is not None and n.extrapolated for n in (ref_n, opt_n, diff)):
+        w.add(f"{ep}-extrapolated", EXTRAPOLATED_SENTENCE)
+
+
+_SPM = (
+    ("spm_hematologic_percent", "get a second blood cancer"),
+    ("spm_solid_percent", "get a second cancer that is not a blood cancer"),
+    ("spm_any_percent", "get a second cancer of any kind"),
+)
+
+
+def _second_cancers(w: _Writer, name: str, h: HorizonResult, ref: HorizonResult, years: float) -> None:
+    said = False
+    extrapolated = False
+    for field, outcome in _SPM:
+        opt_n: Number = getattr(h, field)
+        if opt_n.estimate is None:
+            continue
+        ref_n: Number = getattr(ref, field)
+        if ref_n.estimate is None:
+            _absolute(w, "spm-option", f"With {name}", opt_n, outcome, years)
+            w.add("spm-reference", "The studies do not give a matching number for people like you "
+                                   "with no maintenance.")
+        else:
+            _absolute(w, "spm-reference", "With no maintenance", ref_n, outcome, years)
+            _absolute(w, "spm-option", f"With {name}", opt_n, outcome, years)
+        extrapolated |= opt_n.extrapolated or (ref_n.estimate is not None and ref_n.extrapolated)
+        said = True
+    if not said:
+        w.add("spm-missing", f"The studies do not tell us how many people who take {name} "
+                             f"get a second cancer.")
+    if extrapolated:
+        w.add("spm-extrapolated", EXTRAPOLATED_SENTENCE)
+
+
+def _is_serious(s: SideEffect) -> bool:
+    return (s.grade is not None and s.grade in _SEVERITY) or s.category == "serious-adverse-events"
+
+
+def _plain_side_effect(s: SideEffect) -> str:
+    text = f"{s.category} {s.item}".lower()
+    thing = next((plain for keys, plain in _SIDE_EFFECT_WORDS if any(k in text for k in keys)),
+                 re.sub(r"\s*\([^)]*\)", "", s.item).strip())
+    severity = _SEVERITY.get(s.grade or "")
+    if severity is None or "serious" in thing:
+        return thing
+    if thing.startswith("a drop"):
+        return f"a {severity} drop" + thing[len("a drop"):]
+    if thing.startswith("side effects"):
+        return f"{severity} side effects" + thing[len("side effects"):]
+    return f"{severity} {thing}"
+
+
+def top_side_effects(o: OptionResult, k: int = 2) -> list[SideEffect]:
+    """The k most common serious side effects (grade 3 or more, or 'serious'), by percent; if there
+    are fewer than k, the most common others fill in. Stopping treatment is not a side effect."""
+    cands = [s for s in o.side_effects
+             if s.category not in _NOT_SIDE_EFFECTS and not s.category.startswith("spm")
+             and s.percent.estimate is not None]
+    ranked = sorted(cands, key=lambda s: (not _is_serious(s), -s.percent.estimate))
+    out: list[SideEffect] = []
+    seen: set[str] = set()
+    for s in ranked:
+        plain = _plain_side_effect(s)
+        if plain in seen:
+            continue
+        seen.add(plain)
+        out.append(s)
+        if len(out) == k:
+            break
+    return out
+
+
+def _when(time_frame: str | None) -> str:
+    tf = re.sub(r"\s*\([^)]*\)", "", time_frame or "").strip().lower()
+    if tf == "initial report":
+        return "In the trial's first report"
+    if tf.startswith("during"):
+        return f"{_capital(tf)} in the trial"
+    if tf.startswith("at final") or tf.startswith("at the end"):
+        return "By the end of the trial"
+    return "In the trial"
+
+
+def _comparator(s: SideEffect) -> str:
+    c = re.sub(r"\s*\([^)]*\)", "", s.comparator or "").strip().lower()
+    if c.startswith("placebo"):
+        return "taking a dummy pill (placebo)"
+    if c.startswith("observation") or c.startswith("no maintenance"):
+        return "with no maintenance"
+    if c.startswith("lenalidomide"):
+        return "taking lenalidomide alone"
+    return f"taking {c}" if c else "in the comparison group"
+
+
+def _side_effects(w: _Writer, o: OptionResult, name: str) -> None:
+    top = top_side_effects(o)
+    if not top:
+        w.add("side-effect-missing", f"The studies do not tell us how often people taking {name} "
+                                     f"had serious side effects.")
+        return
+    for s in top:
+        w.add("side-effect-option", f"{_when(s.time_frame)}, {_count(s.percent.estimate)} out of 100 "
+                                    f"people{_range(s.percent)} taking {name} had {_plain_side_effect(s)}.")
+        c = s.comparator_percent
+        if c is None or c.estimate is None:
+            w.add("side-effect-comparator", f"The trial does not give this number for people "
+                                            f"{_comparator(s)}.")
+        else:
+            w.add("side-effect-comparator", f"For people {_comparator(s)}, it was {_count(c.estimate)} "
+                                            f"out of 100{_range(c)}.")
+
+
+def _plain_flags(flags: list[str]) -> list[str]:
+    out: list[str] = []
+    for flag in flags:
+        f = flag.lower()
+        for keys, plain in _FLAG_WORDS:
+            if any(k in f for k in keys) and plain not in out:
+                out.append(plain)
+    return out
+
+
+def _evidence(w: _Writer, o: OptionResult) -> None:
+    """'The evidence for this is weak because ...': strong evidence names where it comes from;
+    weaker evidence names its first weakness, and every other flag follows in plain words."""
+    strength = STRENGTH_WORDS[o.evidence.strength]
+    kind_reason = _KIND_REASON.get(o.evidence.kind, "of how the studies were done")
+    reasons = _plain_flags(o.evidence.flags)
+    if o.evidence.kind in ("indirect", "post-hoc-subgroup"):
+        reasons = [kind_reason] + [r for r in reasons if r != kind_reason]
+    if o.evidence.strength == "high" or not reasons:
+        reasons = [kind_reason] + [r for r in reasons if r != kind_reason]
+    w.add("evidence-strength", f"The evidence for this is {strength} because {reasons[0]}.")
+    for plain in reasons[1:]:
+        w.add("evidence-reason", f"Also, {plain}.")
+
+
+def _section(o: OptionResult, ref: OptionResult, years: float) -> PlainSection:
+    name = _short_name(o)
+    h = next(x for x in o.horizons if x.years == years)
+    r = next(x for x in ref.horizons if x.years == years)
+    w = _Writer()
+    _benefit(w, "pfs", name, h, r, years)
+    _benefit(w, "os", name, h, r, years)
+    _second_cancers(w, name, h, r, years)
+    _side_effects(w, o, name)
+    _evidence(w, o)
+    return PlainSection(option=o.option, heading=f"{o.plain_label}, compared with no maintenance",
+                        sentences=w.sentences, kinds=w.kinds)
+
+
+# --------------------------------------------------------------------------------------------
+# Summary
+# --------------------------------------------------------------------------------------------
+
+
+def default_years(horizons: list[float]) -> float:
+    """5 years if estimated, else the largest horizon up to 5 years, else the first."""
+    if not horizons:
+        raise ValueError("the result has no horizons")
+    if 5.0 in horizons:
+        return 5.0
+    below = [y for y in horizons if y <= 5.0]
+    return max(below) if below else horizons[0]
+
+
+def _intro(result: EstimateResult) -> str:
+    parts = [
+        "This is information to talk about with your care team.",
+        "It is not medical advice.",
+        "The numbers come from studies of groups of people.",
+        "They cannot tell what will happen to you.",
+        "No maintenance means check-ups only, with no medicine.",
+        "Each range shows how sure the studies are.",
+    ]
+    if result.profile.known_fields():
+        parts.append("People like you means people with the details you entered.")
+    else:
+        parts.append("You did not enter any details, so people like you means an average person in the trials.")
+    if result.not_offered:
+        names = ", ".join(re.sub(r"\s*\([^)]*\)", "", n.label).lower() for n in result.not_offered)
+        parts.append(f"Some options are not shown here: {names}. The full report says why.")
+    return " ".join(parts)
+
+
+def summarize(result: EstimateResult, years: float | None = None) -> PlainSummary:
+    """Plain words for a personal estimate at one time span (default: see :func:`default_years`)."""
+    if years is None:
+        years = default_years(result.horizons_years)
+    years = float(years)
+    if years not in result.horizons_years:
+        raise ValueError(f"years: {years:g} is not one of the result's horizons {result.horizons_years}")
+    ref = next((o for o in result.options if o.option == "observation"), None)
+    if ref is None:
+        raise ValueError("the result has no 'observation' option to compare with")
+    sections = [_section(o, ref, years) for o in result.options if o.option != "observation"]
+    return PlainSummary(
+        title=f"Maintenance after your stem-cell transplant: what the studies show after {_years(years)}",
+        intro=_intro(result), years=years, sections=sections, questions=list(_QUESTIONS),
+    )
+
+
+def summary_text(summary: PlainSummary) -> str:
+    out = [summary.title, "", summary.intro, ""]
+    for s in summary.sections:
+        out += [s.heading, " ".join(s.sentences), ""]
+    out.append("Questions to ask your care team")
+    out += [f"- {q}" for q in summary.questions]
+    return "\n".join(out) + "\n"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def _md(s: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def summary_markdown(summary: PlainSummary) -> str:
+    out = [f"# {_md(summary.title)}", "", _md(summary.intro), ""]
+    for s in summary.sections:
+        out += [f"## {_md(s.heading)}", "", _md(" ".join(s.sentences)), ""]
+    out += ["## Questions to ask your care team", ""]
+    out += [f"- {_md(q)}" for q in summary.questions]
+    return "\n".join(out) + "\n"
