@@ -52,7 +52,7 @@ def _years_phrase(y: float) -> str:
 def _ints(sentence: str) -> list[int]:
     """The numbers of a sentence other than its time span and the denominator, in order;
     'fewer than 1' stands for a count that rounds to 0 and 'N fewer' is negative."""
-    s = sentence.replace("fewer than 1", "0")
+    s = sentence.replace("fewer than 1", "0").replace("less than 1", "0")
     s = re.sub(r"after \d+(\.\d+)? (years?|months)", "", s)
     s = s.replace("out of 100", "")
     return [-int(m.group(1)) if m.group(2) else int(m.group(1))
@@ -60,7 +60,8 @@ def _ints(sentence: str) -> list[int]:
 
 
 def _expected(n: Number) -> list[int]:
-    return [round(n.estimate), round(n.lower), round(n.upper)]
+    lo, hi = round(n.lower), round(n.upper)
+    return [round(n.estimate), lo] + ([hi] if hi != lo else [])  # an empty range is said once
 
 
 def _expected_difference(d: Number) -> list[int]:
@@ -296,6 +297,7 @@ def test_certainty_table_is_the_one_place_of_uncertainty_words():
         (Number(estimate=22.3, lower=10.9, upper=29.8), "fairly-sure", ["fairly sure", "probably 22 more"], [22, 11, 30]),
         (Number(estimate=15.0, lower=5.0, upper=25.0), "fairly-sure", ["probably 15 more"], [15, 5, 25]),
         (Number(estimate=-6.0, lower=-10.0, upper=-1.5), "fairly-sure", ["probably 6 fewer"], [6, 2, 10]),
+        (Number(estimate=3.2, lower=0.3, upper=9.1), "fairly-sure", ["probably 3 more", "between less than 1 and 9"], [3, 0, 9]),
         (Number(estimate=45.0, lower=20.0, upper=61.7), "likely-wide", ["likely", "how much is uncertain", "45 more"], [45, 20, 62]),
         (Number(estimate=-30.0, lower=-55.0, upper=-4.0), "likely-wide", ["how much is uncertain", "30 fewer"], [30, 4, 55]),
     ],
@@ -365,3 +367,8 @@ def test_months_for_horizons_under_a_year():
     assert s.years == 2
     six = summarize(r, 0.5)
     assert "after 6 months" in six.sections[0].sentences[0]
+    lena = six.sections[0]
+    ref = _horizon(_option(r, "observation"), 0.5)
+    i = next(i for i, t in enumerate(lena.sentences) if "second blood cancer" in t and "no maintenance" in t)
+    assert ref.spm_hematologic_percent.estimate < 0.5 and "fewer than 1 out of 100" in lena.sentences[i]
+    assert "(the whole range rounds to 0)" in lena.sentences[i] and "between 0 and 0" not in summary_text(six)

@@ -220,7 +220,10 @@ def _count(x: float) -> str:
 def _range(n: Number) -> str:
     if n.lower is None or n.upper is None:
         return ""
-    return f" (between {_whole(n.lower)} and {_whole(n.upper)})"
+    lo, hi = _whole(n.lower), _whole(n.upper)
+    if lo == hi:
+        return f" (the whole range rounds to {lo})"
+    return f" (between {lo} and {hi})"
 
 
 def _signed(x: float) -> str:
@@ -263,7 +266,9 @@ def certainty_sentence(d: Number, name: str) -> str:
         return row.template.format(lo=_signed(lo), hi=_signed(hi))
     more = "more" if d.estimate > 0 else "fewer"
     a, b = sorted((abs(d.lower), abs(d.upper)))
-    return row.template.format(d=_whole(abs(d.estimate)), more=more, lo=_whole(a), hi=_whole(b))
+    # the interval excludes 0: a bound that rounds to 0 is said as 'less than 1', not as 0
+    lo = "less than 1" if _whole(a) == 0 else str(_whole(a))
+    return row.template.format(d=_count(abs(d.estimate)), more=more, lo=lo, hi=_whole(b))
 
 
 # --------------------------------------------------------------------------------------------
