@@ -221,3 +221,9 @@ def test_estimate_cli_bad_input(args, message):
     assert res.exit_code == 2
     assert message in res.stderr
     assert "Traceback" not in res.output
+
+
+def test_estimate_cli_plain_summary():
+    res = run("estimate", "--r-iss", "II", "--option", "lenalidomide", "--plain")
+    assert res.exit_code == 0, res.output
+    assert "out of 100 people like you" in res.stdout and "Questions to ask your care team" in res.stdout

@@ -213,6 +213,7 @@ def estimate_cmd(
     option: Annotated[Optional[list[str]], typer.Option("--option", help="Option id (repeatable); default: all the evidence reaches.")] = None,
     horizon: Annotated[Optional[list[float]], typer.Option("--horizon", help="Years (repeatable); default 1, 2, 3, 5, 7.")] = None,
     profile_file: Annotated[Optional[Path], typer.Option("--profile", help="A JSON file with the profile (fields as in the JSON API).")] = None,
+    plain: Annotated[bool, typer.Option("--plain", help="Print the plain-language summary instead of the table.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
 ) -> None:
     """Benefit and harm of each maintenance option for a patient profile, with uncertainty and sources."""
@@ -244,6 +245,12 @@ def estimate_cmd(
         _fail(str(exc))
     if json_out:
         typer.echo(result.model_dump_json(indent=2))
+        return
+    if plain:
+        from .report.plain_language import summarize, summary_text
+
+        years = 5.0 if 5.0 in result.horizons_years else None
+        typer.echo(summary_text(summarize(result, years)))
         return
     from .report.estimate_text import estimate_text
 
