@@ -1,0 +1,215 @@
+"""The JSON API, mounted at ``/api/v1``: personal estimates and the evidence base.
+
+``POST /estimate`` returns exactly ``mmdecide.personal.estimate(...).model_dump(mode="json")``
+(what ``mmdecide estimate --json`` prints). Every error is 4xx JSON
+``{"detail": [{"field": ..., "rule": ..., "message": ...}]}``: 422 for input that cannot be used,
+404 for an unknown id, 413 for a body over the size limit. The OpenAPI document is at
+``/api/v1/openapi.json``; no docs page is served (Swagger UI would load from a CDN).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..evidence import EvidenceFile
+from ..personal import EstimateResult, PatientProfile, ProfileError, parse_profile
+from .services import Services
+
+__all__ = ["EstimateRequest", "create_api", "TRIAL_KINDS", "POOLED_KINDS"]
+
+log = logging.getLogger("mmdecide.web")
+
+#: Evidence files of studies of patients (``/trials``) and of pooled analyses (``/meta-analyses``).
+TRIAL_KINDS = ("rct", "single-arm", "cohort", "registry")
+POOLED_KINDS = ("ipd-meta-analysis", "meta-analysis", "network-meta-analysis", "pooled-analysis")
+
+
+class APIError(Exception):
+    def __init__(self, status: int, details: list[dict[str, str]]):
+        self.status = status
+        self.details = details
+
+
+def _detail(field: str, rule: str, message: str) -> dict[str, str]:
+    return {"field": field, "rule": rule, "message": message}
+
+
+class EstimateRequest(BaseModel):
+    """A profile (every field optional; see ``PatientProfile`` in the estimate schema), and
+    optionally which options and horizons (years) to estimate."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    profile: dict[str, Any] | None = Field(
+        default=None, description="PatientProfile fields: age, sex, iss, r_iss, r2_iss, "
+        "beta2_microglobulin_mg_l, albumin_g_dl, ldh_high, cytogenetics, response, mrd, "
+        "creatinine_clearance_ml_min, induction, transplant, months_since_transplant",
+        examples=[{"age": 62, "r_iss": "II", "mrd": "negative"}],
+    )
+    options: list[str] | None = Field(default=None, max_length=20, examples=[["lenalidomide"]])
+    horizons: list[float] | None = Field(default=None, max_length=60, examples=[[1, 3, 5]])
+
+
+class ErrorItem(BaseModel):
+    field: str
+    rule: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    detail: list[ErrorItem]
+
+
+def _services(request: Request) -> Services:
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(_services)]
+_ERRORS = {400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody},
+           422: {"model": ErrorBody}}
+
+
+def profile_error_details(data: Any, exc: ProfileError, prefix: str = "profile.") -> list[dict[str, str]]:
+    """ProfileError messages with the pydantic rule each broke ('consistency' for rules between
+    fields, such as R-ISS I needing ISS I)."""
+    rules: dict[str, str] = {}
+    if isinstance(data, dict):
+        try:
+            PatientProfile.model_validate(data)
+        except ValidationError as err:
+            for e in err.errors(include_url=False):
+                f = ".".join(str(p) for p in e["loc"] if not isinstance(p, int)) or "profile"
+                rules.setdefault(f, "consistency" if e["type"] == "value_error" else e["type"])
+        except ProfileError:
+            pass
+    else:
+        rules["profile"] = "dict_type"
+    out = []
+    for field, message in exc.errors:
+        rule = rules.get(field, "consistency")
+        name = "profile" if field == "profile" else f"{prefix}{field}"
+        out.append(_detail(name, rule, message))
+    return out
+
+
+def _loc(loc: tuple) -> str:
+    parts = [p for p in loc if p != "body"] or ["body"]
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def create_api(services: Services) -> FastAPI:
+    api = FastAPI(
+        title="mmdecide API", version="1", docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+        description="Personal estimates and the evidence base behind them. Information for a "
+                    "conversation with the care team, not medical advice.",
+    )
+    api.state.services = services
+
+    @api.exception_handler(APIError)
+    async def _api_error(request: Request, exc: APIError) -> JSONResponse:
+        return JSONResponse({"detail": exc.details}, status_code=exc.status)
+
+    @api.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [_detail(_loc(tuple(e.get("loc", ()))), str(e.get("type", "invalid")), str(e.get("msg", "")))
+                   for e in exc.errors()]
+        return JSONResponse({"detail": details[:50]}, status_code=422)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        rule = {400: "invalid-json", 404: "not-found", 405: "method", 413: "too-large"}.get(exc.status_code, "http")
+        field = "body" if exc.status_code in (400, 413) else "path"
+        return JSONResponse({"detail": [_detail(field, rule, str(exc.detail))]}, status_code=exc.status_code)
+
+    @api.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("API error on %s", request.url.path)
+        return JSONResponse({"detail": [_detail("server", "internal", "internal error")]}, status_code=500)
+
+    @api.post("/estimate", responses={200: {"model": EstimateResult}, **_ERRORS})
+    def estimate(body: EstimateRequest, services: ServicesDep) -> JSONResponse:
+        """Benefit and harm of each maintenance option for a profile (same as
+        ``mmdecide estimate --json``)."""
+        try:
+            profile = parse_profile(body.profile)
+        except ProfileError as exc:
+            raise APIError(422, profile_error_details(body.profile, exc)) from None
+        try:
+            result = services.estimate(profile, options=body.options, horizons=body.horizons)
+        except ValueError as exc:
+            field, _, message = str(exc).partition(": ")
+            field = field if field in ("options", "horizons") else "body"
+            raise APIError(422, [_detail(field, "value", message or str(exc))]) from None
+        return JSONResponse(result.model_dump(mode="json"))
+
+    @api.get("/trials", responses=_ERRORS)
+    def trials(services: ServicesDep) -> list[dict[str, Any]]:
+        """Every study of patients in the evidence base (trials, cohorts, registries)."""
+        return [_listing(ev) for ev in _files(services, TRIAL_KINDS)]
+
+    @api.get("/trials/{file_id}", responses=_ERRORS)
+    def trial(file_id: str, services: ServicesDep) -> dict[str, Any]:
+        """One study's evidence file, every number with its source (as ``mmdecide evidence show --json``)."""
+        return _one(services, file_id, TRIAL_KINDS, "trial")
+
+    @api.get("/meta-analyses", responses=_ERRORS)
+    def meta_analyses(services: ServicesDep) -> list[dict[str, Any]]:
+        """Every pooled analysis with its pooled results; for McCarthy 2017 also the per-trial
+        PFS hazard ratios pooled here (``mmdecide.engine.meta.pool``) beside the published one."""
+        out = []
+        for ev in _files(services, POOLED_KINDS):
+            item = _listing(ev)
+            labels = {a.id: a.label for a in ev.arms}
+            item["includes"] = list(ev.includes)
+            item["pooled"] = []
+            for c in ev.comparisons:
+                prov = services.corpus.provenance(ev.id, c.estimate)
+                item["pooled"].append({
+                    "endpoint": c.endpoint, "analysis": c.analysis, "measure": c.measure,
+                    "experimental": labels.get(c.experimental, c.experimental),
+                    "control": labels.get(c.control, c.control),
+                    "estimate": c.estimate.value, "lower": c.estimate.lower, "upper": c.estimate.upper,
+                    "citation": prov.citation, "url": prov.url, "locator": prov.locator,
+                })  # fmt: skip
+            forest = services.forest
+            if forest is not None and ev.id == "mccarthy-2017-meta":
+                item["reproduced"] = [
+                    {"label": r.label, "kind": r.kind, "evidence": r.evidence, "hr": r.hr, "lower": r.lower,
+                     "upper": r.upper, "weight_percent": r.weight_percent}
+                    for r in forest.rows
+                ]
+            out.append(item)
+        return out
+
+    @api.get("/meta-analyses/{file_id}", responses=_ERRORS)
+    def meta_analysis(file_id: str, services: ServicesDep) -> dict[str, Any]:
+        """One pooled analysis's evidence file."""
+        return _one(services, file_id, POOLED_KINDS, "meta-analysis")
+
+    return api
+
+
+def _files(services: Services, kinds: tuple[str, ...]) -> list[EvidenceFile]:
+    return [ev for ev in sorted(services.corpus, key=lambda e: e.id) if ev.kind in kinds]
+
+
+def _listing(ev: EvidenceFile) -> dict[str, Any]:
+    return {"id": ev.id, "kind": ev.kind, "title": ev.title, "topics": list(ev.topics), "setting": ev.setting,
+            "registration": list(ev.registration), "page": f"/evidence/{ev.id}"}
+
+
+def _one(services: Services, file_id: str, kinds: tuple[str, ...], what: str) -> dict[str, Any]:
+    ev = services.evidence_file(file_id)
+    if ev is None or ev.kind not in kinds:
+        raise APIError(404, [_detail("file_id", "not-found", f"no {what} with id {file_id[:100]!r}")])
+    return ev.model_dump(mode="json")

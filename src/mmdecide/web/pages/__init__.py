@@ -1,0 +1,5 @@
+"""One module per page type, each a router with thin routes: parse, call a service, render."""
+
+from . import evidence, home, methods, profile, results, summary
+
+__all__ = ["evidence", "home", "methods", "profile", "results", "summary"]

@@ -1,0 +1,49 @@
+"""Printable summary (``/summary``) and the same page as a PDF (``/summary.pdf``, WeasyPrint)."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ...report.plain_language import top_side_effects
+from ..rendering import render
+from .results import ServicesDep, page_context, read_request
+
+router = APIRouter()
+
+
+def _summary(request: Request, services, inline_css: str | None = None) -> HTMLResponse:
+    profile, years, matters, error = read_request(request)
+    if error is not None:
+        return error
+    ctx = page_context(request, services, profile, years, matters)
+    ctx["top_side_effects"] = {ov.option.option: top_side_effects(ov.option, 3) for ov in ctx["view"].options}
+    ctx["refs"].by_publication = True  # one line per publication keeps the summary to two pages
+    ctx["matters_labels"] = [label for key, label in ctx["matters_choices"] if key in matters]
+    return render(request, "summary.html", inline_css=inline_css or "", **ctx)
+
+
+@router.get("/summary", response_class=HTMLResponse)
+def summary(request: Request, services: ServicesDep) -> HTMLResponse:
+    return _summary(request, services)
+
+
+@router.get("/summary.pdf")
+def summary_pdf(request: Request, services: ServicesDep) -> Response:
+    """The summary page printed by WeasyPrint (its print stylesheet inlined: no URL is fetched)."""
+    css = (resources.files("mmdecide") / "web" / "static" / "style.css").read_text(encoding="utf-8")
+    page = _summary(request, services, inline_css=css)
+    if page.status_code != 200:
+        return page
+    from weasyprint import HTML
+
+    pdf = HTML(string=page.body.decode("utf-8"), base_url=None, url_fetcher=_no_fetch).write_pdf()
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": 'attachment; filename="mmdecide-summary.pdf"'})
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    """The PDF is made from the page alone: WeasyPrint may not fetch anything."""
+    raise ValueError(f"the summary PDF loads no external resource ({url[:60]})")

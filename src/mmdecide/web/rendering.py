@@ -1,0 +1,136 @@
+"""Templates, number formats and the per-page list of sources.
+
+Every number a page shows goes through :func:`whole` (people out of 100, rounded as the estimate
+rounds them) or one of the other formats here, and every number's sources are registered with a
+page's :class:`SourceList`, which the page prints at its foot with a link to the evidence explorer
+and to the publication.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Iterable
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from ..personal.result import Number, SourceRef
+
+__all__ = ["SourceList", "make_env", "render", "whole"]
+
+
+def whole(x: float | None) -> int | None:
+    """A count out of 100 people as the estimate rounds it (``round``, as ``*_out_of_100``)."""
+    if x is None or not math.isfinite(x):
+        return None
+    return int(round(x))
+
+
+def people(x: float | None) -> str:
+    """'58', or 'fewer than 1' for a count that rounds to 0 but is not 0."""
+    n = whole(x)
+    if n is None:
+        return "not known"
+    if n == 0 and x > 0:
+        return "fewer than 1"
+    return str(n)
+
+
+def fmt_range(n: Number | None, unit: str = "") -> str:
+    if n is None or n.lower is None or n.upper is None:
+        return ""
+    lo, hi = people(n.lower), people(n.upper)
+    if lo == hi:
+        return f"{lo}{unit}"
+    return f"{lo}{unit} to {hi}{unit}"
+
+
+def fmt_signed(x: float | None) -> str:
+    n = whole(x)
+    if n is None:
+        return "not known"
+    return f"+{n}" if n > 0 else str(n)
+
+
+def fmt_months(x: float | None) -> str:
+    if x is None or not math.isfinite(x):
+        return "not known"
+    return f"{x:.0f}"
+
+
+def fmt_hr(x: float | None) -> str:
+    if x is None or not math.isfinite(x):
+        return "-"
+    return f"{x:.2f}"
+
+
+def fmt_g(x: float | None) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "-"
+    return f"{x:g}"
+
+
+def fmt_years(y: float) -> str:
+    if y < 1:
+        return f"{round(12 * y):g} months"
+    return "1 year" if y == 1 else f"{y:g} years"
+
+
+@dataclass
+class SourceList:
+    """The sources cited on one page, numbered in order of first citation."""
+
+    anchor: Any  # callable (evidence, url, citation) -> explorer link
+    #: one entry per publication (the printable summary) instead of one per number's source entry
+    by_publication: bool = False
+    items: list[tuple[int, SourceRef, str]] = field(default_factory=list)
+    _index: dict[tuple, int] = field(default_factory=dict)
+
+    def cite(self, refs: Number | Iterable[SourceRef] | None) -> list[int]:
+        if refs is None:
+            return []
+        if isinstance(refs, Number):
+            refs = refs.sources
+        out = []
+        for r in refs:
+            key = (r.evidence, r.citation, r.url) if self.by_publication else (
+                r.evidence, r.what, r.citation, r.url, r.locator)
+            if key not in self._index:
+                self._index[key] = len(self.items) + 1
+                self.items.append((len(self.items) + 1, r, self.anchor(r.evidence, r.url, r.citation)))
+            if self._index[key] not in out:
+                out.append(self._index[key])
+        return out
+
+    def cite_runs(self, refs: Number | Iterable[SourceRef] | None) -> list[tuple[int, int]]:
+        """The cited numbers as runs (first, last): [1-18, 24] instead of eighteen links."""
+        runs: list[tuple[int, int]] = []
+        for i in sorted(self.cite(refs)):
+            if runs and i == runs[-1][1] + 1:
+                runs[-1] = (runs[-1][0], i)
+            else:
+                runs.append((i, i))
+        return runs
+
+
+def make_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("mmdecide") / "web" / "templates")),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(whole=whole, people=people, range=fmt_range, signed=fmt_signed,
+                       months=fmt_months, hr=fmt_hr, g=fmt_g, years=fmt_years,
+                       zip=lambda a, b: list(zip(a, b)))
+    return env
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page in the site layout (the app's settings and evidence version included)."""
+    app = request.app
+    services = app.state.services
+    ctx = {"request": request, "facts": services.facts, "page": template.removesuffix(".html"), **context}
+    html = app.state.templates.get_template(template).render(ctx)
+    return HTMLResponse(html, status_code=status_code)
