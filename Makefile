@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## run: the main job (for now, the reproduction report: published vs reproduced numbers)
+## run: the decision-aid web app on http://127.0.0.1:8000 (the shipped evidence base is built in)
 run: $(STAMP)
-	$(BIN)/mmdecide reproduce
+	$(BIN)/mmdecide serve
 
 $(CHROMIUM):
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium

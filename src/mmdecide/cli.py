@@ -257,6 +257,20 @@ def estimate_cmd(
     typer.echo(estimate_text(result))
 
 
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (1-65535).")] = 8000,
+) -> None:
+    """Start the decision-aid web app (default http://127.0.0.1:8000) with the shipped evidence."""
+    if not 1 <= port <= 65535:
+        _fail(f"--port: must be from 1 to 65535, got {port}")
+    from .web.server import serve
+
+    typer.echo(f"mmdecide: serving on http://{host}:{port} (Ctrl-C to stop)")
+    serve(host=host, port=port)
+
+
 class ReportFormat(str, Enum):
     text = "text"
     markdown = "markdown"
