@@ -1,0 +1,179 @@
+"""Load test of the web app: the results page under 20 users, and the estimate API's throughput.
+
+Targets (issue): results page p95 < 150 ms under 20 users with no errors; ``POST /api/v1/estimate``
+>= 100 requests per second.
+
+Run by hand from the repository root (never from pytest):
+    .venv/bin/python benchmarks/bench_web.py [--workers 2] [--seconds 30]
+It starts ``uvicorn mmdecide.web.app:create_app --factory`` as a subprocess, warms it up, then runs
+locust headless as its own process (``benchmarks/locustfile.py``; locust monkey-patches the
+standard library with gevent, so it is never imported here) once per scenario, and writes
+p50/p95/p99, failures and requests per second to ``benchmarks/results/web.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results" / "web.md"
+LOCUSTFILE = HERE / "locustfile.py"
+BIN = Path(sys.executable).parent
+
+SCENARIOS = [
+    # (class, name in the stats, description, target)
+    ("ResultsPageUser", "/results", "Results page, 20 users, each pausing 0.5-1.5 s between pages",
+     "p95 < 150 ms, no errors"),
+    ("ResultsPageNoWaitUser", "/results", "Results page, 20 users, no pause (saturation)", "(for information)"),
+    ("EstimateApiUser", "/api/v1/estimate", "POST /api/v1/estimate, 20 users, no pause", ">= 100 requests/s"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen:
+    cmd = [str(BIN / "python"), "-m", "uvicorn", "mmdecide.web.app:create_app", "--factory",
+           "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+           "--log-level", "warning", "--no-access-log"]
+    proc = subprocess.Popen(cmd, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with {proc.returncode}")
+        time.sleep(0.2)
+    stop_server(proc)
+    raise SystemExit("the server did not start in 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def run_locust(host: str, user_class: str, users: int, seconds: int, prefix: str) -> tuple[dict, str]:
+    """One headless locust run; (the stats row of the scenario's request, locust's stderr)."""
+    cmd = [str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--only-summary",
+           "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", host,
+           "--csv", prefix, "--stop-timeout", "5", "--loglevel", "WARNING", user_class]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
+    with open(f"{prefix}_stats.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    row = next(r for r in rows if r["Name"] == "Aggregated")
+    return row, done.stderr
+
+
+def one_user(host: str, repeats: int = 40) -> dict[str, float]:
+    """Median time of one warm request with nothing else running (what one request costs)."""
+    url = "/results?age=62&sex=female&r_iss=II&mrd=positive&response=VGPR&years=5"
+    body = {"profile": {"age": 62, "sex": "female", "r_iss": "II", "mrd": "positive", "response": "VGPR"}}
+    out = {}
+    with httpx.Client(base_url=host, timeout=30) as client:
+        for name, call in (("results", lambda: client.get(url)),
+                           ("estimate", lambda: client.post("/api/v1/estimate", json=body))):
+            for _ in range(4):
+                r = call()  # both workers warm for this profile
+            times = []
+            for _ in range(repeats):
+                t = time.perf_counter()
+                r = call()
+                times.append(time.perf_counter() - t)
+                r.raise_for_status()
+            out[name] = sorted(times)[len(times) // 2] * 1000
+            out[name + "_kb"] = len(r.content) / 1024
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--users", type=int, default=20)
+    ap.add_argument("--seconds", type=int, default=30)
+    args = ap.parse_args()
+
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    t0 = time.perf_counter()
+    proc = start_server(port, args.workers)
+    startup = time.perf_counter() - t0
+    results = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            # warm-up: every profile of the mix once in each worker (the first estimate of a
+            # profile is computed, later ones come from the worker's cache, as in real use)
+            run_locust(host, "ResultsPageNoWaitUser", 4, 10, f"{tmp}/warm")
+            run_locust(host, "EstimateApiUser", 4, 5, f"{tmp}/warm-api")
+            single = one_user(host)
+            for cls, _, desc, target in SCENARIOS:
+                print(f"== {cls}: {desc}", flush=True)
+                row, stderr = run_locust(host, cls, args.users, args.seconds, f"{tmp}/{cls}")
+                cpu_warning = "CPU usage" in stderr
+                results.append((cls, desc, target, row, cpu_warning))
+                print(f"   p50 {row['50%']} ms, p95 {row['95%']} ms, p99 {row['99%']} ms, "
+                      f"{float(row['Requests/s']):.1f} req/s, {row['Failure Count']} failures", flush=True)
+    finally:
+        stop_server(proc)
+
+    lines = [
+        "# Web app under load",
+        "",
+        f"`uvicorn mmdecide.web.app:create_app --factory --workers {args.workers}` on 127.0.0.1; load from "
+        f"locust (`benchmarks/locustfile.py`, FastHttpUser) in its own process on the same machine, "
+        f"{args.users} users for {args.seconds} s per scenario after a warm-up. Generated by "
+        "`benchmarks/bench_web.py`. Times in ms.",
+        "",
+        "| scenario | requests | failures | p50 | p95 | p99 | max | requests/s | target |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for cls, desc, target, row, _ in results:
+        lines.append(f"| {desc} (`{cls}`) | {row['Request Count']} | {row['Failure Count']} | {row['50%']} | "
+                     f"{row['95%']} | {row['99%']} | {float(row['Max Response Time']):.0f} | "
+                     f"{float(row['Requests/s']):.1f} | {target} |")
+    lines += [
+        "",
+        f"Server start-up (evidence load, until the first page answers): {startup:.1f} s.",
+        "The mix is 10 profiles x 5 time spans (50 results URLs). Each worker caches its last 128 "
+        "estimates, so after the warm-up the results page is rendered from a cached estimate; the "
+        "first visit of a new profile also computes two estimates (about 50-150 ms).",
+    ]
+    lines.append(
+        f"One warm request alone (median of 40): results page {single['results']:.1f} ms "
+        f"({single['results_kb']:.0f} KB of HTML), estimate API {single['estimate']:.1f} ms "
+        f"({single['estimate_kb']:.0f} KB of JSON). Under load the time is CPU: both workers and "
+        "locust share 2 cores, so with no pause the requests queue and p95 grows with the queue.")
+    if any(c for *_, c in results):
+        lines.append("Locust warned that its own CPU use was high in at least one run: the load generator "
+                     "shares the 2 cores with the server, so the numbers are a lower bound on the server's speed.")
+    lines += ["", f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.", ""]
+    RESULTS.write_text("\n".join(lines))
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
