@@ -9,8 +9,8 @@
   works offline; the test fails at teardown if a request left the machine (or, for ``page``, if
   the page raised a JavaScript error).
 
-Without Chromium or axe-core (``make test`` installs both) the browser tests are skipped with the
-reason, so a plain ``pytest`` on a machine without them still runs the rest of the suite.
+Without Chromium or axe-core the browser tests fail with a message saying how to get them
+(``make test`` installs both): a missing browser must never turn into silently skipped checks.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def live_server(app):
 @pytest.fixture(scope="session")
 def playwright_instance():
     if not CHROMIUM.exists():
-        pytest.skip(f"Debian Chromium not found at {CHROMIUM} (make test installs it)")
+        pytest.fail(f"Debian Chromium not found at {CHROMIUM}: run the tests with `make test`, which installs it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -155,7 +155,7 @@ def page(context):
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_JS.exists():
-        pytest.skip(f"axe-core not found at {AXE_JS} (make test runs npm ci in tests/web)")
+        pytest.fail(f"axe-core not found at {AXE_JS}: run the tests with `make test`, which runs npm ci in tests/web")
     return AXE_JS.read_text(encoding="utf-8")
 
 

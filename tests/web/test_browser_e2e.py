@@ -101,9 +101,8 @@ def test_number_links_to_its_evidence_and_citation(page, live_server, app, profi
     assert published, f"{file_id} has no PFS HR {hr}: the results page number is not the study's"
 
     study = published[0].estimate
-    # the interval shown is the model's (log-symmetric around the HR), which can differ from the
-    # published, rounded bounds in the last digit
-    assert abs(float(lower) - study.lower) <= 0.011 and abs(float(upper) - study.upper) <= 0.011
+    # an HR taken straight from one study is shown with its published 95% CI
+    assert (float(lower), float(upper)) == (study.lower, study.upper)
 
     evidence_link.click()
     page.wait_for_url(re.compile(rf"/evidence/{re.escape(file_id)}"))

@@ -54,6 +54,7 @@ class _Effect:
     draws: np.ndarray
     sources: list[SourceRef]
     follow_up: float
+    published_ci: tuple[float, float] | None = None  # when the effect is one published HR as is
 
 
 @dataclass
@@ -106,7 +107,7 @@ def _prepare_link(prep: _Prepared, link: HRLink, stream: int) -> None:
     labels = {a.id: a.label for a in prep.corpus.get(link.evidence).arms}
     what = f"{link.endpoint} HR {labels.get(link.experimental)} vs {labels.get(link.control)} [{link.analysis}]"
     prep.links[link] = _Effect(e.value, draws, [cite(prep.corpus, link.evidence, e, what)],
-                               _follow_up(prep.corpus, link.evidence, link.analysis))
+                               _follow_up(prep.corpus, link.evidence, link.analysis), (e.lower, e.upper))
 
 
 @lru_cache(maxsize=8)
@@ -146,6 +147,10 @@ def _chain(prep: _Prepared, links: Iterable[HRLink] | None) -> tuple[_Effect | N
         if link in prep.link_errors:
             return None, prep.link_errors[link]
         eff = prep.links[link]
+        if len(links) == 1:
+            if math.isnan(eff.follow_up):
+                return _Effect(eff.central, eff.draws, eff.sources, math.inf, eff.published_ci), None
+            return eff, None
         central *= eff.central
         draws = draws * eff.draws
         sources += eff.sources
@@ -343,9 +348,9 @@ def estimate(
             option=spec.id, label=spec.label, plain_label=spec.plain_label,
             evidence=_path(spec, pfs_eff, extra_flags, modified), regimen=_regimen(corpus, spec),
             median_pfs_months=pick(medians["PFS"]), median_os_months=pick(medians["OS"]),
-            hr_pfs_vs_observation=_REFERENCE_HR if spec.id == "observation" else nums[hr_pfs],
+            hr_pfs_vs_observation=_REFERENCE_HR if spec.id == "observation" else _published(nums[hr_pfs], pfs_eff),
             hr_os_vs_observation=(_REFERENCE_HR if spec.id == "observation" else
-                                  nums[hr_os] if hr_os is not None else _missing(no_os)),
+                                  _published(nums[hr_os], os_eff) if hr_os is not None else _missing(no_os)),
             horizons=horizons, side_effects=side_effects(corpus, spec), notes=[spec.description],
         ))  # fmt: skip
 
@@ -364,6 +369,14 @@ def estimate(
         options=results, not_offered=not_offered,
         profile_effects=[e.as_result() for e in effects], assumptions=assumptions,
     )  # fmt: skip
+
+
+def _published(n: Number, eff: _Effect) -> Number:
+    """An HR taken as published shows the published 95% CI (the draws only approximate it)."""
+    if eff.published_ci is None:
+        return n
+    return n.model_copy(update={"lower": eff.published_ci[0], "upper": eff.published_ci[1],
+                                "reason": "as published (95% CI)"})
 
 
 def _horizons(horizons: Iterable[float] | None) -> tuple[float, ...]:
@@ -515,7 +528,8 @@ def _apply_subgroups(prep, spec: OptionSpec, prof: PatientProfile, eff: _Effect)
         flags.append(m.flag)
         if m.central != 1.0 or np.any(m.draws != 1.0):
             modified = True
-        eff = _Effect(eff.central * m.central, eff.draws * m.draws, eff.sources + m.sources, eff.follow_up)
+        eff = _Effect(eff.central * m.central, eff.draws * m.draws, eff.sources + m.sources, eff.follow_up,
+                      eff.published_ci if m.central == 1.0 and not np.any(m.draws != 1.0) else None)
     return eff, flags, modified
 
 
