@@ -263,6 +263,23 @@ def test_icon_arrays_show_100_people_and_say_the_numbers(results_page, expected)
     assert heads == 100
 
 
+def test_second_cancer_picture_colours_the_extra_people(results_page, expected):
+    """Harms are drawn like benefits: second cancers with or without the option, plus the extra ones."""
+    len_ = next(o for o in expected.options if o.option == "lenalidomide")
+    obs = next(o for o in expected.options if o.option == "observation")
+    h, r = (next(x for x in o.horizons if x.years == 5) for o in (len_, obs))
+    card = results_page.find(id="pic-lenalidomide").find_parent("article")
+    spm = next(f for f in card.find_all("figcaption") if "second blood cancer" in text(f))
+    words = text(spm)
+    assert "With no maintenance" in words and "extra people" in words
+    extra = round(h.spm_hematologic_percent.estimate + h.spm_solid_percent.estimate) - round(
+        r.spm_hematologic_percent.estimate + r.spm_solid_percent.estimate)
+    assert extra > 0
+    svg = spm.find_parent("figure").find("svg")
+    extra_icons = [p for p in svg.find_all("path") if p.get("fill") == "#d55e00"]
+    assert len(extra_icons) == 1 and extra_icons[0]["d"].count("a3.6,3.6 0 1,0 7.2,0") == extra
+
+
 def test_survival_curves_have_tooltips_and_a_data_table(results_page, expected):
     section = results_page.find("section", attrs={"aria-labelledby": "curves-title"})
     charts = section.find_all("svg", class_="chart")

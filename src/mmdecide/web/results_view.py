@@ -113,7 +113,21 @@ def _spm_icons(ov: OptionView, years: float) -> tuple[Markup | None, str, list[I
     name = ov.option.plain_label
     when = fmt_years(years)
     h, s, a = at.spm_hematologic_percent, at.spm_solid_percent, at.spm_any_percent
-    if h.estimate is not None and s.estimate is not None:
+    rh, rs = ov.ref.spm_hematologic_percent, ov.ref.spm_solid_percent
+    if h.estimate is not None and s.estimate is not None and not ov.is_reference \
+            and rh.estimate is not None and rs.estimate is not None:
+        # harms shown like benefits: people who would get a second cancer anyway, and the extra
+        # people who would get one with the option
+        k1, k0 = whole(h.estimate + s.estimate), whole(rh.estimate + rs.estimate)
+        groups = [IconGroup(min(k0, k1), BASE_COLOUR, "person", "a second cancer with or without it"),
+                  IconGroup(max(k1 - k0, 0), EXTRA_COLOUR, "plus", "extra people with a second cancer with it")]
+        text = (f"Out of 100 people like you with {name}, after {when} about {people(h.estimate)} "
+                f"(range {fmt_range(h)}) would get a second blood cancer and about {people(s.estimate)} "
+                f"(range {fmt_range(s)}) a second cancer that is not a blood cancer. With no maintenance "
+                f"it would be about {people(rh.estimate)} (range {fmt_range(rh)}) and "
+                f"{people(rs.estimate)} (range {fmt_range(rs)}). In the picture, the extra people are "
+                f"those who would get a second cancer only with {name}.")
+    elif h.estimate is not None and s.estimate is not None:
         groups = [IconGroup(whole(h.estimate), EXTRA_COLOUR, "person", "a second blood cancer"),
                   IconGroup(whole(s.estimate), SOLID_COLOUR, "plus", "a second cancer that is not a blood cancer")]
         text = (f"Out of 100 people like you with {name}, after {when} about {people(h.estimate)} "
