@@ -485,3 +485,16 @@ def test_every_evidence_page_renders(web_client, web_app):
         r = web_client.get(f"/evidence/{file_id}")
         assert r.status_code == 200, file_id
         assert not math.isnan(len(r.text))
+
+
+def test_summary_pdf_fits_on_two_pages_for_a_detailed_profile(web_client):
+    """The clinic-visit summary is one or two pages, even with many options and sources."""
+    import io
+
+    from pypdf import PdfReader
+
+    query = ("r_iss=III&mrd=positive&cytogenetics=del17p&response=VGPR&age=62&sex=female"
+             "&matters=longer&matters=side-effects&years=5")
+    res = web_client.get(f"/summary.pdf?{query}")
+    assert res.status_code == 200
+    assert len(PdfReader(io.BytesIO(res.content)).pages) <= 2
