@@ -23,7 +23,7 @@ import numpy as np
 from ..engine.summary_fit import PublishedSummary, fit_published_summaries
 from ..evidence import Corpus
 from .result import SourceRef
-from .sources import EvidenceMissing, cite
+from .sources import EvidenceMissing, arm_n, cite
 
 __all__ = ["Baseline", "build_baseline"]
 
@@ -62,13 +62,6 @@ def _arm_result(corpus: Corpus, evidence: str, endpoint: str, arm: str, analysis
     raise EvidenceMissing(f"{evidence}: no {endpoint} result for arm {arm} in {analysis}")
 
 
-def _arm_n(corpus: Corpus, evidence: str, arm: str) -> int | None:
-    for a in corpus.get(evidence).arms:
-        if a.id == arm and a.n is not None and a.n.value is not None:
-            return int(a.n.value)
-    return None
-
-
 def build_baseline(corpus: Corpus, n_draws: int, rng: np.random.Generator) -> Baseline:
     mcc = "mccarthy-2017-meta"
     ev = corpus.get(mcc)
@@ -76,8 +69,8 @@ def build_baseline(corpus: Corpus, n_draws: int, rng: np.random.Generator) -> Ba
     len_pfs = _arm_result(corpus, mcc, "PFS", "lenalidomide", "jco-2017")
     hr = next(c for c in ev.comparisons if c.endpoint == "PFS" and c.analysis == "jco-2017")
     fit = fit_published_summaries(
-        [PublishedSummary(arm="control", n=_arm_n(corpus, mcc, "control"), median=ctl_pfs.median.value),
-         PublishedSummary(arm="lenalidomide", n=_arm_n(corpus, mcc, "lenalidomide"), median=len_pfs.median.value)],
+        [PublishedSummary(arm="control", n=arm_n(corpus, mcc, "control"), median=ctl_pfs.median.value),
+         PublishedSummary(arm="lenalidomide", n=arm_n(corpus, mcc, "lenalidomide"), median=len_pfs.median.value)],
         hr=(hr.estimate.value, hr.estimate.lower, hr.estimate.upper), distribution="weibull",
     )
     th = fit.draw(n_draws, rng)
@@ -92,7 +85,7 @@ def build_baseline(corpus: Corpus, n_draws: int, rng: np.random.Generator) -> Ba
     # OS: scale from the pooled control median, shape from the CALGB placebo arm.
     ctl_os = _arm_result(corpus, mcc, "OS", "control", "jco-2017")
     m_fit = fit_published_summaries(
-        [PublishedSummary(arm="control", n=_arm_n(corpus, mcc, "control"), median=ctl_os.median.value)],
+        [PublishedSummary(arm="control", n=arm_n(corpus, mcc, "control"), median=ctl_os.median.value)],
         distribution="exponential",
     )
     rate_draws = np.exp(m_fit.draw(n_draws, rng)[:, 0])
@@ -103,7 +96,7 @@ def build_baseline(corpus: Corpus, n_draws: int, rng: np.random.Generator) -> Ba
     months = 12.0 * lm.time
     shape_fit = fit_published_summaries(
         [PublishedSummary(
-            arm="placebo", n=_arm_n(corpus, calgb, "placebo"), median=plc.median.value,
+            arm="placebo", n=arm_n(corpus, calgb, "placebo"), median=plc.median.value,
             median_ci=(plc.median.lower, plc.median.upper),
             landmarks=[(months, lm.rate.value / 100, lm.rate.lower / 100 if lm.rate.lower else None,
                         lm.rate.upper / 100 if lm.rate.upper else None)],

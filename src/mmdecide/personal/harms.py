@@ -27,7 +27,7 @@ import numpy as np
 from ..evidence import Corpus
 from .options import OptionSpec, SpmSource
 from .result import Number, SideEffect
-from .sources import EvidenceMissing, cite
+from .sources import EvidenceMissing, arm_n, cite, follow_up_months
 
 __all__ = ["SpmRate", "calibrate_spm", "side_effects", "wilson"]
 
@@ -53,19 +53,11 @@ def wilson(p: float, n: int) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _arm_n(corpus: Corpus, evidence: str, arm: str) -> int | None:
-    for a in corpus.get(evidence).arms:
-        if a.id == arm and a.n is not None and a.n.value is not None:
-            return int(a.n.value)
-    return None
-
-
 def _follow_up(corpus: Corpus, evidence: str, analysis: str) -> float:
-    for a in corpus.get(evidence).analyses:
-        if a.id == analysis and a.median_follow_up is not None and a.median_follow_up.value:
-            v = a.median_follow_up
-            return v.value * (12.0 if v.unit == "years" else 1.0)
-    raise EvidenceMissing(f"{evidence}: analysis {analysis} has no median follow-up")
+    fu = follow_up_months(corpus, evidence, analysis)
+    if fu is None:
+        raise EvidenceMissing(f"{evidence}: analysis {analysis} has no median follow-up")
+    return fu
 
 
 def calibrate_spm(corpus: Corpus, src: SpmSource, rmst_central: float, rmst_draws: np.ndarray,
@@ -84,7 +76,7 @@ def calibrate_spm(corpus: Corpus, src: SpmSource, rmst_central: float, rmst_draw
     if item is None or item.value.value is None:
         raise EvidenceMissing(f"{src.evidence}: no {src.category} percent for arm {src.arm}")
     p = item.value.value / 100.0
-    n = _arm_n(corpus, src.evidence, src.arm)
+    n = arm_n(corpus, src.evidence, src.arm)
     if n is None:
         raise EvidenceMissing(f"{src.evidence}: arm {src.arm} has no n")
     fu = _follow_up(corpus, *src.follow_up)
@@ -107,7 +99,7 @@ def side_effects(corpus: Corpus, option: OptionSpec) -> list[SideEffect]:
         if evidence not in corpus.files:
             continue
         ev = corpus.get(evidence)
-        n_arm, n_cmp = _arm_n(corpus, evidence, arm), _arm_n(corpus, evidence, comparator)
+        n_arm, n_cmp = arm_n(corpus, evidence, arm), arm_n(corpus, evidence, comparator)
         labels = {a.id: a.label for a in ev.arms}
         for s in ev.safety:
             if s.arm != arm or s.category.startswith("spm") or s.value.unit != "percent" or s.value.value is None:

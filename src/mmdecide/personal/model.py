@@ -31,7 +31,7 @@ from .result import (
     DosingNote, EstimateResult, EvidencePath, HorizonResult, NotOffered, Number, OptionResult,
     Regimen, SourceRef,
 )  # fmt: skip
-from .sources import EvidenceMissing, HRLink, cite, find_comparison
+from .sources import EvidenceMissing, HRLink, cite, find_comparison, follow_up_months
 from .subgroups import subgroup_modifier
 
 __all__ = ["DEFAULT_HORIZONS", "DISCLAIMER", "estimate"]
@@ -85,11 +85,8 @@ def _rng(seed: int, *stream: int) -> np.random.Generator:
 
 
 def _follow_up(corpus: Corpus, evidence: str, analysis: str) -> float:
-    for a in corpus.get(evidence).analyses:
-        if a.id == analysis and a.median_follow_up is not None and a.median_follow_up.value:
-            v = a.median_follow_up
-            return v.value * (12.0 if v.unit == "years" else 1.0)
-    return math.nan
+    fu = follow_up_months(corpus, evidence, analysis)
+    return math.nan if fu is None else fu
 
 
 def _prepare_link(prep: _Prepared, link: HRLink, stream: int) -> None:

@@ -8,7 +8,7 @@ from ..evidence import Corpus, Value
 from ..evidence.schema import Comparison
 from .result import SourceRef
 
-__all__ = ["EvidenceMissing", "HRLink", "cite", "find_comparison"]
+__all__ = ["EvidenceMissing", "HRLink", "arm_n", "cite", "find_comparison", "follow_up_months"]
 
 
 class EvidenceMissing(LookupError):
@@ -46,3 +46,20 @@ def find_comparison(corpus: Corpus, link: HRLink) -> Comparison:
                 raise EvidenceMissing(f"{link.evidence}: {link.describe()} has no 95% CI")
             return c
     raise EvidenceMissing(f"{link.evidence}: no {link.describe()}")
+
+
+def arm_n(corpus: Corpus, evidence: str, arm: str) -> int | None:
+    """The number of patients in an arm, if the evidence file gives it."""
+    for a in corpus.get(evidence).arms:
+        if a.id == arm and a.n is not None and a.n.value is not None:
+            return int(a.n.value)
+    return None
+
+
+def follow_up_months(corpus: Corpus, evidence: str, analysis: str) -> float | None:
+    """The median follow-up of an analysis in months, if the evidence file gives it."""
+    for a in corpus.get(evidence).analyses:
+        if a.id == analysis and a.median_follow_up is not None and a.median_follow_up.value:
+            v = a.median_follow_up
+            return v.value * (12.0 if v.unit == "years" else 1.0)
+    return None
