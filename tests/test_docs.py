@@ -54,4 +54,6 @@ def test_doctests_in_engine_modules():
 
 def test_no_machine_specific_paths_in_docs():
     for p in (ROOT / "README.md", ROOT / "docs" / "methods.md", ROOT / "docs" / "evidence.md"):
-        assert "/work/" not in p.read_text() and "/root/" not in p.read_text(), p
+        text = p.read_text()
+        for prefix in ("/wo" + "rk/", "/ro" + "ot/"):  # split so this file does not match itself
+            assert prefix not in text, p
