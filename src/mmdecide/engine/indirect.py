@@ -42,13 +42,13 @@ from typing import Any
 
 from scipy import stats
 
-from mmdecide.engine.meta import Effect, _check_conf_level
+from mmdecide.engine.meta import Effect, HRScale, _check_conf_level
 
 __all__ = ["IndirectResult", "bucher"]
 
 
 @dataclass(frozen=True)
-class IndirectResult:
+class IndirectResult(HRScale):
     """Indirect A-vs-C comparison. ``estimate`` < 1 favours A (lower hazard on A than on C)."""
 
     label: str
@@ -61,18 +61,6 @@ class IndirectResult:
     conf_level: float
     ab: Effect
     cb: Effect
-
-    @property
-    def estimate(self) -> float:
-        return math.exp(self.log_estimate)
-
-    @property
-    def lower(self) -> float:
-        return math.exp(self.log_lower)
-
-    @property
-    def upper(self) -> float:
-        return math.exp(self.log_upper)
 
     def as_effect(self) -> Effect:
         """The indirect A-vs-C estimate as an Effect (e.g. to pool with direct evidence)."""

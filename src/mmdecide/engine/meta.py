@@ -335,8 +335,24 @@ def _qprofile_ci(
     return lb, ub, notes
 
 
+class HRScale:
+    """Hazard-ratio views of a result's log-scale ``log_estimate``, ``log_lower``, ``log_upper``."""
+
+    @property
+    def estimate(self) -> float:
+        return math.exp(self.log_estimate)
+
+    @property
+    def lower(self) -> float:
+        return math.exp(self.log_lower)
+
+    @property
+    def upper(self) -> float:
+        return math.exp(self.log_upper)
+
+
 @dataclass(frozen=True)
-class MetaResult:
+class MetaResult(HRScale):
     """A pooled meta-analysis, with the quantities metafor's ``rma``/``predict``/``confint`` give.
 
     Log-scale fields start with ``log_``; ``estimate``, ``lower``, ``upper``, ``pi_lower`` and
@@ -377,18 +393,7 @@ class MetaResult:
     weights: tuple[float, ...]
     notes: tuple[str, ...] = field(default=())
 
-    # -- hazard-ratio scale ------------------------------------------------------------------
-    @property
-    def estimate(self) -> float:
-        return math.exp(self.log_estimate)
-
-    @property
-    def lower(self) -> float:
-        return math.exp(self.log_lower)
-
-    @property
-    def upper(self) -> float:
-        return math.exp(self.log_upper)
+    # -- hazard-ratio scale (estimate, lower, upper come from HRScale) --------------------------
 
     @property
     def pi_lower(self) -> float | None:
