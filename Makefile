@@ -33,7 +33,7 @@ test: $(STAMP) $(CHROMIUM) $(AXE)
 
 ## golden: regenerate the R reference files in tests/golden (needs R: see r/README.md)
 golden:
-	for f in r/*.R; do Rscript "$$f" || exit 1; done
+	for f in r/golden_*.R; do Rscript "$$f" || exit 1; done
 
 ## schema: regenerate docs/estimate.schema.json (the published JSON schema of an estimate)
 schema: $(STAMP)

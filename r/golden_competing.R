@@ -15,27 +15,7 @@ suppressPackageStartupMessages({
 script_name <- "r/golden_competing.R"
 out_file <- "tests/golden/competing.json"
 
-# ---- minimal JSON writer (jsonlite is not installed): %.17g numbers, NA/NaN/Inf -> null ----
-num_json <- function(x) ifelse(is.finite(x), sprintf("%.17g", x), "null")
-to_json <- function(x, indent = "") {
-  inner <- paste0(indent, "  ")
-  if (is.list(x)) {
-    nm <- names(x)
-    if (is.null(nm)) {
-      items <- vapply(x, to_json, "", indent = inner)
-      return(paste0("[\n", inner, paste(items, collapse = paste0(",\n", inner)), "\n", indent, "]"))
-    }
-    items <- vapply(seq_along(x), function(i) paste0("\"", nm[i], "\": ", to_json(x[[i]], inner)), "")
-    return(paste0("{\n", inner, paste(items, collapse = paste0(",\n", inner)), "\n", indent, "}"))
-  }
-  as_array <- inherits(x, "AsIs") || length(x) != 1
-  if (is.character(x) || is.factor(x)) {
-    vals <- paste0("\"", as.character(x), "\"")
-  } else {
-    vals <- num_json(as.numeric(x))
-  }
-  if (as_array) paste0("[", paste(vals, collapse = ", "), "]") else vals
-}
+source("r/json_writer.R")  # to_json(): %.17g numbers, NA/NaN/Inf -> null
 
 # ---- data: mgus2, progression (1) competing with death before progression (2); months -------
 etime <- with(mgus2, ifelse(pstat == 0, futime, ptime))
