@@ -173,6 +173,14 @@ def _walk_plain_sources(ev: EvidenceFile) -> Iterator[tuple[str, str]]:
     for i, r in enumerate(ev.results):
         if r.at_risk is not None:
             yield f"results[{i}].at_risk.source", r.at_risk.source
+    if ev.eligibility is not None:
+        el = ev.eligibility
+        for name in ("age", "response", "mrd", "induction", "transplant"):
+            crit = getattr(el, name)
+            if crit is not None:
+                yield f"eligibility.{name}.source", crit.source
+        for i, crit in enumerate(el.other):
+            yield f"eligibility.other[{i}].source", crit.source
 
 
 def _check_value(v: Value | AlternativeValue, path: str, bad) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "Conflict",
     "DoseComponent",
     "Duration",
+    "Eligibility",
     "EvidenceFile",
     "Fact",
     "Landmark",
@@ -355,6 +356,63 @@ class Conflict(_Strict):
     why: str
 
 
+ResponseLevel = Literal["sCR", "CR", "VGPR", "PR", "SD"]
+#: Induction regimens in the words of a patient profile (``other`` is never a trial criterion).
+InductionKind = Literal["vrd", "vtd", "vcd", "krd", "dara-vrd", "dara-vtd"]
+
+
+class Criterion(_Strict):
+    """One entry criterion of a trial, with where it is written (publication or registry record)."""
+
+    text: str = Field(min_length=5, description="the criterion as the source states it")
+    source: str
+    locator: str = Field(min_length=2)
+    note: str | None = None
+
+
+class AgeCriterion(Criterion):
+    """Ages allowed at entry, in whole years, both ends included ('younger than 71' is max 70)."""
+
+    min_years: int | None = Field(default=None, ge=0, le=120)
+    max_years: int | None = Field(default=None, ge=0, le=120)
+
+
+class ResponseCriterion(Criterion):
+    """The least response (IMWG) a patient needed at entry."""
+
+    at_least: ResponseLevel
+
+
+class MrdCriterion(Criterion):
+    required: Literal["positive", "negative"]
+
+
+class InductionCriterion(Criterion):
+    """Induction the trial's patients had: only ``allowed`` (protocol induction) or none of ``excluded``."""
+
+    allowed: tuple[InductionKind, ...] = ()
+    excluded: tuple[InductionKind, ...] = ()
+
+
+class TransplantCriterion(Criterion):
+    allowed: tuple[Literal["single", "tandem"], ...] = Field(min_length=1)
+
+
+class Eligibility(_Strict):
+    """Who the trial enrolled (its entry criteria), used to tell a patient outside that population.
+
+    Only criteria a patient profile can be compared with are encoded; a criterion the sources
+    read do not state is left out (and so never excludes anyone).
+    """
+
+    age: AgeCriterion | None = None
+    response: ResponseCriterion | None = None
+    mrd: MrdCriterion | None = None
+    induction: InductionCriterion | None = None
+    transplant: TransplantCriterion | None = None
+    other: tuple[Criterion, ...] = Field(default=(), description="criteria no profile field can check")
+
+
 class EvidenceFile(_Strict):
     schema_version: Literal[1] = 1
     id: str = Field(pattern=_ID)
@@ -378,5 +436,6 @@ class EvidenceFile(_Strict):
     prognostic: tuple[PrognosticEffect, ...] = ()
     facts: tuple[Fact, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
+    eligibility: Eligibility | None = None
     caveats: tuple[str, ...] = ()
     gaps: tuple[str, ...] = Field(default=(), description="what was looked for and not found")

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..evidence import Corpus, load_corpus
 from .baseline import Baseline, build_baseline
+from .eligibility import outside_population
 from .harms import SpmRate, calibrate_spm, side_effects
 from .options import NOT_OFFERED, OPTIONS, OptionSpec
 from .profile import PatientProfile, parse_profile
@@ -349,6 +350,7 @@ def estimate(
             hr_os_vs_observation=(_REFERENCE_HR if spec.id == "observation" else
                                   _published(nums[hr_os], os_eff) if hr_os is not None else _missing(no_os)),
             horizons=horizons, side_effects=side_effects(corpus, spec), notes=[spec.description],
+            outside_population=outside_population(corpus, spec.id, prof),
         ))  # fmt: skip
 
     assumptions = list(base.assumptions) + [

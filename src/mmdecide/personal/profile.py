@@ -2,14 +2,20 @@
 
 Every field is optional: a missing field means "like the average trial patient", and the result
 widens its ranges to show what not knowing costs. Impossible values and unknown fields are
-refused with a message naming the field and the allowed values or range.
+refused with a message naming the field and the allowed values or range; lab values are accepted
+with their unit in the common forms (:mod:`.labs`), and combinations that break a staging or
+response definition are refused naming the fields and the rule (:mod:`.staging`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from functools import partial
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from .labs import LABS, parse_lab
+from .staging import problems
 
 __all__ = ["CYTOGENETIC_ABNORMALITIES", "PatientProfile", "ProfileError", "parse_profile"]
 
@@ -26,6 +32,18 @@ class ProfileError(ValueError):
         super().__init__("; ".join(f"{f}: {m}" for f, m in errors))
 
 
+def _lab(field: str, when: str) -> Any:
+    """A lab field: a number in its unit, or text/object with a unit, converted by :mod:`.labs`."""
+    lab = LABS[field]
+    units = ", ".join(u for u, _ in lab.units)
+    return Field(default=None, description=f"{lab.words} {when}, in {lab.unit} ({lab.low:g} to "
+                 f"{lab.high:g}); text with a unit is also accepted (units: {units})")
+
+
+def _lab_type(field: str) -> Any:
+    return Annotated[float | None, BeforeValidator(partial(parse_lab, field))]
+
+
 class PatientProfile(BaseModel):
     """A patient after autologous stem-cell transplant for newly diagnosed myeloma."""
 
@@ -36,15 +54,18 @@ class PatientProfile(BaseModel):
     iss: Literal["I", "II", "III"] | None = Field(default=None, description="ISS stage at diagnosis")
     r_iss: Literal["I", "II", "III"] | None = Field(default=None, description="R-ISS stage at diagnosis")
     r2_iss: Literal["I", "II", "III", "IV"] | None = Field(default=None, description="R2-ISS group at diagnosis")
-    beta2_microglobulin_mg_l: float | None = Field(default=None, gt=0, le=100, description="serum beta-2 microglobulin at diagnosis, mg/L")
-    albumin_g_dl: float | None = Field(default=None, gt=0, le=10, description="serum albumin at diagnosis, g/dL")
+    beta2_microglobulin_mg_l: _lab_type("beta2_microglobulin_mg_l") = _lab("beta2_microglobulin_mg_l", "in serum at diagnosis")
+    albumin_g_dl: _lab_type("albumin_g_dl") = _lab("albumin_g_dl", "in serum at diagnosis")
     ldh_high: bool | None = Field(default=None, description="LDH above the upper limit of normal at diagnosis")
     cytogenetics: tuple[Cyto, ...] | None = Field(
         default=None, description="abnormalities found by FISH; ['none-found'] if tested and none found"
     )
     response: Literal["sCR", "CR", "VGPR", "PR", "SD"] | None = Field(default=None, description="best response after transplant")
     mrd: Literal["negative", "positive"] | None = Field(default=None, description="minimal residual disease after transplant")
-    creatinine_clearance_ml_min: float | None = Field(default=None, ge=0, le=250, description="creatinine clearance, mL/min")
+    creatinine_clearance_ml_min: _lab_type("creatinine_clearance_ml_min") = _lab("creatinine_clearance_ml_min", "now")
+    hemoglobin_g_dl: _lab_type("hemoglobin_g_dl") = _lab("hemoglobin_g_dl", "now (latest blood count)")
+    neutrophils_10e9_l: _lab_type("neutrophils_10e9_l") = _lab("neutrophils_10e9_l", "now (latest blood count)")
+    platelets_10e9_l: _lab_type("platelets_10e9_l") = _lab("platelets_10e9_l", "now (latest blood count)")
     induction: Literal["vrd", "vtd", "vcd", "krd", "dara-vrd", "dara-vtd", "other"] | None = None
     transplant: Literal["single", "tandem"] | None = None
     months_since_transplant: float | None = Field(default=None, ge=0, le=240)
@@ -58,12 +79,10 @@ class PatientProfile(BaseModel):
                 errors.append(("cytogenetics", "'none-found' cannot be combined with an abnormality"))
             if len(c) != len(self.cytogenetics):
                 errors.append(("cytogenetics", "each abnormality may be listed once"))
-        # R-ISS stages I and III are defined on ISS stages I and III (Palumbo 2015): a profile that
-        # contradicts that is a data-entry error, not a rare patient.
-        if self.r_iss == "I" and self.iss not in (None, "I"):
-            errors.append(("r_iss", f"R-ISS I requires ISS I, but iss is {self.iss}"))
-        if self.r_iss == "III" and self.iss not in (None, "III"):
-            errors.append(("r_iss", f"R-ISS III requires ISS III, but iss is {self.iss}"))
+            if {"gain1q", "amp1q"} <= c:
+                errors.append(("cytogenetics", "choose one of 1q gain (3 copies) and 1q "
+                                               "amplification (4 or more copies), as the FISH report says"))
+        errors += problems(self)
         if errors:
             raise ProfileError(errors)
         return self

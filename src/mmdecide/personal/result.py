@@ -113,6 +113,12 @@ class OptionResult(_Out):
     horizons: list[HorizonResult]
     side_effects: list[SideEffect]
     notes: list[str] = Field(default_factory=list)
+    outside_population: list[str] = Field(
+        default_factory=list,
+        description="why this profile is outside the population of every trial behind this option "
+        "('not studied in people like you'); empty when inside or when the answers given do not say. "
+        "The numbers are then still shown, but describe people unlike this patient.",
+    )
 
 
 class NotOffered(_Out):

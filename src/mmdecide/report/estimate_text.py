@@ -29,6 +29,8 @@ def estimate_text(r: EstimateResult) -> str:
     out.append("")
     for o in r.options:
         out.append(f"{o.label}  [{o.evidence.kind}, evidence {o.evidence.strength}]")
+        for why in o.outside_population:
+            out.append(f"  NOT STUDIED IN PEOPLE LIKE YOU: {why}")
         out.append(f"  median progression-free survival: {_n(o.median_pfs_months, 1, ' months')}"
                    + (f"  ({o.median_pfs_months.reason})" if o.median_pfs_months.estimate is None else ""))
         out.append(f"  median overall survival: {_n(o.median_os_months, 1, ' months')}"

@@ -174,7 +174,7 @@ SentenceKind = Literal[
     "os-reference", "os-option", "os-difference", "os-extrapolated",
     "spm-reference", "spm-option", "spm-missing", "spm-extrapolated",
     "side-effect-option", "side-effect-comparator", "side-effect-missing",
-    "evidence-strength", "evidence-reason",
+    "evidence-population", "evidence-strength", "evidence-reason",
 ]
 BENEFIT_KINDS = ("pfs-", "os-")
 HARM_KINDS = ("spm-", "side-effect-")
@@ -469,6 +469,10 @@ def _section(o: OptionResult, ref: OptionResult, years: float) -> PlainSection:
     _benefit(w, "os", name, h, r, years)
     _second_cancers(w, name, h, r, years)
     _side_effects(w, o, name)
+    if o.outside_population:  # first of the evidence sentences: who the numbers describe
+        reasons = " ".join(f"{_capital(why)}." for why in o.outside_population)
+        w.add("evidence-population", f"Not studied in people like you. {reasons} So these numbers "
+                                     "describe people who are not like you.")
     _evidence(w, o)
     return PlainSection(option=o.option, heading=f"{o.plain_label}, compared with no maintenance",
                         sentences=w.sentences, kinds=w.kinds)
