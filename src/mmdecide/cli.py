@@ -201,13 +201,16 @@ def estimate_cmd(
     iss: Annotated[Optional[str], typer.Option(help="ISS stage: I, II or III.")] = None,
     r_iss: Annotated[Optional[str], typer.Option("--r-iss", help="R-ISS stage: I, II or III.")] = None,
     r2_iss: Annotated[Optional[str], typer.Option("--r2-iss", help="R2-ISS group: I, II, III or IV.")] = None,
-    b2m: Annotated[Optional[float], typer.Option("--b2m", help="Beta-2 microglobulin at diagnosis, mg/L.")] = None,
-    albumin: Annotated[Optional[float], typer.Option(help="Albumin at diagnosis, g/dL.")] = None,
+    b2m: Annotated[Optional[str], typer.Option("--b2m", help="Beta-2 microglobulin at diagnosis: mg/L, or with a unit, e.g. '300 nmol/L'.")] = None,
+    albumin: Annotated[Optional[str], typer.Option(help="Albumin at diagnosis: g/dL, or with a unit, e.g. '35 g/L'.")] = None,
     ldh: Annotated[Optional[str], typer.Option(help="LDH at diagnosis: high or normal.")] = None,
     cytogenetics: Annotated[Optional[list[str]], typer.Option(help="FISH findings, comma-separated: del17p, t4-14, t14-16, gain1q, amp1q, or none-found.")] = None,
     response: Annotated[Optional[str], typer.Option(help="Response after transplant: sCR, CR, VGPR, PR or SD.")] = None,
     mrd: Annotated[Optional[str], typer.Option(help="MRD after transplant: negative or positive.")] = None,
-    crcl: Annotated[Optional[float], typer.Option("--crcl", help="Creatinine clearance, mL/min.")] = None,
+    crcl: Annotated[Optional[str], typer.Option("--crcl", help="Creatinine clearance, mL/min.")] = None,
+    hemoglobin: Annotated[Optional[str], typer.Option(help="Hemoglobin now: g/dL, or with a unit, e.g. '115 g/L'.")] = None,
+    anc: Annotated[Optional[str], typer.Option("--anc", help="Neutrophils (ANC) now: x10^9/L, or with a unit, e.g. '5100 /uL'.")] = None,
+    platelets: Annotated[Optional[str], typer.Option(help="Platelets now: x10^9/L, or with a unit, e.g. '250000 /uL'.")] = None,
     induction: Annotated[Optional[str], typer.Option(help="Induction: vrd, vtd, vcd, krd, dara-vrd, dara-vtd or other.")] = None,
     transplant: Annotated[Optional[str], typer.Option(help="single or tandem.")] = None,
     option: Annotated[Optional[list[str]], typer.Option("--option", help="Option id (repeatable); default: all the evidence reaches.")] = None,
@@ -225,6 +228,7 @@ def estimate_cmd(
         "ldh_high": None if ldh is None else {"high": True, "normal": False}.get(ldh.lower(), ldh),
         "cytogenetics": _split_list(cytogenetics), "response": response, "mrd": mrd,
         "creatinine_clearance_ml_min": crcl, "induction": induction, "transplant": transplant,
+        "hemoglobin_g_dl": hemoglobin, "neutrophils_10e9_l": anc, "platelets_10e9_l": platelets,
     }  # fmt: skip
     profile: dict = {}
     if profile_file is not None:

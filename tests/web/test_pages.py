@@ -122,7 +122,9 @@ def test_form_has_a_labelled_optional_input_for_every_profile_field(get_page):
     ({"age": "sixty"}, "age", "enter a number"),
     ({"iss": "II", "r_iss": "I"}, "r_iss", "R-ISS I requires ISS I"),
     ({"cytogenetics": ["none-found", "del17p"]}, "cytogenetics", "none-found"),
-    ({"creatinine_clearance_ml_min": "-5"}, "creatinine_clearance_ml_min", "at least 0"),
+    ({"creatinine_clearance_ml_min": "-5"}, "creatinine_clearance_ml_min", "outside the possible range"),
+    ({"albumin_g_dl": "35"}, "albumin_g_dl", "if your report says 35 g/L, that is 3.5 g/dL"),
+    ({"r_iss": "I", "cytogenetics": ["del17p"]}, "r_iss", "R-ISS I needs no high-risk FISH finding"),
 ])
 def test_form_errors_are_shown_beside_their_field(web_client, form, field, words):
     r = web_client.post("/profile", data=form, follow_redirects=False)

@@ -145,5 +145,5 @@ def _other_unit_hint(lab: Lab, number: float | None) -> str:
         converted = _tidy(number * factor)
         if factor != 1.0 and lab.low <= converted <= lab.high:
             return (f"; if your report says {number:g} {unit}, that is {converted:g} {lab.unit}: "
-                    f"enter {converted:g}, or write the unit ('{number:g} {unit}').")
+                    f"enter {converted:g}, or give the unit as {unit}.")
     return "."

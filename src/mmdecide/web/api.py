@@ -50,7 +50,9 @@ class EstimateRequest(BaseModel):
     profile: dict[str, Any] | None = Field(
         default=None, description="PatientProfile fields: age, sex, iss, r_iss, r2_iss, "
         "beta2_microglobulin_mg_l, albumin_g_dl, ldh_high, cytogenetics, response, mrd, "
-        "creatinine_clearance_ml_min, induction, transplant, months_since_transplant",
+        "creatinine_clearance_ml_min, hemoglobin_g_dl, neutrophils_10e9_l, platelets_10e9_l, induction, "
+        "transplant, months_since_transplant. A lab value is a number in the field's unit, or text "
+        "with a unit ('35 g/L') or {'value': 35, 'unit': 'g/L'}",
         examples=[{"age": 62, "r_iss": "II", "mrd": "negative"}],
     )
     options: list[str] | None = Field(default=None, max_length=20, examples=[["lenalidomide"]])

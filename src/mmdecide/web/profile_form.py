@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlencode
 
 from ..personal import PatientProfile, ProfileError, parse_profile
+from ..personal.labs import LABS
 
 __all__ = ["FIELDS", "FormField", "MATTERS", "profile_params", "read_profile", "YEARS"]
 
@@ -44,6 +45,12 @@ class FormField:
     minimum: float | None = None
     maximum: float | None = None
 
+    @property
+    def units(self) -> tuple[str, ...]:
+        """Units a lab result may be entered in (the first is the field's own); () if not a lab."""
+        lab = LABS.get(self.name)
+        return tuple(u for u, _ in lab.units) if lab is not None and len(lab.units) > 1 else ()
+
 
 FIELDS: tuple[FormField, ...] = (
     FormField("age", "Your age", "number", "In years.", unit="years", step="1", minimum=18, maximum=100),
@@ -62,11 +69,11 @@ FIELDS: tuple[FormField, ...] = (
               "groups, I to IV.",
               (("I", "Group I"), ("II", "Group II"), ("III", "Group III"), ("IV", "Group IV"))),
     FormField("beta2_microglobulin_mg_l", "Beta-2 microglobulin (when you were diagnosed)", "number",
-              "A protein in the blood. Higher levels can mean more myeloma. In mg/L.", unit="mg/L",
-              minimum=0, maximum=100),
+              "A protein in the blood. Higher levels can mean more myeloma. Choose the unit printed "
+              "next to the result on your lab report.", unit="mg/L", minimum=0),
     FormField("albumin_g_dl", "Albumin (when you were diagnosed)", "number",
-              "The main protein in the blood. In g/dL (if your result is in g/L, divide by 10).",
-              unit="g/dL", minimum=0, maximum=10),
+              "The main protein in the blood. Choose the unit printed next to the result on your "
+              "lab report: 35 g/L is the same as 3.5 g/dL.", unit="g/dL", minimum=0),
     FormField("ldh_high", "Was your LDH high when you were diagnosed?", "yesno",
               "LDH is a blood test. 'High' means above the normal range of the lab.",
               (("yes", "Yes, it was high"), ("no", "No, it was normal"))),
@@ -89,7 +96,16 @@ FIELDS: tuple[FormField, ...] = (
               (("negative", "MRD negative (none found)"), ("positive", "MRD positive (some found)"))),
     FormField("creatinine_clearance_ml_min", "Creatinine clearance (kidney function)", "number",
               "How well the kidneys clean the blood, in mL per minute. About 90 or more is normal.",
-              unit="mL/min", minimum=0, maximum=250),
+              unit="mL/min", minimum=1, maximum=250),
+    FormField("hemoglobin_g_dl", "Hemoglobin (your latest blood count)", "number",
+              "The protein in red blood cells that carries oxygen. Choose the unit on your lab "
+              "report: 115 g/L is the same as 11.5 g/dL.", unit="g/dL", minimum=0),
+    FormField("neutrophils_10e9_l", "Neutrophils (your latest blood count)", "number",
+              "White blood cells that fight infection, also called ANC. Choose the unit on your lab "
+              "report: 5,100 per uL is the same as 5.1 x10^9/L.", unit="x10^9/L", minimum=0),
+    FormField("platelets_10e9_l", "Platelets (your latest blood count)", "number",
+              "Blood cells that help blood clot. Choose the unit on your lab report: 250,000 per uL "
+              "is the same as 250 x10^9/L.", unit="x10^9/L", minimum=0),
     FormField("induction", "First treatment before the transplant (induction)", "choice",
               "The drugs you had before the transplant.",
               (("vrd", "VRd: bortezomib, lenalidomide, dexamethasone"),
@@ -134,6 +150,9 @@ def read_profile(source: Any) -> tuple[PatientProfile | None, dict[str, Any], li
             continue
         value = vals[0][:50] if vals else UNKNOWN
         raw[f.name] = value
+        if f.units:  # the unit chosen beside a lab result (kept to show the form again)
+            unit = (_values(source, f"{f.name}_unit") or [""])[0].strip()[:20]
+            raw[f"{f.name}_unit"] = unit if unit in f.units else f.units[0]
         if value == UNKNOWN:
             continue
         if f.kind == "number":
@@ -147,7 +166,9 @@ def read_profile(source: Any) -> tuple[PatientProfile | None, dict[str, Any], li
                     errors.append((f.name, "Please enter a whole number."))
                     continue
                 number = int(number)
-            data[f.name] = number
+            unit = raw.get(f"{f.name}_unit", "")
+            # a unit other than the field's own goes to the profile's lab parser, which converts it
+            data[f.name] = f"{number!r} {unit}" if f.units and unit and unit != f.units[0] else number
         elif f.kind == "yesno":
             if value not in ("yes", "no"):
                 errors.append((f.name, "Please choose yes, no or I don't know."))
