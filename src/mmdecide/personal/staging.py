@@ -45,28 +45,30 @@ def _problem(fields: str, text: str, rule: str) -> Problem:
     return fields.split(", ")[0], f"{text} ({rule}; fields {fields})"
 
 
-def iss_from_labs(b2m: float | None, albumin: float | None) -> str | None:
-    """The ISS stage the two lab values decide, or None when they do not decide it."""
+def possible_iss(p: "PatientProfile") -> list[str]:
+    """The ISS stages the answers allow: the stage entered, else what the lab values allow."""
+    if p.iss is not None:
+        return [p.iss]
+    b2m, alb = p.beta2_microglobulin_mg_l, p.albumin_g_dl
     if b2m is None:
-        return None
+        return ["II", "III"] if alb is not None and alb < ISS_ALBUMIN else ["I", "II", "III"]
     if b2m >= ISS_B2M_HIGH:
-        return "III"
+        return ["III"]
     if b2m >= ISS_B2M_LOW:
-        return "II"
-    if albumin is None:
-        return None
-    return "I" if albumin >= ISS_ALBUMIN else "II"
+        return ["II"]
+    if alb is None:
+        return ["I", "II"]
+    return ["I"] if alb >= ISS_ALBUMIN else ["II"]
 
 
 def problems(p: "PatientProfile") -> list[Problem]:
     """Every rule the profile breaks (empty when it is consistent)."""
     out: list[Problem] = []
     out += _iss_labs(p)
-    iss = p.iss or iss_from_labs(p.beta2_microglobulin_mg_l, p.albumin_g_dl)
-    if p.iss is None and iss is not None:  # say where a stage nobody entered comes from
-        iss_words = f"{iss} (from beta2_microglobulin_mg_l and albumin_g_dl)"
-    else:
-        iss_words = str(iss)
+    iss = possible_iss(p)
+    iss_words = " or ".join(iss)
+    if p.iss is None:  # say where a stage nobody entered comes from
+        iss_words += " (from beta2_microglobulin_mg_l and albumin_g_dl)"
     out += _r_iss(p, iss, iss_words)
     out += _r2_iss(p, iss)
     if p.mrd == "negative" and p.response in ("VGPR", "PR", "SD"):
@@ -101,14 +103,14 @@ def _iss_labs(p: "PatientProfile") -> list[Problem]:
                      f"{why}. Check the stage and the units on your lab report", "ISS definition, Greipp 2005")]
 
 
-def _r_iss(p: "PatientProfile", iss: str | None, iss_words: str) -> list[Problem]:
+def _r_iss(p: "PatientProfile", iss: list[str], iss_words: str) -> list[Problem]:
     if p.r_iss is None:
         return []
     high = p.high_risk_cytogenetics()
     found = sorted(set(p.cytogenetics or ()) & _HIGH_RISK)
     out: list[Problem] = []
     if p.r_iss == "I":
-        if iss not in (None, "I"):
+        if "I" not in iss:
             out.append(_problem("r_iss, iss", f"R-ISS I requires ISS I, but the ISS stage is {iss_words}", _R_ISS))
         if high:
             out.append(_problem("r_iss, cytogenetics", f"R-ISS I needs no high-risk FISH finding "
@@ -116,33 +118,37 @@ def _r_iss(p: "PatientProfile", iss: str | None, iss_words: str) -> list[Problem
         if p.ldh_high:
             out.append(_problem("r_iss, ldh_high", f"R-ISS I needs a normal LDH, but LDH was high", _R_ISS))
     elif p.r_iss == "III":
-        if iss not in (None, "III"):
+        if "III" not in iss:
             out.append(_problem("r_iss, iss", f"R-ISS III requires ISS III, but the ISS stage is {iss_words}", _R_ISS))
         if high is False and p.ldh_high is False:
             out.append(_problem("r_iss, cytogenetics, ldh_high", f"R-ISS III needs a high-risk FISH "
                                  f"finding ({_HIGH_RISK_WORDS}) or a high LDH, but FISH found none "
                                  f"and LDH was normal", _R_ISS))
-    elif iss is not None and high is not None and p.ldh_high is not None:
-        if iss == "I" and not high and not p.ldh_high:
-            out.append(_problem("r_iss, iss, cytogenetics, ldh_high", f"ISS I with no high-risk FISH "
-                                 f"finding and a normal LDH is R-ISS I, not II", _R_ISS))
-        if iss == "III" and (high or p.ldh_high):
-            out.append(_problem("r_iss, iss, cytogenetics, ldh_high", f"ISS III with a high-risk FISH "
-                                 f"finding or a high LDH is R-ISS III, not II", _R_ISS))
+    else:  # II: "not R-ISS I or III", so some completion of the unknowns must be neither
+        highs = [high] if high is not None else [False, True]
+        ldhs = [p.ldh_high] if p.ldh_high is not None else [False, True]
+        stages = {_r_iss_stage(i, h, ldh) for i, h, ldh in product(iss, highs, ldhs)}
+        if "II" not in stages:
+            known = ", ".join(n for n, v in (("iss", p.iss), ("cytogenetics", p.cytogenetics),
+                                             ("ldh_high", p.ldh_high)) if v is not None)
+            out.append(_problem(f"r_iss, {known}", f"with ISS {iss_words}, these FISH findings and this "
+                                f"LDH the R-ISS stage is {' or '.join(sorted(stages))}, not II", _R_ISS))
     return out
 
 
-def _r2_iss(p: "PatientProfile", iss: str | None) -> list[Problem]:
+def _r2_iss(p: "PatientProfile", iss: list[str]) -> list[Problem]:
     """The R2-ISS group must be reachable by some values of the unknown components."""
     if p.r2_iss is None:
         return []
     cyto = None if p.cytogenetics is None else set(p.cytogenetics)
-    iss_opts = [iss] if iss else ["I", "II", "III"]
     ldh_opts = [p.ldh_high] if p.ldh_high is not None else [False, True]
-    reachable = {_r2_group(_r2_score(i, ldh, c)) for i, ldh, c in product(iss_opts, ldh_opts, _r2_cyto_options(cyto))}
-    if p.r2_iss in reachable:
+    reachable = {_r2_group(_r2_score(i, ldh, c)) for i, ldh, c in product(iss, ldh_opts, _r2_cyto_options(cyto))
+                 if p.r_iss is None or _r_iss_stage(i, bool(c & _HIGH_RISK), ldh) == p.r_iss}
+    if not reachable or p.r2_iss in reachable:  # none: the R-ISS rules have said what is wrong
         return []
-    known = [n for n, v in (("iss", iss), ("ldh_high", p.ldh_high), ("cytogenetics", cyto)) if v is not None]
+    known = [n for n, v in (("r_iss", p.r_iss), ("iss", p.iss), ("beta2_microglobulin_mg_l", p.beta2_microglobulin_mg_l),
+                            ("albumin_g_dl", p.albumin_g_dl), ("ldh_high", p.ldh_high), ("cytogenetics", cyto))
+             if v is not None]
     return [_problem(", ".join(["r2_iss", *known]),
                      f"with these answers the R2-ISS group can only be {' or '.join(sorted(reachable))}, "
                      f"not {p.r2_iss}", "R2-ISS points, D'Agostino 2022: ISS II 1, ISS III 1.5, "
@@ -153,11 +159,17 @@ def _r2_cyto_options(cyto: set[str] | None) -> list[set[str]]:
     """The FISH findings the answer allows. A list without 1q and without 'none-found' may come
     from a panel that did not test 1q (older panels did not), so 1q stays open."""
     if cyto is None:  # each abnormality independently present or absent
-        return [{a for a, on in zip(("del17p", "t4-14", "gain1q"), bits) if on}
-                for bits in product((False, True), repeat=3)]
+        found = ("del17p", "t4-14", "t14-16", "gain1q")  # t(14;16) counts for R-ISS, not R2-ISS
+        return [{a for a, on in zip(found, bits) if on} for bits in product((False, True), repeat=4)]
     if "none-found" in cyto or cyto & {"gain1q", "amp1q"}:
         return [cyto]
     return [cyto, cyto | {"gain1q"}]
+
+
+def _r_iss_stage(iss: str, high_risk: bool, ldh_high: bool) -> str:
+    if iss == "I" and not high_risk and not ldh_high:
+        return "I"
+    return "III" if iss == "III" and (high_risk or ldh_high) else "II"
 
 
 def _r2_score(iss: str, ldh_high: bool, cyto: set[str]) -> float:
