@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mmdecide.evidence import load_corpus
-from mmdecide.personal import ProfileError, parse_profile
-from mmdecide.personal import staging
+from mmdecide.personal import ProfileError, parse_profile, staging
 
 # -- an independent oracle: the published definitions, applied to every completion of the unknowns
 
@@ -196,3 +195,18 @@ def test_staging_thresholds_equal_the_evidence_facts():
     assert staging.R2_GROUPS[0][1:] == (groups["r2_iss_1_score"].value,) * 2
     for (_, lo, hi), key in zip(staging.R2_GROUPS[1:], ("r2_iss_2_score", "r2_iss_3_score", "r2_iss_4_score")):
         assert (lo, hi) == (groups[key].lower, groups[key].upper)
+
+
+def test_cli_takes_units_and_refuses_in_one_line():
+    from typer.testing import CliRunner
+
+    from mmdecide.cli import app
+
+    ok = CliRunner().invoke(app, ["estimate", "--albumin", "35 g/L", "--hemoglobin", "115 g/L", "--anc", "5100 /uL",
+                                  "--platelets", "250", "--option", "lenalidomide", "--horizon", "1", "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert '"albumin_g_dl": 3.5' in ok.output and '"neutrophils_10e9_l": 5.1' in ok.output
+    bad = CliRunner().invoke(app, ["estimate", "--albumin", "35"])
+    assert bad.exit_code == 2
+    assert bad.output.count("\n") == 1 and bad.output.startswith("error: albumin_g_dl: ")
+    assert "35 g/L, that is 3.5 g/dL" in bad.output

@@ -71,6 +71,29 @@ def test_validation_errors_name_the_field_and_rule(api, body, field, rule):
     assert (errors[0]["field"], errors[0]["rule"]) == (field, rule), errors
 
 
+@pytest.mark.parametrize("profile, field, rule, words", [
+    ({"r_iss": "I", "cytogenetics": ["del17p"]}, "profile.r_iss", "consistency", "R-ISS I needs no high-risk FISH"),
+    ({"mrd": "negative", "response": "PR"}, "profile.mrd", "consistency", "IMWG 2016"),
+    ({"albumin_g_dl": 35}, "profile.albumin_g_dl", "lab_range", "if your report says 35 g/L, that is 3.5 g/dL"),
+    ({"hemoglobin_g_dl": "11.5 furlongs"}, "profile.hemoglobin_g_dl", "lab_unit", "not known for hemoglobin"),
+])
+def test_profile_errors_have_the_same_messages_as_the_library(api, profile, field, rule, words):
+    from mmdecide.personal import ProfileError, parse_profile
+
+    with pytest.raises(ProfileError) as exc:
+        parse_profile(profile)
+    (err,) = _errors(api.post("/api/v1/estimate", json={"profile": profile}))
+    assert (err["field"], err["rule"]) == (field, rule)
+    assert words in err["message"] and err["message"] == exc.value.errors[0][1]
+
+
+def test_lab_values_with_units_are_accepted(api):
+    r = api.post("/api/v1/estimate", json={"profile": {"albumin_g_dl": "35 g/L", "neutrophils_10e9_l":
+                                                        {"value": 5100, "unit": "/uL"}}, "horizons": [1]})
+    assert r.status_code == 200
+    assert r.json()["profile"]["albumin_g_dl"] == 3.5 and r.json()["profile"]["neutrophils_10e9_l"] == 5.1
+
+
 def test_age_error_message_is_readable(api):
     (err,) = _errors(api.post("/api/v1/estimate", json={"profile": {"age": 250}}))
     assert "at most 100" in err["message"]

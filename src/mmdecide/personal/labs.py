@@ -69,7 +69,7 @@ def unit_key(unit: str) -> str:
     u = unit.strip().lower().replace(" ", "")
     for a, b in _SPELLINGS:
         u = u.replace(a, b)
-    return u[1:] if u.startswith("x") else u
+    return u.removeprefix("x")
 
 
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?(?:e[-+]?\d+)?)\s*(.*?)\s*$", re.IGNORECASE)

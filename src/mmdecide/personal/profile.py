@@ -80,8 +80,8 @@ class PatientProfile(BaseModel):
             if len(c) != len(self.cytogenetics):
                 errors.append(("cytogenetics", "each abnormality may be listed once"))
             if {"gain1q", "amp1q"} <= c:
-                errors.append(("cytogenetics", "choose one of 1q gain (3 copies) and 1q "
-                                               "amplification (4 or more copies), as the FISH report says"))
+                errors.append(("cytogenetics", ("choose one of 1q gain (3 copies) and 1q amplification "
+                                                "(4 or more copies), as the FISH report says")))
         errors += problems(self)
         if errors:
             raise ProfileError(errors)

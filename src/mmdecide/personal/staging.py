@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .profile import PatientProfile
 
-__all__ = ["ISS_B2M_LOW", "ISS_B2M_HIGH", "ISS_ALBUMIN", "R2_POINTS", "R2_GROUPS", "problems"]
+__all__ = ["ISS_ALBUMIN", "ISS_B2M_HIGH", "ISS_B2M_LOW", "R2_GROUPS", "R2_POINTS", "problems"]
 
 ISS_B2M_LOW = 3.5  # mg/L: ISS I below
 ISS_B2M_HIGH = 5.5  # mg/L: ISS III at or above
@@ -45,7 +45,7 @@ def _problem(fields: str, text: str, rule: str) -> Problem:
     return fields.split(", ")[0], f"{text} ({rule}; fields {fields})"
 
 
-def possible_iss(p: "PatientProfile") -> list[str]:
+def possible_iss(p: PatientProfile) -> list[str]:
     """The ISS stages the answers allow: the stage entered, else what the lab values allow."""
     if p.iss is not None:
         return [p.iss]
@@ -61,7 +61,7 @@ def possible_iss(p: "PatientProfile") -> list[str]:
     return ["I"] if alb >= ISS_ALBUMIN else ["II"]
 
 
-def problems(p: "PatientProfile") -> list[Problem]:
+def problems(p: PatientProfile) -> list[Problem]:
     """Every rule the profile breaks (empty when it is consistent)."""
     out: list[Problem] = []
     out += _iss_labs(p)
@@ -78,7 +78,7 @@ def problems(p: "PatientProfile") -> list[Problem]:
     return out
 
 
-def _iss_labs(p: "PatientProfile") -> list[Problem]:
+def _iss_labs(p: PatientProfile) -> list[Problem]:
     b2m, alb = p.beta2_microglobulin_mg_l, p.albumin_g_dl
     if p.iss is None or (b2m is None and alb is None):
         return []
@@ -103,7 +103,7 @@ def _iss_labs(p: "PatientProfile") -> list[Problem]:
                      f"{why}. Check the stage and the units on your lab report", "ISS definition, Greipp 2005")]
 
 
-def _r_iss(p: "PatientProfile", iss: list[str], iss_words: str) -> list[Problem]:
+def _r_iss(p: PatientProfile, iss: list[str], iss_words: str) -> list[Problem]:
     if p.r_iss is None:
         return []
     high = p.high_risk_cytogenetics()
@@ -116,7 +116,7 @@ def _r_iss(p: "PatientProfile", iss: list[str], iss_words: str) -> list[Problem]
             out.append(_problem("r_iss, cytogenetics", f"R-ISS I needs no high-risk FISH finding "
                                  f"({_HIGH_RISK_WORDS}), but {', '.join(found)} was found", _R_ISS))
         if p.ldh_high:
-            out.append(_problem("r_iss, ldh_high", f"R-ISS I needs a normal LDH, but LDH was high", _R_ISS))
+            out.append(_problem("r_iss, ldh_high", "R-ISS I needs a normal LDH, but LDH was high", _R_ISS))
     elif p.r_iss == "III":
         if "III" not in iss:
             out.append(_problem("r_iss, iss", f"R-ISS III requires ISS III, but the ISS stage is {iss_words}", _R_ISS))
@@ -136,7 +136,7 @@ def _r_iss(p: "PatientProfile", iss: list[str], iss_words: str) -> list[Problem]
     return out
 
 
-def _r2_iss(p: "PatientProfile", iss: list[str]) -> list[Problem]:
+def _r2_iss(p: PatientProfile, iss: list[str]) -> list[Problem]:
     """The R2-ISS group must be reachable by some values of the unknown components."""
     if p.r2_iss is None:
         return []
