@@ -109,3 +109,10 @@ def test_a_criterion_citing_an_unknown_source_is_a_problem(corpus):
     bad = ev.model_copy(update={"eligibility": ev.eligibility.model_copy(update={"age": age})})
     problems = check_file(bad, "tourmaline-mm3.yaml")
     assert [(p.path, p.rule) for p in problems] == [("eligibility.age.source", "source-ref")]
+
+
+def test_evidence_show_lists_the_entry_criteria_with_their_sources():
+    out = CliRunner().invoke(app, ["evidence", "show", "auriga"])
+    assert out.exit_code == 0
+    assert "entry criteria" in out.output
+    assert "age: patients in the United States aged 18-79 years" in out.output and "[asco-tip:" in out.output

@@ -63,6 +63,20 @@ def count_numbers(ev: EvidenceFile) -> int:
     return sum(1 for _ in _walk_values(ev, ""))
 
 
+def _eligibility_lines(ev) -> list[str]:
+    """The entry criteria used to tell a patient outside the trial's population, each sourced."""
+    el = ev.eligibility
+    if el is None:
+        return []
+    out = ["entry criteria (used for 'not studied in people like you'):"]
+    for name in ("age", "response", "mrd", "induction", "transplant"):
+        c = getattr(el, name)
+        if c is not None:
+            out.append(f"  {name}: {c.text} [{c.source}: {c.locator}]" + (f" ({c.note})" if c.note else ""))
+    out += [f"  other: {c.text} [{c.source}: {c.locator}]" for c in el.other]
+    return out
+
+
 def show_text(corpus: Corpus, file_id: str) -> str:
     ev = corpus.get(file_id)
     out: list[str] = [f"{ev.id}: {ev.title}", f"kind: {ev.kind}; setting: {ev.setting}; topics: {', '.join(ev.topics)}"]
@@ -70,6 +84,7 @@ def show_text(corpus: Corpus, file_id: str) -> str:
         out.append(f"registration: {', '.join(ev.registration)}")
     out.append(f"design: {ev.design}")
     out.append(f"population: {ev.population}")
+    out += _eligibility_lines(ev)
     if ev.includes:
         out.append(f"pools: {', '.join(ev.includes)}")
     pooled_in = corpus.included_elsewhere(ev.id)
