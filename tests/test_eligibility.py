@@ -33,7 +33,7 @@ def test_every_option_names_trials_whose_criteria_are_sourced(corpus):
             el = corpus.get(trial).eligibility
             assert el is not None and el.age is not None, (option, trial)
             sources = {s.id: s for s in corpus.get(trial).sources}
-            for name in ("age", "response", "mrd", "induction", "transplant"):
+            for name in ("age", "response", "mrd", "induction", "transplant", "time_since_transplant"):
                 crit = getattr(el, name)
                 if crit is not None:
                     assert crit.source in sources and crit.locator and crit.text, (trial, name)
@@ -79,6 +79,12 @@ def test_unknown_answers_never_exclude(corpus):
     ({"induction": "dara-vtd"}, "daratumumab", False),  # CASSIOPEIA gave D-VTd
     ({"induction": "other"}, "daratumumab", False),  # 'something else' says nothing
     ({"mrd": "negative", "response": "CR"}, "daratumumab-lenalidomide", True),
+    ({"months_since_transplant": 3}, "ixazomib", False),  # TOURMALINE-MM3: randomized by day 115
+    ({"months_since_transplant": 4}, "ixazomib", True),
+    ({"months_since_transplant": 4}, "carfilzomib-lenalidomide-dexamethasone", True),  # ATLAS: 100 days
+    ({"months_since_transplant": 6}, "daratumumab-lenalidomide", False),  # AURIGA: within 6 months
+    ({"months_since_transplant": 7}, "daratumumab-lenalidomide", True),
+    ({"months_since_transplant": 24}, "lenalidomide", False),  # no timing criterion read for these trials
 ])
 def test_each_criterion(corpus, profile, option, flagged):
     assert bool(outside_population(corpus, option, parse_profile(profile))) is flagged
@@ -101,6 +107,10 @@ def test_text_and_plain_outputs_say_not_studied():
     assert "NOT STUDIED IN PEOPLE LIKE YOU: the trial took people with at least a partial response" in out.output
     out = CliRunner().invoke(app, ["estimate", "--age", "60", "--option", "ixazomib", "--horizon", "3"])
     assert "NOT STUDIED" not in out.output
+    out = CliRunner().invoke(app, ["estimate", "--months-since-transplant", "5", "--option", "ixazomib",
+                                   "--horizon", "3"])
+    assert ("NOT STUDIED IN PEOPLE LIKE YOU: the trial started maintenance within 115 days after the "
+            "transplant, but your transplant was about 5 months ago") in out.output
 
 
 def test_a_criterion_citing_an_unknown_source_is_a_problem(corpus):

@@ -213,6 +213,7 @@ def estimate_cmd(
     platelets: Annotated[Optional[str], typer.Option(help="Platelets now: x10^9/L, or with a unit, e.g. '250000 /uL'.")] = None,
     induction: Annotated[Optional[str], typer.Option(help="Induction: vrd, vtd, vcd, krd, dara-vrd, dara-vtd or other.")] = None,
     transplant: Annotated[Optional[str], typer.Option(help="single or tandem.")] = None,
+    months_since: Annotated[Optional[float], typer.Option("--months-since-transplant", help="About how many months ago the (last) transplant was.")] = None,
     option: Annotated[Optional[list[str]], typer.Option("--option", help="Option id (repeatable); default: all the evidence reaches.")] = None,
     horizon: Annotated[Optional[list[float]], typer.Option("--horizon", help="Years (repeatable); default 1, 2, 3, 5, 7.")] = None,
     profile_file: Annotated[Optional[Path], typer.Option("--profile", help="A JSON file with the profile (fields as in the JSON API).")] = None,
@@ -229,6 +230,7 @@ def estimate_cmd(
         "cytogenetics": _split_list(cytogenetics), "response": response, "mrd": mrd,
         "creatinine_clearance_ml_min": crcl, "induction": induction, "transplant": transplant,
         "hemoglobin_g_dl": hemoglobin, "neutrophils_10e9_l": anc, "platelets_10e9_l": platelets,
+        "months_since_transplant": months_since,
     }  # fmt: skip
     profile: dict = {}
     if profile_file is not None:

@@ -175,7 +175,7 @@ def _walk_plain_sources(ev: EvidenceFile) -> Iterator[tuple[str, str]]:
             yield f"results[{i}].at_risk.source", r.at_risk.source
     if ev.eligibility is not None:
         el = ev.eligibility
-        for name in ("age", "response", "mrd", "induction", "transplant"):
+        for name in ("age", "response", "mrd", "induction", "transplant", "time_since_transplant"):
             crit = getattr(el, name)
             if crit is not None:
                 yield f"eligibility.{name}.source", crit.source

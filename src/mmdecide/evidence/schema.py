@@ -398,6 +398,13 @@ class TransplantCriterion(Criterion):
     allowed: tuple[Literal["single", "tandem"], ...] = Field(min_length=1)
 
 
+class TimingCriterion(Criterion):
+    """How soon after the (last) transplant maintenance started: ``max_days`` or ``max_months``."""
+
+    max_days: int | None = Field(default=None, gt=0, le=3650)
+    max_months: float | None = Field(default=None, gt=0, le=120)
+
+
 class Eligibility(_Strict):
     """Who the trial enrolled (its entry criteria), used to tell a patient outside that population.
 
@@ -410,6 +417,7 @@ class Eligibility(_Strict):
     mrd: MrdCriterion | None = None
     induction: InductionCriterion | None = None
     transplant: TransplantCriterion | None = None
+    time_since_transplant: TimingCriterion | None = None
     other: tuple[Criterion, ...] = Field(default=(), description="criteria no profile field can check")
 
 

@@ -50,7 +50,7 @@ _INDUCTION_WORDS = {
 class Reason:
     """One way a profile lies outside a trial's population."""
 
-    criterion: str  # age | response | mrd | induction | transplant
+    criterion: str  # age | response | mrd | induction | transplant | time-since-transplant
     text: str  # plain words, for the patient
 
 
@@ -103,7 +103,23 @@ def _transplant(el: Eligibility, p: PatientProfile) -> Reason | None:
     return Reason("transplant", f"the trial took people after {kinds}, but you had a {p.transplant} transplant")
 
 
-_CHECKS = (_age, _response, _mrd, _induction, _transplant)
+_DAYS_PER_MONTH = 365.25 / 12
+
+
+def _timing(el: Eligibility, p: PatientProfile) -> Reason | None:
+    """A patient whose transplant was longer ago than anyone's in the trial when they started."""
+    t = el.time_since_transplant
+    if t is None or p.months_since_transplant is None:
+        return None
+    limit = t.max_days / _DAYS_PER_MONTH if t.max_days is not None else t.max_months
+    if limit is None or p.months_since_transplant <= limit:
+        return None
+    within = f"{t.max_days} days" if t.max_days is not None else f"{t.max_months:g} months"
+    return Reason("time-since-transplant", f"the trial started maintenance within {within} after the "
+                  f"transplant, but your transplant was about {p.months_since_transplant:g} months ago")
+
+
+_CHECKS = (_age, _response, _mrd, _induction, _transplant, _timing)
 
 
 def reasons_for_trial(el: Eligibility | None, p: PatientProfile) -> list[Reason]:

@@ -69,7 +69,7 @@ def _eligibility_lines(ev) -> list[str]:
     if el is None:
         return []
     out = ["entry criteria (used for 'not studied in people like you'):"]
-    for name in ("age", "response", "mrd", "induction", "transplant"):
+    for name in ("age", "response", "mrd", "induction", "transplant", "time_since_transplant"):
         c = getattr(el, name)
         if c is not None:
             out.append(f"  {name}: {c.text} [{c.source}: {c.locator}]" + (f" ({c.note})" if c.note else ""))
