@@ -132,7 +132,7 @@ def test_rmst_and_se_match_r_print_rmean(name):
 
 
 def test_rmst_se_is_not_lifelines_variance():
-    """lifelines returns Var(min(T, tau)), not Var(RMST-hat) (shared/LIBRARIES.md trap 1)."""
+    """lifelines returns Var(min(T, tau)), not Var(RMST-hat) (on lung its SE is far too large)."""
     from lifelines import KaplanMeierFitter
     from lifelines.utils import restricted_mean_survival_time
 

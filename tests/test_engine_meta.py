@@ -158,7 +158,7 @@ def test_homogeneous_set_truncates_tau2_for_every_method() -> None:
 
 
 def test_statsmodels_dl_goes_negative_where_ours_truncates() -> None:
-    """LIBRARIES.md trap 4: statsmodels combine_effects uses a negative DL tau^2 (Q < k - 1)."""
+    """statsmodels combine_effects uses a negative DL tau^2 (Q < k - 1)."""
     from statsmodels.stats.meta_analysis import combine_effects
 
     d = DATASETS["homogeneous"]

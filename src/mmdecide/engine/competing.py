@@ -14,8 +14,9 @@ cause), and is linear in CIF_k(t) after that time, so the variance at every time
 sum of cumulative moments rather than an n x m matrix. cmprsk's ``cuminc`` gives the same
 point estimates with Gray's (1988) variance, which differs slightly.
 
-Own code because lifelines' ``AalenJohansenFitter`` breaks ties by random jitter (off by up to
-0.054 on mgus2, shared/LIBRARIES.md trap 2; ``tests/test_engine_competing.py`` shows it).
+Own code because lifelines' ``AalenJohansenFitter`` breaks ties by random jitter: on R's mgus2 data
+(whole months, many ties) it is about 0.002 off R and changes with the seed
+(``tests/test_engine_competing.py`` shows it).
 
 Examples
 --------

@@ -5,8 +5,8 @@ Efron B. The efficiency of Cox's likelihood function for censored data.
 J Am Stat Assoc 1977;72:557-565.
 
 The fit is delegated to statsmodels ``PHReg(ties="efron")``, which matches R ``coxph`` to the
-convergence tolerance of R's Newton iterations (shared/LIBRARIES.md; ``tests/golden/km_cox.json``
-has the R numbers). lifelines is 3e-6 off on the same data, so it is not used here. statsmodels
+convergence tolerance of R's Newton iterations (``tests/golden/km_cox.json`` has the R numbers,
+``tests/test_engine_cox.py`` compares). lifelines is 3e-6 off on the same data, so it is not used here. statsmodels
 is imported inside :func:`cox_ph` because importing it costs about a second.
 
 Examples

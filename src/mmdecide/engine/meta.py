@@ -32,7 +32,7 @@ References
 
 Why not statsmodels ``combine_effects``: its DerSimonian-Laird tau^2 is not truncated at 0, so with
 homogeneous studies (Q < k - 1) it uses a negative variance and too narrow an interval
-(``shared/LIBRARIES.md`` (beside the project) trap 4; ``tests/test_engine_meta.py`` reproduces it).
+(``tests/test_engine_meta.py::test_statsmodels_dl_goes_negative_where_ours_truncates`` reproduces it).
 """
 
 from __future__ import annotations

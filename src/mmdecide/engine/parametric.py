@@ -12,7 +12,7 @@ scale. One routine (:func:`fit_parametric`) maximises the right-censored log-lik
 ``survival_ci``.
 
 Why our own optimiser rather than lifelines: lifelines has no Gompertz fitter, it is off for the
-piecewise exponential at breakpoints (LIBRARIES.md, trap 3), its machinery lives in a 3,600-line
+piecewise exponential at breakpoints (``tests/test_engine_parametric.py`` shows it), its machinery lives in a 3,600-line
 base class, and it costs 1.3 s to import. Here the gradient is exact by complex-step
 differentiation (Squire & Trapp, SIAM Review 1998;40:110-112), so the distributions' formulas must
 be written with complex-safe numpy functions (no ``abs``, ``maximum`` or comparisons on
@@ -248,7 +248,8 @@ class PiecewiseExponential(Distribution):
 
     A time equal to a breakpoint belongs to the interval that *ends* there, as in survival's
     ``pyears``/``survSplit``: an event at exactly c_j is counted in interval j, and so is its
-    exposure. (lifelines' PiecewiseExponentialFitter differs here by 1.1%: LIBRARIES.md, trap 3.)
+    exposure. (lifelines' PiecewiseExponentialFitter differs here by 1.1%:
+    ``tests/test_engine_parametric.py`` shows it.)
     """
 
     breakpoints: tuple[float, ...] = field(default=())

@@ -10,7 +10,7 @@ the area under the curve from t_j to tau. This is what R prints with
 
 Own code because lifelines' ``restricted_mean_survival_time(..., return_variance=True)`` returns
 Var(min(T, tau)) -- the spread of patients' restricted times, not the uncertainty of the
-estimate (shared/LIBRARIES.md trap 1; ``tests/test_engine_km.py`` shows the difference).
+estimate (``tests/test_engine_km.py`` shows the difference on R's lung data).
 
 Examples
 --------
