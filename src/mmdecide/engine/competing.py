@@ -33,7 +33,7 @@ from typing import Sequence
 
 import numpy as np
 
-from mmdecide.engine.km import _risk_table, _z
+from mmdecide.engine.km import risk_table, z_critical
 from mmdecide.engine.survdata import SurvivalData
 
 __all__ = ["CumulativeIncidence", "aalen_johansen"]
@@ -116,9 +116,9 @@ def aalen_johansen(data: SurvivalData, cause: int, conf_level: float = 0.95) -> 
         raise ValueError(f"data: must be a SurvivalData, got {type(data).__name__}")
     if isinstance(cause, bool) or not isinstance(cause, (int, np.integer)) or cause < 1:
         raise ValueError(f"cause: must be an integer event code >= 1, got {cause!r}")
-    z = _z(conf_level)
+    z = z_critical(conf_level)
     any_event = (data.event > 0).astype(np.int64)
-    times, n_risk, n_event, n_censor, order, starts = _risk_table(data.time, any_event)
+    times, n_risk, n_event, n_censor, order, starts = risk_table(data.time, any_event)
     dk = np.add.reduceat((data.event[order] == cause).astype(np.int64), starts)
     n = n_risk.astype(float)
     d = n_event.astype(float)

@@ -6,8 +6,9 @@ J Am Stat Assoc 1977;72:557-565.
 
 The fit is delegated to statsmodels ``PHReg(ties="efron")``, which matches R ``coxph`` to the
 convergence tolerance of R's Newton iterations (``tests/golden/km_cox.json`` has the R numbers,
-``tests/test_engine_cox.py`` compares). lifelines is 3e-6 off on the same data, so it is not used here. statsmodels
-is imported inside :func:`cox_ph` because importing it costs about a second.
+``tests/test_engine_cox.py`` compares). lifelines is 3e-6 off on the same data, so it is not
+used here. statsmodels is imported inside :func:`cox_ph` because importing it costs about a
+second.
 
 Examples
 --------
@@ -31,7 +32,7 @@ from typing import Sequence
 
 import numpy as np
 
-from mmdecide.engine.km import _z
+from mmdecide.engine.km import z_critical
 from mmdecide.engine.logrank import group_codes
 from mmdecide.engine.survdata import SurvivalData
 
@@ -139,7 +140,7 @@ def cox_ph(
     """
     if not isinstance(data, SurvivalData):
         raise ValueError(f"data: must be a SurvivalData, got {type(data).__name__}")
-    z = _z(conf_level)
+    z = z_critical(conf_level)
     if covariates is None:
         if data.group is None:
             raise ValueError("covariates: required when data has no group column")

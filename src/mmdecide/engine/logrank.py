@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mmdecide.engine.km import _risk_table, time_codes
+from mmdecide.engine.km import risk_table, time_codes
 from mmdecide.engine.survdata import SurvivalData
 
 __all__ = ["LogRank", "logrank_test", "group_codes"]
@@ -92,7 +92,7 @@ def logrank_test(data: SurvivalData) -> LogRank:
         n_risk = data.n - np.cumsum(counts) + counts
         leaving = np.bincount(g * m + tidx, minlength=k * m).reshape(k, m)
     else:
-        times, n_risk, n_event, _, order, starts = _risk_table(data.time, flag)
+        times, n_risk, n_event, _, order, starts = risk_table(data.time, flag)
         m = times.size
         # per (group, distinct time): rows leaving, from one bincount; (k, m) layout keeps every
         # per-group sum contiguous

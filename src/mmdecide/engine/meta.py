@@ -51,6 +51,8 @@ __all__ = [
     "MetaResult",
     "ConvergenceError",
     "HR_ROUNDING_TOLERANCE",
+    "HRScale",
+    "check_conf_level",
     "effect_from_hr",
     "effect_from_log",
     "pool",
@@ -84,7 +86,8 @@ def _check_real(name: str, value: Any) -> float:
     return v
 
 
-def _check_conf_level(conf_level: Any) -> float:
+def check_conf_level(conf_level: Any) -> float:
+    """``conf_level`` as a float, or ValueError unless it is a real number strictly inside (0, 1)."""
     c = _check_real("conf_level", conf_level)
     if not 0.0 < c < 1.0:
         raise ValueError(f"conf_level: must lie strictly between 0 and 1, got {c}")
@@ -128,7 +131,7 @@ class Effect:
 
     def ci(self, conf_level: float = 0.95) -> tuple[float, float]:
         """Wald confidence interval on the hazard-ratio scale."""
-        z = stats.norm.ppf(0.5 + _check_conf_level(conf_level) / 2)
+        z = stats.norm.ppf(0.5 + check_conf_level(conf_level) / 2)
         return math.exp(self.log_hr - z * self.se), math.exp(self.log_hr + z * self.se)
 
 
@@ -161,7 +164,7 @@ def effect_from_hr(
     >>> round(e.log_hr, 4), round(e.se, 4)
     (-0.5621, 0.1107)
     """
-    c = _check_conf_level(conf_level)
+    c = check_conf_level(conf_level)
     h = _check_real("hr", hr)
     lo = _check_real("lower", lower)
     up = _check_real("upper", upper)
@@ -579,7 +582,7 @@ def pool(
     if not isinstance(hartung_knapp, (bool, np.bool_)):
         raise ValueError(f"hartung_knapp: must be True or False, got {hartung_knapp!r}")
     hk = bool(hartung_knapp)
-    c = _check_conf_level(conf_level)
+    c = check_conf_level(conf_level)
 
     k = len(effs)
     if hk and k < 2:
