@@ -39,7 +39,47 @@ _EXPORTS: dict[str, str] = {
     "IndirectResult": "indirect", "bucher": "indirect", "chain_draws": "indirect",
 }  # fmt: skip
 
-__all__ = sorted(_EXPORTS)
+# literal, so that linters and type checkers read it; tests/test_engine_api.py checks it against _EXPORTS
+__all__ = [
+    "CheckRow",
+    "ConvergenceError",
+    "CoxResult",
+    "CumulativeIncidence",
+    "DISTRIBUTIONS",
+    "Distribution",
+    "Effect",
+    "HR_ROUNDING_TOLERANCE",
+    "IndirectResult",
+    "KaplanMeier",
+    "LandmarkSurvival",
+    "LogRank",
+    "MetaResult",
+    "ParametricFit",
+    "PublishedSummary",
+    "Quantile",
+    "RMST",
+    "RMSTDifference",
+    "Reconstruction",
+    "RiskTableFit",
+    "SummaryFit",
+    "SurvivalData",
+    "aalen_johansen",
+    "bucher",
+    "chain_draws",
+    "clean_curve",
+    "cox_ph",
+    "effect_from_hr",
+    "effect_from_log",
+    "fit_parametric",
+    "fit_published_summaries",
+    "fit_weibull_median_events",
+    "get_distribution",
+    "kaplan_meier",
+    "logrank_test",
+    "pool",
+    "reconstruct_ipd",
+    "rmst_difference",
+]
 
 
 def __getattr__(name: str) -> Any:
