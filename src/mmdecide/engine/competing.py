@@ -70,7 +70,8 @@ class CumulativeIncidence:
         return np.where(idx < 0, 0.0, self.cif[np.maximum(idx, 0)])
 
 
-def _ij_variance(n, d, dk, leaving, cens, s_before, f, lam_k):
+def _ij_variance(n: np.ndarray, d: np.ndarray, dk: np.ndarray, leaving: np.ndarray, cens: np.ndarray,
+                 s_before: np.ndarray, f: np.ndarray, lam_k: np.ndarray) -> np.ndarray:
     """Infinitesimal-jackknife variance of CIF_k at each distinct time (see module docstring).
 
     Linearising p(t) = p(t-) H(t) in each patient's weight gives, for a patient who leaves at

@@ -28,7 +28,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -96,7 +96,8 @@ def _design_from_covariates(
         else:
             cols = list(covariates.columns)
         try:
-            x = np.column_stack([np.asarray(covariates[c], dtype=float) for c in cols])
+            table: Any = covariates  # a mapping or a data frame: both index by column name
+            x = np.column_stack([np.asarray(table[c], dtype=float) for c in cols])
         except (TypeError, ValueError) as exc:
             raise ValueError(f"covariates: every value must be a number ({exc})") from None
         names = [str(c) for c in cols]

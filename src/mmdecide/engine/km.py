@@ -45,7 +45,9 @@ def z_critical(conf_level: float) -> float:
     return NormalDist().inv_cdf(1.0 - (1.0 - conf_level) / 2.0)
 
 
-def risk_table(time: np.ndarray, event: np.ndarray):
+def risk_table(
+    time: np.ndarray, event: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Distinct times with numbers at risk, events and censorings (one sort, no Python loop).
 
     ``event`` is any non-negative integer array; it is summed per time, so pass a 0/1 flag.

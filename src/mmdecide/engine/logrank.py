@@ -53,8 +53,9 @@ def group_codes(data: SurvivalData) -> tuple[list[object], np.ndarray]:
     if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in labels):
         # every row holds one of these integers, so a direct cast and a look-up table are safe
         values = data.group.astype(np.int64)
-        lo = int(min(labels))  # labels are sorted by type name first, so not always numeric
-        span = int(max(labels)) - lo + 1
+        ints = [int(v) for v in labels]  # type: ignore[call-overload]  # checked just above
+        lo = min(ints)  # labels are sorted by type name first, so not always numeric
+        span = max(ints) - lo + 1
         if span <= 4 * values.size + 1024:
             lut = np.zeros(span, dtype=np.int64)
             lut[np.asarray(labels, dtype=np.int64) - lo] = np.arange(len(labels))

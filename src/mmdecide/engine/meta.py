@@ -186,6 +186,11 @@ def effect_from_hr(
 class HRScale:
     """Hazard-ratio views of a result's log-scale ``log_estimate``, ``log_lower``, ``log_upper``."""
 
+    # set by the dataclasses that inherit these views
+    log_estimate: float
+    log_lower: float
+    log_upper: float
+
     @property
     def estimate(self) -> float:
         return math.exp(self.log_estimate)
