@@ -7,6 +7,7 @@ times=)``, ``survival:::survmean`` (what ``print(fit, rmean = tau)`` prints) and
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import warnings
@@ -232,9 +233,9 @@ def test_tau_before_first_time_gives_tau():
 def test_km_result_is_frozen():
     km = kaplan_meier(_data("ovarian"))
     assert isinstance(km, KaplanMeier)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'n'"):
         km.n = 3  # type: ignore[misc]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="assignment destination is read-only"):
         km.survival[0] = 0.5
 
 
