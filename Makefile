@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test golden bench schema clean
+.PHONY: run test lint golden bench schema clean
 
 # The browser tests drive Debian's Chromium (never a downloaded browser) and run axe-core from the
 # npm registry, served locally. Installing Chromium needs root, as on CI and the dev machines.
@@ -30,6 +30,11 @@ $(AXE): tests/web/package.json tests/web/package-lock.json
 ## test: the whole test suite
 test: $(STAMP) $(CHROMIUM) $(AXE)
 	$(BIN)/python -m pytest
+
+## lint: ruff on the code, mypy --strict on the engine (CI runs it before the tests)
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy --strict --no-warn-return-any src/mmdecide/engine
 
 ## golden: regenerate the R reference files in tests/golden (needs R: see r/README.md)
 golden:

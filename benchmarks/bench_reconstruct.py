@@ -21,11 +21,12 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))  # simulate.py: test and benchmark support
 
 from guyot_baseline import guyot_baseline  # noqa: E402
 
 from mmdecide.engine import reconstruct as rc  # noqa: E402
-from mmdecide.engine.simulate import (  # noqa: E402
+from simulate import (  # noqa: E402
     CENSORING_PATTERNS,
     HAZARD_SHAPES,
     digitize,

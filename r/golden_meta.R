@@ -189,7 +189,8 @@ datasets$one_study <- list(
 # Convention: every trial's y is log HR of its experimental arm vs the common comparator B
 # (observation/placebo). Coefficient b_A = log HR(A vs B), b_C = log HR(C vs B), and the indirect
 # log HR(A vs C) = b_A - b_C: predict() at newmods c(1, -1). rma.mv is used rather than
-# rma.uni(..., intercept = FALSE) (LIBRARIES.md trap 5).
+# rma.uni(..., intercept = FALSE) (metafor 3.8's rma.uni without
+# intercept computes the heterogeneity Q from mean-centred y).
 indirect_case <- function(yi, vi, xa, xc, labels) {
   res <- rma.mv(yi = yi, V = vi, mods = ~ xa + xc - 1, control = list(rel.tol = 1e-14))
   pr <- predict(res, newmods = c(1, -1))

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mmdecide.cli import app
-from mmdecide.engine.simulate import digitize, print_risk_table, simulate_trial
+from simulate import digitize, print_risk_table, simulate_trial
 from tolerances import EXACT, COX, META_CLOSED
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -46,14 +46,19 @@ def test_readme_names_the_two_commands_and_ci_calls_one():
 def test_doctests_in_engine_modules():
     import importlib
 
-    for name in ("mmdecide.engine.survdata", "mmdecide.engine.km", "mmdecide.engine.reconstruct", "mmdecide.api"):
+    for name in ("mmdecide.engine.survdata", "mmdecide.engine.km", "mmdecide.engine.reconstruct",
+                 "mmdecide.engine.indirect", "mmdecide.api"):
         mod = importlib.import_module(name)
         res = doctest.testmod(mod)
         assert res.failed == 0, name
+    import simulate  # test support beside this file
+
+    res = doctest.testmod(simulate)
+    assert res.attempted > 0 and res.failed == 0
 
 
 def test_no_machine_specific_paths_in_docs():
-    for p in (ROOT / "README.md", ROOT / "docs" / "methods.md", ROOT / "docs" / "evidence.md"):
+    for p in (ROOT / "README.md", *(ROOT / "docs" / n for n in ("methods.md", "evidence.md", "architecture.md"))):
         text = p.read_text()
         for prefix in ("/wo" + "rk/", "/ro" + "ot/"):  # split so this file does not match itself
             assert prefix not in text, p

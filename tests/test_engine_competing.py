@@ -78,7 +78,7 @@ def test_state_probabilities_add_to_one_on_mgus2():
 
 
 def test_lifelines_jitter_changes_the_answer_on_tied_months():
-    """lifelines' AalenJohansenFitter breaks ties at random (shared/LIBRARIES.md trap 2)."""
+    """lifelines' AalenJohansenFitter breaks ties at random (so the answer depends on the seed)."""
     from lifelines import AalenJohansenFitter
 
     d = GOLDEN["data"]["mgus2"]
@@ -95,7 +95,6 @@ def test_lifelines_jitter_changes_the_answer_on_tied_months():
         curves.append(cd.iloc[:, 0].values[idx])
     exact = ours.cif_at(grid)
     # Measured here (lifelines 0.30.3, seeds 1-3): up to 0.001-0.0024 off R, i.e. 1e6 times EXACT.
-    # (shared/LIBRARIES.md quotes 0.054; that larger figure was not reproduced at whole months.)
     assert np.max(np.abs(curves[0] - exact)) > 1e-4
     assert np.max(np.abs(curves[0] - curves[1])) > 1e-4  # and the answer depends on the seed
 

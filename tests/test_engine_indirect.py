@@ -124,3 +124,33 @@ def test_swapping_treatments_inverts_the_hazard_ratio(ab: Effect, cb: Effect) ->
     assert back.lower == pytest.approx(1 / fwd.upper, rel=1e-12)
     assert fwd.log_lower <= fwd.log_estimate <= fwd.log_upper
     assert fwd.se >= max(ab.se, cb.se)
+
+
+def test_chain_of_draws_is_bucher_on_the_draws() -> None:
+    """A vs B then B vs C: the chained central HR is Bucher's estimate and the log draws' spread
+    is Bucher's SE (independent normal draws on the log scale, seeded)."""
+    import numpy as np
+
+    from mmdecide.engine.indirect import chain_draws
+
+    ab = effect_from_hr(0.53, 0.42, 0.68, study="A vs B")
+    bc = effect_from_hr(1 / 0.57, 1 / 0.71, 1 / 0.46, study="B vs C")
+    rng = np.random.default_rng(20240611)
+    n = 200_000
+    draws = [np.exp(e.log_hr + e.se * rng.standard_normal(n)) for e in (ab, bc)]
+    central, chained = chain_draws([math.exp(ab.log_hr), math.exp(bc.log_hr)], draws)
+    ref = bucher(ab, effect_from_log(-bc.log_hr, bc.se))  # Bucher takes C vs B
+    assert central == pytest.approx(ref.estimate, rel=1e-12)
+    assert np.std(np.log(chained)) == pytest.approx(ref.se, rel=0.01)
+    assert np.median(chained) == pytest.approx(ref.estimate, rel=0.01)
+
+
+def test_chain_of_draws_refuses_mismatched_links() -> None:
+    import numpy as np
+
+    from mmdecide.engine.indirect import chain_draws
+
+    with pytest.raises(ValueError, match="one central HR and one array of draws per link"):
+        chain_draws([0.5], [])
+    with pytest.raises(ValueError, match="same number of draws"):
+        chain_draws([0.5, 0.9], [np.ones(3), np.ones(4)])

@@ -158,7 +158,7 @@ def test_homogeneous_set_truncates_tau2_for_every_method() -> None:
 
 
 def test_statsmodels_dl_goes_negative_where_ours_truncates() -> None:
-    """LIBRARIES.md trap 4: statsmodels combine_effects uses a negative DL tau^2 (Q < k - 1)."""
+    """statsmodels combine_effects uses a negative DL tau^2 (Q < k - 1)."""
     from statsmodels.stats.meta_analysis import combine_effects
 
     d = DATASETS["homogeneous"]
@@ -453,11 +453,11 @@ def test_effect_from_hr_round_trips_a_wald_interval(log_hr, se, conf) -> None:
 def test_reml_falls_back_when_fisher_scoring_cycles() -> None:
     # Found by Hypothesis: Fisher scoring oscillates here (metafor errors out); the bounded
     # search must return the restricted-likelihood maximum.
-    from mmdecide.engine.meta import _reml_loglik
+    from mmdecide.engine.tau2 import reml_loglik
 
     data = [(0.0, 2.0)] * 4 + [(2.0, 0.5)]
     r = _fit(data, "REML", False)
     y = np.array([d[0] for d in data])
     v = np.array([d[1] for d in data]) ** 2
-    best = max(_reml_loglik(y, v, t) for t in np.linspace(0, 20, 20001))
-    assert _reml_loglik(y, v, r.tau2) >= best - 1e-9
+    best = max(reml_loglik(y, v, t) for t in np.linspace(0, 20, 20001))
+    assert reml_loglik(y, v, r.tau2) >= best - 1e-9

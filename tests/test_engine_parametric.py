@@ -96,7 +96,7 @@ def test_piecewise_time_equal_to_breakpoint_belongs_to_interval_ending_there():
 
 
 def test_lifelines_piecewise_is_wrong_at_breakpoints_which_is_why_we_do_not_use_it():
-    """LIBRARIES.md trap 3. If this starts failing, lifelines was fixed: reconsider it."""
+    """An observed time equal to a breakpoint. If this starts failing, lifelines was fixed: reconsider it."""
     from lifelines import PiecewiseExponentialFitter
 
     ref = next(f for f in GOLDEN["fits"] if f["data"] == "lung" and "closed" in f["source"])

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mmdecide.engine.reconstruct import clean_curve, reconstruct_ipd
-from mmdecide.engine.simulate import (
+from simulate import (
     digitize,
     kaplan_meier_steps,
     print_risk_table,
@@ -270,8 +270,8 @@ def test_risk_table_counts_patients_at_or_after_each_time():
 
 
 def test_step_curve_agrees_with_engine_kaplan_meier():
-    # simulate.kaplan_meier_steps is the small step-function KM used by digitize() and by the
-    # reconstruction diagnostics; the engine's kaplan_meier is the one checked against R.
+    # simulate.kaplan_meier_steps is the small step-function KM used by digitize(); the
+    # engine's kaplan_meier (checked against R) is the one the reconstruction uses.
     from mmdecide.engine.km import kaplan_meier
 
     data = simulate_trial(400, "cure-mixture", "heavy-early", seed=4)

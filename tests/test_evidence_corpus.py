@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from mmdecide.evidence import load_corpus, validate_path
+from mmdecide.evidence import default_evidence_dir, load_corpus, validate_path
 
-#: Research-note file (../shared/evidence) -> the evidence files it was curated into. Several notes
-#: describe the same study (they are merged so that no study is counted twice); some hold several
-#: studies (they are split). pdq-maintenance.json is spread over the trial files and one summary.
+#: Research note -> the evidence files it was curated into. The notes were the curators' literature
+#: summaries (with URLs and locators); they are not part of the project, because every number in an
+#: evidence file carries its own citation, URL and locator. This map is the committed record of
+#: where each file came from (each file's header comment names its note). Several notes describe
+#: the same study (they are merged so that no study is counted twice); some hold several studies
+#: (they are split). pdq-maintenance.json is spread over the trial files and one summary.
 CURATED_FROM = {
     "calgb-100104.json": ["calgb-100104"],
     "connect-mm.json": ["connect-mm"],
@@ -54,9 +55,6 @@ CURATED_FROM = {
     "spm-other-maintenance.json": ["spm-other-maintenance", "lenalidomide-spm-meta-2022"],
 }
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "evidence"
-
-
 @pytest.fixture(scope="module")
 def corpus():
     return load_corpus()
@@ -76,11 +74,14 @@ def test_every_curated_study_is_encoded(corpus):
     assert set(corpus.ids()) == set(sum(CURATED_FROM.values(), [])) | set(FOUND_BY_SEARCH)
 
 
-def test_mapping_covers_every_research_note():
-    """Every note in ../shared/evidence is accounted for (the folder sits beside the project in CI)."""
-    notes = {p.name for p in SHARED.glob("*.json")}
-    assert notes, f"no research notes found at {SHARED}"
-    assert notes == set(CURATED_FROM)
+def test_each_file_names_its_research_note_in_its_header():
+    """The header comment of every curated file names the note(s) the map says it came from."""
+    for note, ids in CURATED_FROM.items():
+        for fid in ids:
+            text = (default_evidence_dir() / f"{fid}.yaml").read_text(encoding="utf-8")
+            header = "".join(line for line in text.splitlines(keepends=True)[:6]
+                             if line.startswith("#"))
+            assert note.removesuffix(".json") in header, (fid, note)
 
 
 def test_trials_pooled_in_meta_analysis_are_flagged(corpus):

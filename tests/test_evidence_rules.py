@@ -151,6 +151,37 @@ def test_duplicate_yaml_key_is_rejected(tmp_path):
     assert "duplicate key" in probs[0].message
 
 
+@pytest.mark.parametrize("tag", ["!!python/object/apply:os.system ['true']", "!!python/name:os.getcwd ''"])
+def test_yaml_tags_that_build_objects_are_refused(tmp_path, tag):
+    p = tmp_path / "tagged.yaml"
+    p.write_text(f"id: tagged\ntitle: {tag}\n")
+    probs, _ = validate_path(p)
+    assert [pr.rule for pr in probs] == ["yaml-syntax"]
+    assert "could not determine a constructor" in probs[0].message
+
+
+def test_the_loader_uses_libyaml_when_available():
+    from mmdecide.evidence import loader
+
+    base = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+    assert issubclass(loader._UniqueKeyLoader, base)
+    assert not hasattr(loader._UniqueKeyLoader, "construct_python_object")  # safe, not full
+
+
+def test_corpus_is_cached_until_a_file_changes(tmp_path):
+    write(tmp_path, GOOD)
+    first = load_corpus(tmp_path)
+    assert load_corpus(tmp_path) is first  # parsed once per process
+    doc = copy.deepcopy(GOOD)
+    doc["title"] = "Toy trial, corrected title"
+    write(tmp_path, doc)
+    second = load_corpus(tmp_path)
+    assert second is not first and second.get("toy-trial").title == "Toy trial, corrected title"
+    (tmp_path / "toy-trial.yaml").write_text("id: [unclosed\n")
+    with pytest.raises(EvidenceError, match="yaml-syntax"):
+        load_corpus(tmp_path)  # a broken edit is seen, not hidden by the cache
+
+
 def test_broken_yaml_is_reported_not_raised(tmp_path):
     p = tmp_path / "broken.yaml"
     p.write_text("id: [unclosed\n")

@@ -277,12 +277,6 @@ def serve_cmd(
     serve(host=host, port=port)
 
 
-class ReportFormat(str, Enum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-
-
 @app.command("reproduce")
 def reproduce(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the report as Markdown.")] = False,

@@ -14,8 +14,9 @@ cause), and is linear in CIF_k(t) after that time, so the variance at every time
 sum of cumulative moments rather than an n x m matrix. cmprsk's ``cuminc`` gives the same
 point estimates with Gray's (1988) variance, which differs slightly.
 
-Own code because lifelines' ``AalenJohansenFitter`` breaks ties by random jitter (off by up to
-0.054 on mgus2, shared/LIBRARIES.md trap 2; ``tests/test_engine_competing.py`` shows it).
+Own code because lifelines' ``AalenJohansenFitter`` breaks ties by random jitter: on R's mgus2 data
+(whole months, many ties) it is about 0.002 off R and changes with the seed
+(``tests/test_engine_competing.py`` shows it).
 
 Examples
 --------
@@ -32,7 +33,7 @@ from typing import Sequence
 
 import numpy as np
 
-from mmdecide.engine.km import _risk_table, _z
+from mmdecide.engine.km import risk_table, z_critical
 from mmdecide.engine.survdata import SurvivalData
 
 __all__ = ["CumulativeIncidence", "aalen_johansen"]
@@ -69,7 +70,8 @@ class CumulativeIncidence:
         return np.where(idx < 0, 0.0, self.cif[np.maximum(idx, 0)])
 
 
-def _ij_variance(n, d, dk, leaving, cens, s_before, f, lam_k):
+def _ij_variance(n: np.ndarray, d: np.ndarray, dk: np.ndarray, leaving: np.ndarray, cens: np.ndarray,
+                 s_before: np.ndarray, f: np.ndarray, lam_k: np.ndarray) -> np.ndarray:
     """Infinitesimal-jackknife variance of CIF_k at each distinct time (see module docstring).
 
     Linearising p(t) = p(t-) H(t) in each patient's weight gives, for a patient who leaves at
@@ -115,9 +117,9 @@ def aalen_johansen(data: SurvivalData, cause: int, conf_level: float = 0.95) -> 
         raise ValueError(f"data: must be a SurvivalData, got {type(data).__name__}")
     if isinstance(cause, bool) or not isinstance(cause, (int, np.integer)) or cause < 1:
         raise ValueError(f"cause: must be an integer event code >= 1, got {cause!r}")
-    z = _z(conf_level)
+    z = z_critical(conf_level)
     any_event = (data.event > 0).astype(np.int64)
-    times, n_risk, n_event, n_censor, order, starts = _risk_table(data.time, any_event)
+    times, n_risk, n_event, n_censor, order, starts = risk_table(data.time, any_event)
     dk = np.add.reduceat((data.event[order] == cause).astype(np.int64), starts)
     n = n_risk.astype(float)
     d = n_event.astype(float)

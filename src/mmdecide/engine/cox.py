@@ -5,9 +5,10 @@ Efron B. The efficiency of Cox's likelihood function for censored data.
 J Am Stat Assoc 1977;72:557-565.
 
 The fit is delegated to statsmodels ``PHReg(ties="efron")``, which matches R ``coxph`` to the
-convergence tolerance of R's Newton iterations (shared/LIBRARIES.md; ``tests/golden/km_cox.json``
-has the R numbers). lifelines is 3e-6 off on the same data, so it is not used here. statsmodels
-is imported inside :func:`cox_ph` because importing it costs about a second.
+convergence tolerance of R's Newton iterations (``tests/golden/km_cox.json`` has the R numbers,
+``tests/test_engine_cox.py`` compares). lifelines is 3e-6 off on the same data, so it is not
+used here. statsmodels is imported inside :func:`cox_ph` because importing it costs about a
+second.
 
 Examples
 --------
@@ -27,11 +28,11 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from mmdecide.engine.km import _z
+from mmdecide.engine.km import z_critical
 from mmdecide.engine.logrank import group_codes
 from mmdecide.engine.survdata import SurvivalData
 
@@ -95,7 +96,8 @@ def _design_from_covariates(
         else:
             cols = list(covariates.columns)
         try:
-            x = np.column_stack([np.asarray(covariates[c], dtype=float) for c in cols])
+            table: Any = covariates  # a mapping or a data frame: both index by column name
+            x = np.column_stack([np.asarray(table[c], dtype=float) for c in cols])
         except (TypeError, ValueError) as exc:
             raise ValueError(f"covariates: every value must be a number ({exc})") from None
         names = [str(c) for c in cols]
@@ -139,7 +141,7 @@ def cox_ph(
     """
     if not isinstance(data, SurvivalData):
         raise ValueError(f"data: must be a SurvivalData, got {type(data).__name__}")
-    z = _z(conf_level)
+    z = z_critical(conf_level)
     if covariates is None:
         if data.group is None:
             raise ValueError("covariates: required when data has no group column")

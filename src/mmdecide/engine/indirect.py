@@ -38,13 +38,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
+import numpy as np
 from scipy import stats
 
-from mmdecide.engine.meta import Effect, HRScale, _check_conf_level
+from mmdecide.engine.meta import Effect, HRScale, check_conf_level
 
-__all__ = ["IndirectResult", "bucher"]
+__all__ = ["IndirectResult", "bucher", "chain_draws"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def bucher(
             raise ValueError(f"{name}: must be an Effect (log HR vs the common comparator)")
     if ab is cb:
         raise ValueError("cb: must be a different Effect from ab (A and C must differ)")
-    c = _check_conf_level(conf_level)
+    c = check_conf_level(conf_level)
     if label is None:
         a_name = ab.study or "A"
         c_name = cb.study or "C"
@@ -127,3 +128,33 @@ def bucher(
         ab=ab,
         cb=cb,
     )
+
+
+def chain_draws(
+    centrals: Sequence[float], draws: Sequence[np.ndarray]
+) -> tuple[float, np.ndarray]:
+    """Bucher's rule along a chain of hazard ratios, on point estimates and Monte Carlo draws.
+
+    For links A vs B, B vs C, ... (each the next one's experimental arm's comparator) the
+    indirect HR of the first experimental arm vs the last comparator is the product of the
+    links' HRs: log HRs add, as in :func:`bucher` (where ``cb`` is C vs B, i.e. the inverse of the
+    link B vs C). Independent draws multiplied draw by draw have log-scale variances that add,
+    Bucher's variance, without assuming each link is normal on the log scale.
+
+    Returns (central HR, draws of the HR), both of the whole chain.
+
+    >>> import numpy as np
+    >>> c, d = chain_draws([0.9, 0.5], [np.array([0.8, 1.0]), np.array([0.5, 0.4])])
+    >>> round(c, 3), d.tolist()
+    (0.45, [0.4, 0.4])
+    """
+    if len(centrals) == 0 or len(centrals) != len(draws):
+        raise ValueError("centrals, draws: need one central HR and one array of draws per link")
+    n = np.asarray(draws[0]).shape
+    central, out = 1.0, np.ones(n)
+    for c, d in zip(centrals, draws, strict=True):
+        if np.asarray(d).shape != n:
+            raise ValueError("draws: every link needs the same number of draws")
+        central *= c
+        out = out * d
+    return central, out

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mmdecide.engine.km import _risk_table, time_codes
+from mmdecide.engine.km import risk_table, time_codes
 from mmdecide.engine.survdata import SurvivalData
 
 __all__ = ["LogRank", "logrank_test", "group_codes"]
@@ -53,8 +53,9 @@ def group_codes(data: SurvivalData) -> tuple[list[object], np.ndarray]:
     if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in labels):
         # every row holds one of these integers, so a direct cast and a look-up table are safe
         values = data.group.astype(np.int64)
-        lo = int(min(labels))  # labels are sorted by type name first, so not always numeric
-        span = int(max(labels)) - lo + 1
+        ints = [int(v) for v in labels]  # type: ignore[call-overload]  # checked just above
+        lo = min(ints)  # labels are sorted by type name first, so not always numeric
+        span = max(ints) - lo + 1
         if span <= 4 * values.size + 1024:
             lut = np.zeros(span, dtype=np.int64)
             lut[np.asarray(labels, dtype=np.int64) - lo] = np.arange(len(labels))
@@ -92,7 +93,7 @@ def logrank_test(data: SurvivalData) -> LogRank:
         n_risk = data.n - np.cumsum(counts) + counts
         leaving = np.bincount(g * m + tidx, minlength=k * m).reshape(k, m)
     else:
-        times, n_risk, n_event, _, order, starts = _risk_table(data.time, flag)
+        times, n_risk, n_event, _, order, starts = risk_table(data.time, flag)
         m = times.size
         # per (group, distinct time): rows leaving, from one bincount; (k, m) layout keeps every
         # per-group sum contiguous

@@ -32,7 +32,7 @@ References
 
 Why not statsmodels ``combine_effects``: its DerSimonian-Laird tau^2 is not truncated at 0, so with
 homogeneous studies (Q < k - 1) it uses a negative variance and too narrow an interval
-(``shared/LIBRARIES.md`` (beside the project) trap 4; ``tests/test_engine_meta.py`` reproduces it).
+(``tests/test_engine_meta.py::test_statsmodels_dl_goes_negative_where_ours_truncates`` reproduces it).
 """
 
 from __future__ import annotations
@@ -44,13 +44,25 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import stats
+
+from .tau2 import (
+    ConvergenceError,
+    generalised_q,
+    qprofile_ci,
+    tau2_dl,
+    tau2_pm,
+    tau2_reml,
+    trace_p,
+)
 
 __all__ = [
     "Effect",
     "MetaResult",
     "ConvergenceError",
     "HR_ROUNDING_TOLERANCE",
+    "HRScale",
+    "check_conf_level",
     "effect_from_hr",
     "effect_from_log",
     "pool",
@@ -65,16 +77,6 @@ _METHODS = ("FE", "DL", "REML", "PM")
 #: (e.g. "0.5 (0.5005-0.62)"); anything further out is a data-entry error.
 HR_ROUNDING_TOLERANCE = 1e-3
 
-# Iteration controls, the same values r/golden_meta.R passes to metafor.
-_THRESHOLD = 1e-12  # REML Fisher scoring: stop when tau^2 changes by less than this
-_MAXITER = 10_000
-_LL0_TOL = 1e-12  # metafor's "stuck at a local maximum" check (control tol)
-
-
-class ConvergenceError(RuntimeError):
-    """An iterative tau^2 estimator did not converge (metafor stops with an error too)."""
-
-
 def _check_real(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
         raise ValueError(f"{name}: must be a real number, got {value!r}")
@@ -84,7 +86,8 @@ def _check_real(name: str, value: Any) -> float:
     return v
 
 
-def _check_conf_level(conf_level: Any) -> float:
+def check_conf_level(conf_level: Any) -> float:
+    """``conf_level`` as a float, or ValueError unless it is a real number strictly inside (0, 1)."""
     c = _check_real("conf_level", conf_level)
     if not 0.0 < c < 1.0:
         raise ValueError(f"conf_level: must lie strictly between 0 and 1, got {c}")
@@ -128,7 +131,7 @@ class Effect:
 
     def ci(self, conf_level: float = 0.95) -> tuple[float, float]:
         """Wald confidence interval on the hazard-ratio scale."""
-        z = stats.norm.ppf(0.5 + _check_conf_level(conf_level) / 2)
+        z = stats.norm.ppf(0.5 + check_conf_level(conf_level) / 2)
         return math.exp(self.log_hr - z * self.se), math.exp(self.log_hr + z * self.se)
 
 
@@ -161,7 +164,7 @@ def effect_from_hr(
     >>> round(e.log_hr, 4), round(e.se, 4)
     (-0.5621, 0.1107)
     """
-    c = _check_conf_level(conf_level)
+    c = check_conf_level(conf_level)
     h = _check_real("hr", hr)
     lo = _check_real("lower", lower)
     up = _check_real("upper", upper)
@@ -180,163 +183,13 @@ def effect_from_hr(
     return Effect(study, log_h, (log_up - log_lo) / (2 * z))
 
 
-# ---------------------------------------------------------------------------------------------
-# tau^2 estimators. Intercept-only model: with weights w, P = W - w w' / sum(w), so the
-# quadratic forms metafor computes with matrices reduce to sums.
-
-
-def _gen_q(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
-    """Generalised Cochran Q at tau^2: sum w (y - mu_w)^2 with w = 1 / (v + tau^2)."""
-    w = 1.0 / (v + tau2)
-    mu = np.sum(w * y) / np.sum(w)
-    return float(np.sum(w * (y - mu) ** 2))
-
-
-def _trace_p(w: np.ndarray) -> float:
-    return float(np.sum(w) - np.sum(w**2) / np.sum(w))
-
-
-def _tau2_dl(y: np.ndarray, v: np.ndarray) -> float:
-    k = y.size
-    q = _gen_q(y, v, 0.0)
-    # Truncated at 0 (DerSimonian & Laird 1986, metafor): a variance cannot be negative.
-    return max(0.0, (q - (k - 1)) / _trace_p(1.0 / v))
-
-
-def _mad(y: np.ndarray) -> float:
-    # R's mad(): median absolute deviation scaled by 1.4826 (consistent for the normal SD)
-    return float(1.482602218505602 * np.median(np.abs(y - np.median(y))))
-
-
-def _tau2_pm(y: np.ndarray, v: np.ndarray) -> float:
-    """Paule-Mandel: the tau^2 at which the generalised Q equals its expectation k - 1."""
-    k = y.size
-    target = k - 1
-    if _gen_q(y, v, 0.0) < target:
-        return 0.0
-    # metafor's search interval; Q(tau^2) decreases to 0, so widening always finds the root
-    # (metafor would stop with "tau2.max too low" instead).
-    upper = max(100.0, 10.0 * _mad(y) ** 2)
-    while _gen_q(y, v, upper) > target:
-        upper *= 10.0
-    return float(
-        optimize.brentq(
-            lambda t: _gen_q(y, v, t) - target, 0.0, upper, xtol=1e-15, rtol=4 * np.finfo(float).eps
-        )
-    )
-
-
-def _reml_loglik(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
-    w = 1.0 / (v + tau2)
-    mu = np.sum(w * y) / np.sum(w)
-    rss = np.sum(w * (y - mu) ** 2)
-    return float(
-        -0.5 * (y.size - 1) * math.log(2 * math.pi)
-        - 0.5 * np.sum(np.log(v + tau2))
-        - 0.5 * math.log(np.sum(w))
-        - 0.5 * rss
-    )
-
-
-def _tau2_reml_bounded(y: np.ndarray, v: np.ndarray) -> float:
-    """REML by bounded one-dimensional maximisation (fallback when Fisher scoring cycles)."""
-    from scipy.optimize import minimize_scalar
-
-    upper = max(100.0, 10.0 * float(np.var(y, ddof=1)) + 10.0 * float(np.max(v)))
-    res = minimize_scalar(lambda t: -_reml_loglik(y, v, t), bounds=(0.0, upper), method="bounded",
-                          options={"xatol": 1e-13, "maxiter": 2000})
-    if not res.success:
-        raise ConvergenceError("REML did not converge (Fisher scoring and bounded search both failed)")
-    tau2 = float(res.x)
-    return 0.0 if _reml_loglik(y, v, 0.0) >= _reml_loglik(y, v, tau2) else tau2
-
-
-def _tau2_reml(y: np.ndarray, v: np.ndarray) -> float:
-    """REML by Fisher scoring, step for step as metafor's rma.uni (Viechtbauer 2005).
-
-    Start at the Hedges (HE) estimate truncated at 0; update
-    tau^2 += (y'PPy - tr P) / tr(PP), halving the step while it would go below 0; stop when the
-    change is below 1e-12. Following metafor, the result is then compared with the restricted
-    likelihood at tau^2 = 0 (guard against a local maximum).
-    """
-    k = y.size
-    ybar = np.mean(y)
-    tau2 = max(0.0, (float(np.sum((y - ybar) ** 2)) - float(np.sum(v)) * (k - 1) / k) / (k - 1))
-    change = math.inf
-    iterations = 0
-    while change > _THRESHOLD:
-        iterations += 1
-        if iterations > _MAXITER:
-            # Fisher scoring can oscillate when one study is far more precise than the rest
-            # (e.g. y = (0, 0, 0, 0, 2), se = (2, 2, 2, 2, 0.5)); metafor stops with an error
-            # there. The restricted likelihood is one-dimensional in tau^2, so maximise it
-            # directly instead of giving up.
-            return _tau2_reml_bounded(y, v)
-        w = 1.0 / (v + tau2)
-        sw = np.sum(w)
-        py = w * (y - np.sum(w * y) / sw)  # P y
-        tr_p = sw - np.sum(w**2) / sw
-        tr_pp = np.sum(w**2) - 2.0 * np.sum(w**3) / sw + (np.sum(w**2) / sw) ** 2
-        adj = float((np.sum(py**2) - tr_p) / tr_pp)
-        while tau2 + adj < 0.0:
-            adj /= 2.0
-        old = tau2
-        tau2 = tau2 + adj
-        change = abs(old - tau2)
-    if tau2 > _THRESHOLD and _reml_loglik(y, v, 0.0) - _reml_loglik(y, v, tau2) > _LL0_TOL:
-        tau2 = 0.0
-    return max(0.0, tau2)
-
-
-def _qprofile_ci(
-    y: np.ndarray, v: np.ndarray, tau2: float, conf_level: float
-) -> tuple[float, float, list[str]]:
-    """Q-profile confidence interval for tau^2 (Viechtbauer 2007), as metafor's confint().
-
-    Bounds are the tau^2 where the generalised Q equals the chi^2_{k-1} quantiles. The search runs
-    over [0, max(100, 10 tau^2)], metafor's default; a bound beyond it is reported as the edge
-    with a note (metafor prints it as "> 100").
-    """
-    k = y.size
-    alpha = 1 - conf_level
-    crit_u = stats.chi2.isf(alpha / 2, k - 1)
-    crit_l = stats.chi2.ppf(alpha / 2, k - 1)
-    t_min, t_max = 0.0, max(100.0, 10.0 * tau2)
-    q_min, q_max = _gen_q(y, v, t_min), _gen_q(y, v, t_max)
-    notes: list[str] = []
-
-    def root(target: float) -> float:
-        return float(
-            optimize.brentq(
-                lambda t: _gen_q(y, v, t) - target,
-                t_min,
-                t_max,
-                xtol=1e-15,
-                rtol=4 * np.finfo(float).eps,
-            )
-        )
-
-    lb = ub = math.nan
-    if q_min < crit_l:
-        lb = ub = t_min
-        notes.append("tau2 confidence interval is the null set {0}: Q is below its lower quantile")
-    elif q_max > crit_l:
-        ub = t_max
-        notes.append(f"tau2 upper confidence bound exceeds the search limit {t_max:g}")
-    else:
-        ub = root(crit_l)
-    if q_max > crit_u:
-        lb = ub = t_max
-        notes.append(f"tau2 confidence bounds exceed the search limit {t_max:g}")
-    elif q_min < crit_u:
-        lb = t_min
-    else:
-        lb = root(crit_u)
-    return lb, ub, notes
-
-
 class HRScale:
     """Hazard-ratio views of a result's log-scale ``log_estimate``, ``log_lower``, ``log_upper``."""
+
+    # set by the dataclasses that inherit these views
+    log_estimate: float
+    log_lower: float
+    log_upper: float
 
     @property
     def estimate(self) -> float:
@@ -563,6 +416,38 @@ def pool(
     >>> round(r.estimate, 3), r.tau2
     (0.539, 0.0)
     """
+    effs, hk, c = _checked_pool_args(effects, method, hartung_knapp, conf_level)
+    k = len(effs)
+    y = np.array([e.log_hr for e in effs], dtype=float)
+    v = np.array([e.variance for e in effs], dtype=float)
+    studies = tuple(
+        e.study if e.study is not None else f"study {i + 1}" for i, e in enumerate(effs)
+    )
+    notes: list[str] = []
+    tau2 = _tau2(method, y, v, notes)
+    w = 1.0 / (v + tau2)
+    est = _pooled_estimate(y, w, method, hk, c, notes)
+    het = _heterogeneity(y, v, tau2, method, c, notes)
+    pi = _prediction_interval(method, k, c, est.df, est.mu, est.se, tau2, "default")
+    return MetaResult(
+        method=method, hartung_knapp=hk, conf_level=c, k=k, studies=studies,
+        yi=tuple(float(x) for x in y), vi=tuple(float(x) for x in v),
+        log_estimate=est.mu, se=est.se, stat=est.stat, df=est.df, p_value=est.p_value,
+        log_lower=est.mu - est.crit * est.se, log_upper=est.mu + est.crit * est.se,
+        tau2=tau2, tau2_lower=het.tau2_ci[0], tau2_upper=het.tau2_ci[1],
+        i2=het.i2, i2_lower=het.i2_ci[0], i2_upper=het.i2_ci[1],
+        h2=het.h2, h2_lower=het.h2_ci[0], h2_upper=het.h2_ci[1],
+        q=het.q, q_df=k - 1, q_p=het.q_p,
+        log_pi_lower=None if pi is None else pi[0], log_pi_upper=None if pi is None else pi[1],
+        weights=tuple(float(x) for x in w),
+        notes=tuple(notes),
+    )
+
+
+def _checked_pool_args(
+    effects: Sequence[Effect], method: str, hartung_knapp: Any, conf_level: Any
+) -> tuple[list[Effect], bool, float]:
+    """The effects as a list, Hartung-Knapp as a bool and the confidence level, all checked."""
     if isinstance(effects, Effect):
         raise ValueError("effects: must be a sequence of Effect objects, got a single Effect")
     try:
@@ -579,34 +464,45 @@ def pool(
     if not isinstance(hartung_knapp, (bool, np.bool_)):
         raise ValueError(f"hartung_knapp: must be True or False, got {hartung_knapp!r}")
     hk = bool(hartung_knapp)
-    c = _check_conf_level(conf_level)
-
-    k = len(effs)
-    if hk and k < 2:
+    c = check_conf_level(conf_level)
+    if hk and len(effs) < 2:
         raise ValueError("hartung_knapp: needs at least 2 studies (its t test has k - 1 df)")
-    y = np.array([e.log_hr for e in effs], dtype=float)
-    v = np.array([e.variance for e in effs], dtype=float)
-    studies = tuple(
-        e.study if e.study is not None else f"study {i + 1}" for i, e in enumerate(effs)
-    )
-    notes: list[str] = []
+    return effs, hk, c
 
-    # --- tau^2 ------------------------------------------------------------------------------
+
+def _tau2(method: str, y: np.ndarray, v: np.ndarray, notes: list[str]) -> float:
+    """The between-study variance by ``method`` (0 for FE or a single study)."""
+    k = y.size
     if method == "FE" or k == 1:
         tau2 = 0.0
         if method != "FE":
             notes.append("k = 1: between-study variance cannot be estimated; tau2 set to 0")
     elif method == "DL":
-        tau2 = _tau2_dl(y, v)
+        tau2 = tau2_dl(y, v)
     elif method == "PM":
-        tau2 = _tau2_pm(y, v)
+        tau2 = tau2_pm(y, v)
     else:
-        tau2 = _tau2_reml(y, v)
+        tau2 = tau2_reml(y, v)
     if method != "FE" and k > 1 and tau2 == 0.0:
         notes.append(f"{method}: tau2 estimate truncated at 0 (no detectable heterogeneity)")
+    return tau2
 
-    # --- pooled estimate ----------------------------------------------------------------------
-    w = 1.0 / (v + tau2)
+
+@dataclass(frozen=True)
+class _Estimate:
+    mu: float
+    se: float
+    df: int | None
+    stat: float
+    p_value: float
+    crit: float
+
+
+def _pooled_estimate(
+    y: np.ndarray, w: np.ndarray, method: str, hk: bool, c: float, notes: list[str]
+) -> _Estimate:
+    """Inverse-variance mean with its SE, test and critical value (t with k - 1 df under HK)."""
+    k = y.size
     sw = float(np.sum(w))
     mu = float(np.sum(w * y) / sw)
     var = 1.0 / sw
@@ -622,7 +518,6 @@ def pool(
         if method == "FE":
             notes.append("Hartung-Knapp is not meant for fixed-effect models (metafor warns too)")
     se = math.sqrt(var)
-    crit = _crit(c, df)
     if se > 0:
         stat = mu / se
     else:
@@ -633,63 +528,43 @@ def pool(
         p_value = float(2 * stats.norm.sf(abs(stat)))
     else:
         p_value = float(2 * stats.t.sf(abs(stat), df))
+    return _Estimate(mu, se, df, stat, p_value, _crit(c, df))
 
-    # --- heterogeneity (always with FE weights) ---------------------------------------------------
-    tau2_ci: tuple[float | None, float | None] = (None, None)
-    i2_ci: tuple[float | None, float | None] = (None, None)
-    h2_ci: tuple[float | None, float | None] = (None, None)
-    if k > 1:
-        q = max(0.0, _gen_q(y, v, 0.0))
-        q_p = float(stats.chi2.sf(q, k - 1))
-        vt = (k - 1) / _trace_p(1.0 / v)
-        if method == "FE":
-            if q > 0:
-                i2 = max(0.0, 100.0 * (q - (k - 1)) / q)
-            else:
-                i2 = 0.0
-                notes.append("Q = 0 (identical estimates): I2 set to 0 (metafor gives NaN)")
-            h2 = q / (k - 1)
+
+_NO_CI: tuple[float | None, float | None] = (None, None)
+
+
+@dataclass(frozen=True)
+class _Heterogeneity:
+    q: float
+    q_p: float
+    i2: float
+    h2: float
+    tau2_ci: tuple[float | None, float | None] = _NO_CI
+    i2_ci: tuple[float | None, float | None] = _NO_CI
+    h2_ci: tuple[float | None, float | None] = _NO_CI
+
+
+def _heterogeneity(
+    y: np.ndarray, v: np.ndarray, tau2: float, method: str, c: float, notes: list[str]
+) -> _Heterogeneity:
+    """Q (always with FE weights), I^2 and H^2, and for random effects their Q-profile CIs."""
+    k = y.size
+    if k == 1:
+        return _Heterogeneity(q=0.0, q_p=1.0, i2=0.0, h2=1.0)
+    q = max(0.0, generalised_q(y, v, 0.0))
+    q_p = float(stats.chi2.sf(q, k - 1))
+    vt = (k - 1) / trace_p(1.0 / v)
+    if method == "FE":
+        if q > 0:
+            i2 = max(0.0, 100.0 * (q - (k - 1)) / q)
         else:
-            i2 = 100.0 * tau2 / (vt + tau2)
-            h2 = tau2 / vt + 1.0
-            lb, ub, ci_notes = _qprofile_ci(y, v, tau2, c)
-            notes.extend(ci_notes)
-            tau2_ci = (lb, ub)
-            i2_ci = (100.0 * lb / (vt + lb), 100.0 * ub / (vt + ub))
-            h2_ci = (lb / vt + 1.0, ub / vt + 1.0)
-    else:
-        q, q_p, i2, h2 = 0.0, 1.0, 0.0, 1.0
-
-    pi = _prediction_interval(method, k, c, df, mu, se, tau2, "default")
-    return MetaResult(
-        method=method,
-        hartung_knapp=hk,
-        conf_level=c,
-        k=k,
-        studies=studies,
-        yi=tuple(float(x) for x in y),
-        vi=tuple(float(x) for x in v),
-        log_estimate=mu,
-        se=se,
-        stat=stat,
-        df=df,
-        p_value=p_value,
-        log_lower=mu - crit * se,
-        log_upper=mu + crit * se,
-        tau2=tau2,
-        tau2_lower=tau2_ci[0],
-        tau2_upper=tau2_ci[1],
-        i2=i2,
-        i2_lower=i2_ci[0],
-        i2_upper=i2_ci[1],
-        h2=h2,
-        h2_lower=h2_ci[0],
-        h2_upper=h2_ci[1],
-        q=q,
-        q_df=k - 1,
-        q_p=q_p,
-        log_pi_lower=None if pi is None else pi[0],
-        log_pi_upper=None if pi is None else pi[1],
-        weights=tuple(float(x) for x in w),
-        notes=tuple(notes),
-    )
+            i2 = 0.0
+            notes.append("Q = 0 (identical estimates): I2 set to 0 (metafor gives NaN)")
+        return _Heterogeneity(q=q, q_p=q_p, i2=i2, h2=q / (k - 1))
+    lb, ub, ci_notes = qprofile_ci(y, v, tau2, c)
+    notes.extend(ci_notes)
+    return _Heterogeneity(
+        q=q, q_p=q_p, i2=100.0 * tau2 / (vt + tau2), h2=tau2 / vt + 1.0, tau2_ci=(lb, ub),
+        i2_ci=(100.0 * lb / (vt + lb), 100.0 * ub / (vt + ub)), h2_ci=(lb / vt + 1.0, ub / vt + 1.0),
+    )  # fmt: skip

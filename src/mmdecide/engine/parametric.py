@@ -12,7 +12,7 @@ scale. One routine (:func:`fit_parametric`) maximises the right-censored log-lik
 ``survival_ci``.
 
 Why our own optimiser rather than lifelines: lifelines has no Gompertz fitter, it is off for the
-piecewise exponential at breakpoints (LIBRARIES.md, trap 3), its machinery lives in a 3,600-line
+piecewise exponential at breakpoints (``tests/test_engine_parametric.py`` shows it), its machinery lives in a 3,600-line
 base class, and it costs 1.3 s to import. Here the gradient is exact by complex-step
 differentiation (Squire & Trapp, SIAM Review 1998;40:110-112), so the distributions' formulas must
 be written with complex-safe numpy functions (no ``abs``, ``maximum`` or comparisons on
@@ -44,9 +44,10 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import integrate, optimize, special, stats
 
 from .survdata import SurvivalData
@@ -66,6 +67,9 @@ __all__ = [
 ]
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
+
+#: Natural parameters of a distribution; complex during complex-step differentiation.
+Params = tuple[Any, ...]
 _CSTEP = 1e-20  # complex-step size: no subtractive cancellation, so it can be tiny
 
 
@@ -83,19 +87,21 @@ class Distribution:
     positive: tuple[bool, ...] = ()
     needs_positive_times: bool = False  # log h(0) is not finite for some shapes
 
-    def log_hazard(self, t: np.ndarray, p: tuple) -> np.ndarray:
+    def log_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         raise NotImplementedError
 
-    def cumulative_hazard(self, t: np.ndarray, p: tuple) -> np.ndarray:
+    def cumulative_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         raise NotImplementedError
 
-    def initial(self, rate: float, median: float) -> tuple:
+    def initial(self, rate: float, median: float) -> Params:
         """Natural parameters of a member close to an exponential with this rate/median."""
         raise NotImplementedError
 
-    def time_at_cumhaz(self, y: float, p: tuple) -> float:
+    def time_at_cumhaz(self, y: float, p: Params) -> float:
         """The time t with H(t) = y (inf if H never reaches y)."""
-        f = lambda x: float(np.real(self.cumulative_hazard(np.array([x]), p)[0])) - y  # noqa: E731
+        def f(x: float) -> float:
+            return float(np.real(self.cumulative_hazard(np.array([x]), p)[0])) - y
+
         hi = 1.0
         for _ in range(2000):
             if f(hi) >= 0:
@@ -109,7 +115,7 @@ class Distribution:
     def to_unconstrained(self, p: Sequence[float]) -> np.ndarray:
         return np.array([np.log(v) if pos else v for v, pos in zip(p, self.positive)], dtype=float)
 
-    def to_natural(self, u: np.ndarray) -> tuple:
+    def to_natural(self, u: np.ndarray) -> Params:
         return tuple(np.exp(v) if pos else v for v, pos in zip(u, self.positive))
 
     def natural_jacobian(self, u: np.ndarray) -> np.ndarray:
@@ -125,16 +131,16 @@ class Exponential(Distribution):
     param_names = ("rate",)
     positive = (True,)
 
-    def log_hazard(self, t, p):
+    def log_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         return np.log(p[0]) + 0.0 * t
 
-    def cumulative_hazard(self, t, p):
+    def cumulative_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         return p[0] * t
 
-    def initial(self, rate, median):
+    def initial(self, rate: float, median: float) -> Params:
         return (rate,)
 
-    def time_at_cumhaz(self, y, p):
+    def time_at_cumhaz(self, y: float, p: Params) -> float:
         return float(y / p[0])
 
 
@@ -144,18 +150,18 @@ class Weibull(Distribution):
     positive = (True, True)
     needs_positive_times = True
 
-    def log_hazard(self, t, p):
+    def log_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         lam, k = p
         return np.log(k) - np.log(lam) + (k - 1.0) * (np.log(t) - np.log(lam))
 
-    def cumulative_hazard(self, t, p):
+    def cumulative_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         lam, k = p
         return np.exp(k * (np.log(t) - np.log(lam)))
 
-    def initial(self, rate, median):
+    def initial(self, rate: float, median: float) -> Params:
         return (1.0 / rate, 1.0)
 
-    def time_at_cumhaz(self, y, p):
+    def time_at_cumhaz(self, y: float, p: Params) -> float:
         lam, k = p
         return float(lam * y ** (1.0 / k))
 
@@ -166,19 +172,19 @@ class LogNormal(Distribution):
     positive = (False, True)
     needs_positive_times = True
 
-    def log_hazard(self, t, p):
+    def log_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         mu, sigma = p
         z = (np.log(t) - mu) / sigma
         return -0.5 * z * z - 0.5 * _LOG_2PI - np.log(sigma) - np.log(t) - special.log_ndtr(-z)
 
-    def cumulative_hazard(self, t, p):
+    def cumulative_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         mu, sigma = p
         return -special.log_ndtr(-(np.log(t) - mu) / sigma)
 
-    def initial(self, rate, median):
+    def initial(self, rate: float, median: float) -> Params:
         return (float(np.log(median)), 1.0)
 
-    def time_at_cumhaz(self, y, p):
+    def time_at_cumhaz(self, y: float, p: Params) -> float:
         mu, sigma = p
         # S = exp(-y) = Phi(-z)  =>  z = -ndtri(exp(-y)) = ndtri(1 - exp(-y));
         # writing 1 - exp(-y) as -expm1(-y) keeps precision at small y.
@@ -191,19 +197,19 @@ class LogLogistic(Distribution):
     positive = (True, True)
     needs_positive_times = True
 
-    def log_hazard(self, t, p):
+    def log_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         a, b = p
         x = b * (np.log(t) - np.log(a))
         return np.log(b) - np.log(t) + x - np.log1p(np.exp(x))
 
-    def cumulative_hazard(self, t, p):
+    def cumulative_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         a, b = p
         return np.log1p(np.exp(b * (np.log(t) - np.log(a))))
 
-    def initial(self, rate, median):
+    def initial(self, rate: float, median: float) -> Params:
         return (median, 1.5)
 
-    def time_at_cumhaz(self, y, p):
+    def time_at_cumhaz(self, y: float, p: Params) -> float:
         a, b = p
         return float(a * np.expm1(y) ** (1.0 / b))
 
@@ -215,11 +221,11 @@ class Gompertz(Distribution):
     param_names = ("shape", "rate")
     positive = (False, True)
 
-    def log_hazard(self, t, p):
+    def log_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         a, b = p
         return np.log(b) + a * t
 
-    def cumulative_hazard(self, t, p):
+    def cumulative_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         a, b = p
         at = a * t
         # expm1(at)/a loses precision (and divides by zero) as shape -> 0: use the series there.
@@ -229,10 +235,10 @@ class Gompertz(Distribution):
             exact = np.expm1(at) / a
         return b * np.where(small, series, exact)
 
-    def initial(self, rate, median):
+    def initial(self, rate: float, median: float) -> Params:
         return (0.0, rate)
 
-    def time_at_cumhaz(self, y, p):
+    def time_at_cumhaz(self, y: float, p: Params) -> float:
         a, b = p
         if abs(a * y / b) < 1e-10:
             return float(y / b)
@@ -248,7 +254,8 @@ class PiecewiseExponential(Distribution):
 
     A time equal to a breakpoint belongs to the interval that *ends* there, as in survival's
     ``pyears``/``survSplit``: an event at exactly c_j is counted in interval j, and so is its
-    exposure. (lifelines' PiecewiseExponentialFitter differs here by 1.1%: LIBRARIES.md, trap 3.)
+    exposure. (lifelines' PiecewiseExponentialFitter differs here by 1.1%:
+    ``tests/test_engine_parametric.py`` shows it.)
     """
 
     breakpoints: tuple[float, ...] = field(default=())
@@ -282,16 +289,16 @@ class PiecewiseExponential(Distribution):
         # side="left": t == c_j gives index j-1 (0-based), i.e. the interval ending at c_j.
         return np.searchsorted(np.asarray(self.breakpoints), np.asarray(t, float), side="left")
 
-    def log_hazard(self, t, p):
+    def log_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         return np.log(np.asarray(p))[self.interval_index(t)]
 
-    def cumulative_hazard(self, t, p):
+    def cumulative_hazard(self, t: np.ndarray, p: Params) -> np.ndarray:
         return self._exposure(np.atleast_1d(t)) @ np.asarray(p)
 
-    def initial(self, rate, median):
+    def initial(self, rate: float, median: float) -> Params:
         return (rate,) * len(self.param_names)
 
-    def time_at_cumhaz(self, y, p):
+    def time_at_cumhaz(self, y: float, p: Params) -> float:
         lo = np.concatenate([[0.0], self.breakpoints])
         h_at = self.cumulative_hazard(lo, p)
         j = int(np.searchsorted(h_at, y, side="right")) - 1
@@ -343,7 +350,7 @@ def get_distribution(
 
 # ---------------------------------------------------------------------------------------------
 # Numerical derivatives shared with summary_fit.
-def complex_step_grad(f, x: np.ndarray) -> np.ndarray:
+def complex_step_grad(f: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
     """Exact-to-rounding gradient of a real-analytic scalar or vector function f at real x.
 
     Returns shape (len(x),) for scalar f, (m, len(x)) for vector f.
@@ -357,7 +364,7 @@ def complex_step_grad(f, x: np.ndarray) -> np.ndarray:
     return np.stack(cols, axis=-1)
 
 
-def _hessian_from_grad(grad, x: np.ndarray, steps: np.ndarray) -> np.ndarray:
+def _hessian_from_grad(grad: Callable[[np.ndarray], np.ndarray], x: np.ndarray, steps: np.ndarray) -> np.ndarray:
     n = x.size
     h = np.empty((n, n))
     for j in range(n):
@@ -396,7 +403,7 @@ class ParametricFit:
     n_events: int
 
     @property
-    def natural(self) -> tuple:
+    def natural(self) -> Params:
         return tuple(float(v) for v in self.distribution.to_natural(self.unconstrained))
 
     @property
@@ -416,17 +423,17 @@ class ParametricFit:
     def aic(self) -> float:
         return -2.0 * self.loglik + 2.0 * self.unconstrained.size
 
-    def cumulative_hazard(self, t) -> np.ndarray:
+    def cumulative_hazard(self, t: ArrayLike) -> np.ndarray:
         t = _times("t", t)
         out = np.zeros_like(t)
         pos = t > 0
         out[pos] = np.real(self.distribution.cumulative_hazard(t[pos], self.natural))
         return out
 
-    def survival(self, t) -> np.ndarray:
+    def survival(self, t: ArrayLike) -> np.ndarray:
         return np.exp(-self.cumulative_hazard(t))
 
-    def hazard(self, t) -> np.ndarray:
+    def hazard(self, t: ArrayLike) -> np.ndarray:
         t = _times("t", t)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return np.exp(np.real(self.distribution.log_hazard(t, self.natural)))
@@ -452,7 +459,7 @@ class ParametricFit:
         )
         return float(val)
 
-    def survival_ci(self, t, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    def survival_ci(self, t: ArrayLike, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
         """Pointwise (lower, upper) for S(t), delta method on log H(t)."""
         if not (0.0 < level < 1.0):
             raise ValueError(f"level: must be strictly between 0 and 1, got {level!r}")
@@ -465,7 +472,7 @@ class ParametricFit:
             tp = t[pos]
             dist = self.distribution
 
-            def log_h(u):
+            def log_h(u: np.ndarray) -> Any:
                 return np.log(dist.cumulative_hazard(tp, dist.to_natural(u)))
 
             g = complex_step_grad(log_h, self.unconstrained)  # (m, p)
@@ -476,7 +483,7 @@ class ParametricFit:
         return lower, upper
 
 
-def _times(name: str, t) -> np.ndarray:
+def _times(name: str, t: ArrayLike) -> np.ndarray:
     try:
         arr = np.atleast_1d(np.asarray(t, dtype=float))
     except (TypeError, ValueError):
@@ -486,12 +493,12 @@ def _times(name: str, t) -> np.ndarray:
     return arr
 
 
-def _loglik_function(dist: Distribution, data: SurvivalData):
+def _loglik_function(dist: Distribution, data: SurvivalData) -> Callable[[np.ndarray], Any]:
     t = data.time
     t_event = t[data.event > 0]
     t_pos = t[t > 0]  # H(0) = 0 for every distribution
 
-    def loglik(u):
+    def loglik(u: np.ndarray) -> Any:
         p = dist.to_natural(u)
         return np.sum(dist.log_hazard(t_event, p)) - np.sum(dist.cumulative_hazard(t_pos, p))
 
@@ -540,11 +547,11 @@ def fit_parametric(
     return ParametricFit(dist, u, cov_u, float(np.real(loglik(u))), data.n, data.n_events)
 
 
-def _maximise(loglik, dist: Distribution, data: SurvivalData) -> tuple[np.ndarray, np.ndarray]:
-    def nll(u):
+def _maximise(loglik: Callable[[np.ndarray], Any], dist: Distribution, data: SurvivalData) -> tuple[np.ndarray, np.ndarray]:
+    def nll(u: np.ndarray) -> float:
         return -float(np.real(loglik(np.asarray(u, dtype=complex))))
 
-    def grad(u):
+    def grad(u: np.ndarray) -> np.ndarray:
         return -complex_step_grad(loglik, u)
 
     rate = data.n_events / float(np.sum(data.time))

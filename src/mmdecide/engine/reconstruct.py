@@ -35,10 +35,11 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Literal, Sequence
 
 import numpy as np
 
+from mmdecide.engine.km import kaplan_meier
 from mmdecide.engine.survdata import SurvivalData
 
 __all__ = ["Reconstruction", "reconstruct_ipd", "clean_curve"]
@@ -502,12 +503,16 @@ def _assemble(
     # Diagnostics.
     sorted_t = np.sort(times)
     risk_rec = n_total - np.searchsorted(sorted_t, tr_in, side="left")
-    from mmdecide.engine.simulate import kaplan_meier_steps
+    km = kaplan_meier(data)
 
-    km = kaplan_meier_steps(data)
+    def level(side: Literal["left", "right"]) -> np.ndarray:
+        # the step function S(t) (side="right") or its left limit S(t-) (side="left")
+        idx = np.searchsorted(km.time, t, side=side) - 1
+        return np.where(idx < 0, 1.0, km.survival[np.maximum(idx, 0)])
+
     # A click on the top corner of a step reads the level just before the drop: compare each
     # click with the nearer of the two levels the step curve has at that time.
-    diff = np.minimum(np.abs(km(t) - s), np.abs(km.left(t) - s))
+    diff = np.minimum(np.abs(level("right") - s), np.abs(level("left") - s))
     return Reconstruction(
         data=data,
         curve_time=t,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["RiskTableFit", "expected_events", "fit_weibull_median_events"]
 
@@ -35,13 +36,13 @@ class RiskTableFit:
     events_expected: float
     follow_up_end: float
 
-    def survival(self, t) -> np.ndarray:
-        t = np.asarray(t, dtype=float)
-        return np.exp(-np.power(np.maximum(t, 0.0) / self.scale, self.shape))
+    def survival(self, t: ArrayLike) -> np.ndarray:
+        x = np.asarray(t, dtype=float)
+        return np.exp(-np.power(np.maximum(x, 0.0) / self.scale, self.shape))
 
-    def hazard(self, t) -> np.ndarray:
-        t = np.maximum(np.asarray(t, dtype=float), 1e-12)
-        return self.shape / self.scale * np.power(t / self.scale, self.shape - 1.0)
+    def hazard(self, t: ArrayLike) -> np.ndarray:
+        x = np.maximum(np.asarray(t, dtype=float), 1e-12)
+        return self.shape / self.scale * np.power(x / self.scale, self.shape - 1.0)
 
 
 def _at_risk_curve(times: np.ndarray, n: np.ndarray, grid: np.ndarray) -> np.ndarray:
@@ -57,7 +58,8 @@ def _at_risk_curve(times: np.ndarray, n: np.ndarray, grid: np.ndarray) -> np.nda
     return out
 
 
-def expected_events(shape: float, scale: float, times: Sequence[float], n: Sequence[int],
+def expected_events(shape: float, scale: float, times: Sequence[float] | np.ndarray,
+                    n: Sequence[int] | np.ndarray,
                     points: int = 4001) -> float:
     """Expected events up to the last risk-table time for a Weibull hazard (trapezoid rule)."""
     t = np.asarray(times, dtype=float)

@@ -10,7 +10,7 @@ the area under the curve from t_j to tau. This is what R prints with
 
 Own code because lifelines' ``restricted_mean_survival_time(..., return_variance=True)`` returns
 Var(min(T, tau)) -- the spread of patients' restricted times, not the uncertainty of the
-estimate (shared/LIBRARIES.md trap 1; ``tests/test_engine_km.py`` shows the difference).
+estimate (``tests/test_engine_km.py`` shows the difference on R's lung data).
 
 Examples
 --------
@@ -28,7 +28,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from mmdecide.engine.km import KaplanMeier, _z, kaplan_meier
+from mmdecide.engine.km import KaplanMeier, kaplan_meier, z_critical
 from mmdecide.engine.survdata import SurvivalData
 
 __all__ = ["RMST", "RMSTDifference", "rmst", "rmst_difference"]
@@ -44,7 +44,7 @@ class RMST:
 
     def confint(self, conf_level: float = 0.95) -> tuple[float, float]:
         """Normal (Wald) interval, as survRM2 reports it."""
-        z = _z(conf_level)
+        z = z_critical(conf_level)
         return self.estimate - z * self.se, self.estimate + z * self.se
 
 
@@ -130,7 +130,7 @@ def rmst_difference(data: SurvivalData, tau: float, conf_level: float = 0.95) ->
     labels = data.groups()
     if len(labels) != 2:
         raise ValueError(f"data: group must have exactly two groups, got {len(labels)}")
-    z = _z(conf_level)
+    z = z_critical(conf_level)
     kms = [kaplan_meier(data.subset(g)) for g in labels]
     last = min(float(k.time[-1]) for k in kms)
     _check_tau(tau, last)

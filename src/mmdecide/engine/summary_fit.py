@@ -60,12 +60,13 @@ PFS medians 52.8 vs 23.5 months, HR 0.48 (0.41-0.55)):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
-from .parametric import DISTRIBUTIONS, Distribution, complex_step_grad
+from .parametric import DISTRIBUTIONS, Distribution, Params, complex_step_grad
 
 __all__ = ["PublishedSummary", "SummaryFit", "CheckRow", "fit_published_summaries"]
 
@@ -73,7 +74,8 @@ _Z975 = float(stats.norm.ppf(0.975))
 _LOG2 = float(np.log(2.0))
 
 
-def _positive(name: str, v, integer: bool = False, allow_zero: bool = False):
+def _positive(name: str, v: Any, integer: bool = False, allow_zero: bool = False) -> Any:
+    """``v`` as a float (an int with ``integer``) after the checks, or None for None."""
     if v is None:
         return None
     try:
@@ -102,16 +104,20 @@ class PublishedSummary:
     n: int | None = None
     median: float | None = None
     median_ci: tuple[float | None, float | None] | None = None
-    landmarks: Sequence[tuple] = field(default_factory=tuple)
+    landmarks: Sequence[tuple[Any, ...]] = field(default_factory=tuple)
     at_risk: Sequence[tuple[float, int]] = field(default_factory=tuple)
     events: int | None = None
     follow_up: float | None = None
 
     def __post_init__(self) -> None:
-        s = lambda name: f"arm {self.arm!r} {name}"  # noqa: E731
+        def s(name: str) -> str:
+            return f"arm {self.arm!r} {name}"
+
         if not isinstance(self.arm, str) or not self.arm:
             raise ValueError("arm: must be a non-empty string")
-        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        def set_(k: str, v: Any) -> None:
+            object.__setattr__(self, k, v)
+
         set_("n", _positive(s("n"), self.n, integer=True))
         set_("median", _positive(s("median"), self.median))
         set_("events", _positive(s("events"), self.events, integer=True, allow_zero=True))
@@ -133,7 +139,8 @@ class PublishedSummary:
             if len(lm) not in (2, 4):
                 raise ValueError(f"{s('landmarks')}: each is (time, S) or (time, S, lower, upper)")
             t = _positive(s("landmark time"), lm[0])
-            sv, lo, hi = (float(lm[1]), *(lm[2:] if len(lm) == 4 else (None, None)))
+            sv = float(lm[1])
+            lo, hi = (lm[2], lm[3]) if len(lm) == 4 else (None, None)
             if not 0 < sv < 1:
                 raise ValueError(
                     f"{s('landmarks')}: survival at t={t:g} must be in (0, 1), got {sv}"
@@ -213,6 +220,7 @@ class CheckRow:
 
 def _median_se(a: PublishedSummary) -> float:
     m = a.median
+    assert m is not None  # only arms with a published median get here
     lo, hi = a.median_ci if a.median_ci is not None else (None, None)
     if lo is not None and hi is not None and hi > lo:
         return (np.log(hi) - np.log(lo)) / (2 * _Z975)
@@ -230,8 +238,10 @@ def _median_se(a: PublishedSummary) -> float:
     return float(np.sqrt(0.125 / n_m) / (0.5 * _LOG2))
 
 
-def _landmark_se(a: PublishedSummary, t: float, s: float, lo, hi) -> float:
-    cll = lambda x: np.log(-np.log(x))  # noqa: E731
+def _landmark_se(a: PublishedSummary, t: float, s: float, lo: float | None, hi: float | None) -> float:
+    def cll(x: float) -> float:
+        return float(np.log(-np.log(x)))
+
     if lo is not None and hi is not None and hi > lo:
         return float((cll(lo) - cll(hi)) / (2 * _Z975))
     if lo is not None and lo < s:
@@ -279,7 +289,7 @@ class SummaryFit:
                 return i
         raise ValueError(f"arm: {arm!r} is not one of {[a.arm for a in self.arms]}")
 
-    def _split(self, theta, a: int):
+    def _split(self, theta: np.ndarray, a: int) -> tuple[Params, Any]:
         """(natural base parameters, log HR) of arm a for a parameter vector theta."""
         k = len(self.distribution.param_names)
         if self.proportional_hazards:
@@ -287,15 +297,15 @@ class SummaryFit:
             return self.distribution.to_natural(theta[:k]), beta
         return self.distribution.to_natural(theta[a * k:(a + 1) * k]), 0.0
 
-    def _cumhaz(self, theta, a: int, t: np.ndarray):
+    def _cumhaz(self, theta: np.ndarray, a: int, t: np.ndarray) -> np.ndarray:
         p, beta = self._split(theta, a)
         return np.exp(beta) * self.distribution.cumulative_hazard(t, p)
 
-    def _hazard(self, theta, a: int, t: np.ndarray) -> np.ndarray:
+    def _hazard(self, theta: np.ndarray, a: int, t: np.ndarray) -> np.ndarray:
         p, beta = self._split(theta, a)
         return np.exp(beta + np.real(self.distribution.log_hazard(t, p)))
 
-    def _time_at_cumhaz(self, theta, a: int, y: float) -> float:
+    def _time_at_cumhaz(self, theta: np.ndarray, a: int, y: float) -> float:
         p, beta = self._split(theta, a)
         return self.distribution.time_at_cumhaz(y * np.exp(-beta), tuple(float(v) for v in p))
 
@@ -309,7 +319,7 @@ class SummaryFit:
             out["hazard_ratio"] = float(np.exp(beta))
         return out
 
-    def cumulative_hazard(self, t, arm: str | int, theta: np.ndarray | None = None) -> np.ndarray:
+    def cumulative_hazard(self, t: ArrayLike, arm: str | int, theta: np.ndarray | None = None) -> np.ndarray:
         a = self._arm(arm)
         t = _times(t)
         out = np.zeros_like(t)
@@ -317,7 +327,7 @@ class SummaryFit:
         out[pos] = np.real(self._cumhaz(self.theta if theta is None else theta, a, t[pos]))
         return out
 
-    def survival(self, t, arm: str | int, theta: np.ndarray | None = None) -> np.ndarray:
+    def survival(self, t: ArrayLike, arm: str | int, theta: np.ndarray | None = None) -> np.ndarray:
         return np.exp(-self.cumulative_hazard(t, arm, theta))
 
     def quantile(self, p: float, arm: str | int) -> float:
@@ -329,17 +339,19 @@ class SummaryFit:
     def median(self, arm: str | int) -> float:
         return self.quantile(0.5, arm)
 
-    def survival_ci(self, t, arm: str | int, level: float = 0.95):
+    def survival_ci(self, t: ArrayLike, arm: str | int, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
         """Pointwise (lower, upper) for S(t): delta method on log H(t) (log-log band)."""
         if not 0 < level < 1:
             raise ValueError(f"level: must be strictly between 0 and 1, got {level!r}")
         a = self._arm(arm)
-        t = _times(t)
+        x = _times(t)
         z = stats.norm.ppf(0.5 + level / 2)
-        lo, hi = np.ones_like(t), np.ones_like(t)
-        pos = t > 0
+        lo, hi = np.ones_like(x), np.ones_like(x)
+        pos = x > 0
         if np.any(pos):
-            f = lambda th: np.log(self._cumhaz(th, a, t[pos]))  # noqa: E731
+            def f(th: np.ndarray) -> np.ndarray:
+                return np.log(self._cumhaz(th, a, x[pos]))
+
             g = complex_step_grad(f, self.theta)
             se = np.sqrt(np.einsum("ij,jk,ik->i", g, self.cov, g))
             lh = np.real(f(self.theta.astype(complex)))
@@ -367,7 +379,7 @@ class SummaryFit:
             raise ValueError(f"n_draws: must be a positive whole number, got {n_draws!r}")
         return rng.multivariate_normal(self.theta, self.cov, size=int(n_draws), method="eigh")
 
-    def survival_draws(self, t, arm: str | int, n_draws: int, rng: np.random.Generator):
+    def survival_draws(self, t: ArrayLike, arm: str | int, n_draws: int, rng: np.random.Generator) -> np.ndarray:
         """Sampled survival curves, shape (n_draws, len(t))."""
         return np.stack([self.survival(t, arm, th) for th in self.draw(n_draws, rng)])
 
@@ -405,7 +417,7 @@ class SummaryFit:
         return rows
 
 
-def _times(t) -> np.ndarray:
+def _times(t: ArrayLike) -> np.ndarray:
     try:
         arr = np.atleast_1d(np.asarray(t, dtype=float))
     except (TypeError, ValueError):
@@ -542,10 +554,11 @@ def fit_published_summaries(
     return SummaryFit(dist, arms, proportional_hazards, theta, cov, tuple(points), hr)
 
 
-def _start(dist: Distribution, arms, hr, ph: bool) -> np.ndarray:
+def _start(dist: Distribution, arms: Sequence[PublishedSummary], hr: tuple[float, float, float] | None,
+           ph: bool) -> np.ndarray:
     """Crude exponential rates per arm from their first median/landmark, mapped to the family."""
 
-    def rate(a: PublishedSummary) -> float | None:
+    def rate(a: PublishedSummary) -> Any:  # float, or None without a median or landmark
         if a.median is not None:
             return _LOG2 / a.median
         if a.landmarks:
@@ -555,7 +568,8 @@ def _start(dist: Distribution, arms, hr, ph: bool) -> np.ndarray:
 
     rates = [rate(a) for a in arms]
     if ph:
-        r0 = rates[0] if rates[0] is not None else rates[1] / hr[0]
+        # an arm without a median or landmark is reached through the HR (checked by the caller)
+        r0 = rates[0] if rates[0] is not None else rates[1] / hr[0]  # type: ignore[index]
         base = dist.to_unconstrained(dist.initial(r0, _LOG2 / r0))
         betas = []
         for i in range(1, len(arms)):

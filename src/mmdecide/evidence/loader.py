@@ -1,13 +1,19 @@
-"""Load evidence files, validating every one on every load.
+"""Load evidence files, validating every one.
 
 ``load_corpus()`` returns the validated evidence base or raises :class:`EvidenceError` carrying
 *every* problem found (file, field path, rule). ``validate_path()`` returns the problems without
 raising, for the ``mmdecide evidence validate`` command.
+
+Speed: each file is parsed once, with libyaml's C parser when PyYAML was built with it (the
+pure-Python parser is about ten times slower), and a validated corpus is kept per process, keyed
+on the folder and every file's size and modification time, so an edited file is read again
+(``benchmarks/bench_evidence_load.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
@@ -38,7 +44,12 @@ class EvidenceError(ValueError):
         super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+#: libyaml's parser with PyYAML's safe constructor (plain data only: tags such as
+#: ``!!python/object`` are refused); the pure-Python SafeLoader where libyaml is missing.
+_SafeBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeBase):  # type: ignore[misc, valid-type]
     """A safe YAML loader that rejects duplicate keys (PyYAML keeps the last one silently)."""
 
 
@@ -113,11 +124,10 @@ def _files_under(path: Path) -> list[Path]:
     return [path]
 
 
-def validate_path(path: str | Path | None = None) -> tuple[list[Problem], int]:
-    """Check a file or a folder of evidence files; return (all problems, number of files read)."""
-    root = Path(path) if path is not None else default_evidence_dir()
+def _read(root: Path) -> tuple[list[Problem], dict[str, EvidenceFile], int]:
+    """Parse and check every file under ``root`` once: (all problems, files by id, files read)."""
     if not root.exists():
-        return [Problem(str(root), "", "yaml-syntax", "no such file or folder")], 0
+        return [Problem(str(root), "", "yaml-syntax", "no such file or folder")], {}, 0
     files = _files_under(root)
     problems: list[Problem] = []
     parsed: dict[str, tuple[str, EvidenceFile]] = {}
@@ -131,7 +141,14 @@ def validate_path(path: str | Path | None = None) -> tuple[list[Problem], int]:
         problems += check_corpus(parsed)
     if root.is_dir() and not files:
         problems.append(Problem(str(root), "", "schema", "the folder holds no .yaml evidence files"))
-    return problems, len(files)
+    by_id = {ev.id: ev for _, ev in parsed.values()}
+    return problems, by_id, len(files)
+
+
+def validate_path(path: str | Path | None = None) -> tuple[list[Problem], int]:
+    """Check a file or a folder of evidence files; return (all problems, number of files read)."""
+    problems, _, n = _read(Path(path) if path is not None else default_evidence_dir())
+    return problems, n
 
 
 @dataclass(frozen=True)
@@ -146,9 +163,13 @@ class Provenance:
     year: int | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Corpus:
-    """The validated evidence base: evidence files by id."""
+    """The validated evidence base: evidence files by id.
+
+    One corpus is shared by every caller in a process (see :func:`load_corpus`): read it, never
+    change it (the evidence files themselves are frozen pydantic models).
+    """
 
     files: dict[str, EvidenceFile]
     root: Path
@@ -189,15 +210,27 @@ class Corpus:
         return (ev for ev in self.files.values() if topic in ev.topics)
 
 
-def load_corpus(path: str | Path | None = None) -> Corpus:
-    """Load and validate the whole evidence base; raise EvidenceError listing every problem."""
-    root = Path(path) if path is not None else default_evidence_dir()
-    problems, _ = validate_path(root)
+def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every evidence file: what the cache is keyed on."""
+    if not root.exists():
+        return ()
+    return tuple((p.name, st.st_size, st.st_mtime_ns)
+                 for p in _files_under(root) for st in (p.stat(),))  # fmt: skip
+
+
+@lru_cache(maxsize=8)
+def _load(root: Path, fingerprint: tuple[tuple[str, int, int], ...]) -> Corpus:
+    problems, files, _ = _read(root)
     if problems:
         raise EvidenceError(problems)
-    files = {}
-    for f in _files_under(root):
-        ev, _ = _parse(f)
-        assert ev is not None
-        files[ev.id] = ev
     return Corpus(files=files, root=root)
+
+
+def load_corpus(path: str | Path | None = None) -> Corpus:
+    """Load and validate the whole evidence base; raise EvidenceError listing every problem.
+
+    The validated corpus is cached per process and read again only when a file under the folder
+    is added, removed or changed (a failed load is not cached).
+    """
+    root = (Path(path) if path is not None else default_evidence_dir()).resolve()
+    return _load(root, _fingerprint(root))

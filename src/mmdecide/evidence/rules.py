@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from .schema import AlternativeValue, EvidenceFile, Value
 
-__all__ = ["Problem", "RULES", "check_file", "check_corpus"]
+__all__ = ["RULES", "Problem", "check_corpus", "check_file", "walk_values"]
 
 #: rule name -> what it demands (the text `evidence validate` prints).
 RULES = {
@@ -57,7 +57,7 @@ class Problem:
         return f"{where}: [{self.rule}] {self.message}"
 
 
-def _walk_values(node: object, path: str) -> Iterator[tuple[str, Value | AlternativeValue]]:
+def walk_values(node: object, path: str) -> Iterator[tuple[str, Value | AlternativeValue]]:
     """Yield every Value in a model tree with its dotted path (e.g. results[3].median)."""
     if isinstance(node, (Value, AlternativeValue)):
         yield path, node
@@ -68,13 +68,13 @@ def _walk_values(node: object, path: str) -> Iterator[tuple[str, Value | Alterna
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
             child = getattr(node, name)
-            yield from _walk_values(child, f"{path}.{name}" if path else name)
+            yield from walk_values(child, f"{path}.{name}" if path else name)
     elif isinstance(node, (tuple, list)):
         for i, child in enumerate(node):
-            yield from _walk_values(child, f"{path}[{i}]")
+            yield from walk_values(child, f"{path}[{i}]")
     elif isinstance(node, dict):
         for key, child in node.items():
-            yield from _walk_values(child, f"{path}.{key}")
+            yield from walk_values(child, f"{path}.{key}")
 
 
 def _duplicates(ids: list[str]) -> list[str]:
@@ -102,7 +102,7 @@ def check_file(ev: EvidenceFile, file: str) -> list[Problem]:
     analysis_ids = {a.id for a in ev.analyses}
 
     # Every number: provenance and plausibility.
-    for path, v in _walk_values(ev, ""):
+    for path, v in walk_values(ev, ""):
         if v.source not in source_ids:
             bad(path, "source-ref", f"source {v.source!r} is not listed in `sources`")
         _check_value(v, path, bad)

@@ -21,6 +21,7 @@ from typing import Iterable
 
 import numpy as np
 
+from ..engine.indirect import chain_draws
 from ..evidence import Corpus, load_corpus
 from .baseline import Baseline, build_baseline
 from .eligibility import outside_population
@@ -140,7 +141,7 @@ def _chain(prep: _Prepared, links: Iterable[HRLink] | None) -> tuple[_Effect | N
     links = tuple(links)
     if not links:
         return _Effect(1.0, np.ones(prep.n_draws), [], math.inf), None
-    central, draws, sources, fu = 1.0, np.ones(prep.n_draws), [], math.inf
+    sources, fu, effs = [], math.inf, []
     for link in links:
         if link in prep.link_errors:
             return None, prep.link_errors[link]
@@ -149,10 +150,10 @@ def _chain(prep: _Prepared, links: Iterable[HRLink] | None) -> tuple[_Effect | N
             if math.isnan(eff.follow_up):
                 return _Effect(eff.central, eff.draws, eff.sources, math.inf, eff.published_ci), None
             return eff, None
-        central *= eff.central
-        draws = draws * eff.draws
+        effs.append(eff)
         sources += eff.sources
         fu = min(fu, eff.follow_up) if not math.isnan(eff.follow_up) else fu
+    central, draws = chain_draws([e.central for e in effs], [e.draws for e in effs])  # Bucher
     return _Effect(central, draws, sources, fu), None
 
 

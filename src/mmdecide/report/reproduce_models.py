@@ -16,100 +16,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..evidence import Corpus, EvidenceFile
-from .reproduction import Row, judged, not_reproducible
+from .analyses import POOL_SELECTION, convert_time, reconstruct_arms, selected_effects
+from .verdicts import Row, judged, not_reproducible
 
-__all__ = ["model_rows", "POOL_SELECTION"]
-
-_UNIT_FACTOR = {("years", "months"): 12.0, ("months", "years"): 1 / 12.0}
-
-#: Which analysis of each trial stands for it when pooling beside a published pooled HR. The
-#: meta-analysis used individual data at a 1 March 2015 cut-off, so the trials' analyses at that
-#: cut-off (the US-label analyses) come closest; where a trial has none, the latest one is used.
-#: Keys: (pooled analysis id, endpoint) -> list of (trial id, endpoint, analysis id, experimental arm).
-POOL_SELECTION: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {
-    ("mccarthy-2017-meta", "PFS"): [
-        ("calgb-100104", "PFS", "label-pfs-2015", "lenalidomide"),  # US-label PFS, cut-off 1 March 2015
-        ("ifm-2005-02", "PFS", "label-pfs-2015", "lenalidomide"),  # US-label PFS, cut-off 1 March 2015
-        ("gimema-rv-mm-pi-209", "PFS", "nejm-2014", "lenalidomide"),  # the only GIMEMA HR with a CI
-    ],
-    ("mccarthy-2017-meta", "OS"): [
-        ("calgb-100104", "OS", "holstein-2017", "lenalidomide"),  # 91-month update
-        ("ifm-2005-02", "OS", "ash-2013-406", "lenalidomide"),  # HR 1 printed without a CI: cannot be pooled
-        ("gimema-rv-mm-pi-209", "OS", "nejm-2014", "lenalidomide"),
-    ],
-}
-
-
-def _convert(value: float, unit: str, to: str) -> float:
-    if unit == to:
-        return value
-    return value * _UNIT_FACTOR[(unit, to)]
-
-
-@dataclass(frozen=True)
-class _ArmInput:
-    arm: str
-    median: float
-    median_ci: tuple[float | None, float | None]
-    events: int
-    times: tuple[float, ...]
-    n: tuple[int, ...]
-    unit: str
-
-
-def _arm_inputs(ev: EvidenceFile) -> dict[tuple[str, str], list[_ArmInput]]:
-    """(endpoint, analysis) -> arms with a risk table, a median and an event count."""
-    out: dict[tuple[str, str], list[_ArmInput]] = {}
-    for r in ev.results:
-        if r.at_risk is None or r.median is None or r.median.value is None or r.events is None:
-            continue
-        unit = r.at_risk.time_unit
-        med = r.median
-        conv = lambda x: None if x is None else _convert(x, med.unit, unit)  # noqa: E731
-        out.setdefault((r.endpoint, r.analysis), []).append(
-            _ArmInput(r.arm, conv(med.value), (conv(med.lower), conv(med.upper)),
-                      int(r.events.value), tuple(r.at_risk.times), tuple(r.at_risk.n), unit)
-        )  # fmt: skip
-    return out
+__all__ = ["POOL_SELECTION", "model_rows"]
 
 
 def reconstruction_rows(ev: EvidenceFile) -> list[Row]:
     from ..engine.cox import cox_ph
-    from ..engine.km import kaplan_meier
-    from ..engine.reconstruct import reconstruct_ipd
-    from ..engine.risk_table_fit import fit_weibull_median_events
     from ..engine.survdata import SurvivalData
 
     rows: list[Row] = []
+    groups: dict[tuple[str, str], list] = {}
+    for a in reconstruct_arms(ev):
+        groups.setdefault((a.endpoint, a.analysis), []).append(a)
     labels = {a.id: a.label for a in ev.arms}
-    for (endpoint, analysis), arms in _arm_inputs(ev).items():
+    for (endpoint, analysis), arms in groups.items():
         recon = {}
         for a in arms:
-            where = f"{endpoint} {labels.get(a.arm, a.arm)} [{analysis}]"
-            try:
-                fit = fit_weibull_median_events(a.median, a.events, a.times, a.n, a.median_ci)
-            except ValueError as exc:
-                rows.append(not_reproducible(ev.id, f"{where}: reconstruction", str(exc)))
+            where = f"{endpoint} {a.label} [{analysis}]"
+            if a.fit is None or a.rec is None or a.km is None:
+                rows.append(not_reproducible(ev.id, f"{where}: reconstruction", a.error or ""))
                 continue
-            # The synthetic "digitized" curve: 150 points of the fitted Weibull up to the last
-            # risk-table column (the published figure itself is not in the evidence base).
-            t = np.linspace(0.0, a.times[-1], 150)
-            rec = reconstruct_ipd(t, fit.survival(t), a.times, a.n, total_events=a.events)
+            fit, rec = a.fit, a.rec
             recon[a.arm] = rec
-            km = kaplan_meier(rec.data)
-            how = (f"Weibull fitted to the published median and events against the risk table "
-                   f"(shape {fit.shape:.3g}), then Guyot reconstruction of {rec.data.n} patients")
+            how = a.how
             if abs(fit.median / a.median - 1) > 0.02 or abs(fit.events_expected / a.events - 1) > 0.02:
                 how += (f"; no Weibull matches both targets against this risk table (best compromise: "
                         f"median {fit.median:.3g} {a.unit}, {fit.events_expected:.1f} expected events), so "
                         f"the synthetic curve, not the reconstruction, limits the agreement; a digitized "
                         f"published curve would remove this limit")
-            rows.append(judged(ev.id, f"{where}: median ({a.unit})", a.median, km.median,
+            rows.append(judged(ev.id, f"{where}: median ({a.unit})", a.median, a.km.median,
                                "median-from-fit", how, "in-sample: the median was a fitting target"))
             rows.append(judged(ev.id, f"{where}: events", float(a.events), float(rec.data.n_events),
                                "events-from-reconstruction", "events in the reconstructed patients",
@@ -138,34 +79,24 @@ def reconstruction_rows(ev: EvidenceFile) -> list[Row]:
 
 
 def pooled_rows(ev: EvidenceFile, corpus: Corpus) -> list[Row]:
-    from ..engine.meta import effect_from_hr, pool
+    from ..engine.meta import pool
 
     rows: list[Row] = []
     for c in ev.comparisons:
-        sel = POOL_SELECTION.get((ev.id, c.endpoint))
-        if not sel or c.measure != "HR" or c.estimate.value is None:
+        sel = selected_effects(corpus, ev.id, c.endpoint)
+        if sel is None or c.measure != "HR" or c.estimate.value is None:
             continue
-        effects, used, missing = [], [], []
-        for trial, endpoint, analysis, arm in sel:
-            hit = None
-            if trial in corpus.files:
-                for tc in corpus.get(trial).comparisons:
-                    if (tc.endpoint, tc.analysis, tc.experimental, tc.measure) == (endpoint, analysis, arm, "HR"):
-                        hit = tc
-            if hit is None or hit.estimate.lower is None or hit.estimate.upper is None:
-                missing.append(f"{trial} {endpoint} [{analysis}]")
-                continue
-            e = hit.estimate
-            effects.append(effect_from_hr(e.value, e.lower, e.upper, study=trial))
-            used.append(f"{trial} {endpoint} {e.value:g} ({e.lower:g}-{e.upper:g}) [{analysis}]")
+        used = [f"{trial} {ep} {tc.estimate.value:g} ({tc.estimate.lower:g}-{tc.estimate.upper:g}) [{analysis}]"
+                for trial, ep, analysis, tc in sel.used]
         what = f"{c.endpoint} pooled HR from per-trial HRs"
-        if len(effects) < 2:
-            rows.append(not_reproducible(ev.id, what, "fewer than two trials have an HR with a CI: missing " + ", ".join(missing),
-                                         c.estimate.value))
+        if len(sel.effects) < 2:
+            rows.append(not_reproducible(
+                ev.id, what, "fewer than two trials have an HR with a CI: missing " + ", ".join(sel.missing),
+                c.estimate.value))
             continue
-        why = _why_pooled_differs(c.endpoint, sel, missing)
+        why = _why_pooled_differs(c.endpoint, POOL_SELECTION[(ev.id, c.endpoint)], sel.missing)
         for method in ("FE", "DL"):
-            res = pool(effects, method=method)
+            res = pool(sel.effects, method=method)
             rows.append(judged(ev.id, f"{what} ({method})", c.estimate.value, res.estimate, "pooled-hr",
                                f"{method} pooling of: " + "; ".join(used),
                                why + (f" I2 = {res.i2:.0f}%." if method == "DL" else "")))
@@ -212,7 +143,7 @@ def not_reached_rows(ev: EvidenceFile) -> list[Row]:
                 hr=(e.value, e.lower, e.upper), distribution="exponential",
             )
             implied = float(fit.median("experimental"))
-            follow = _convert(fu[1], fu[2], ctl.median.unit)
+            follow = convert_time(fu[1], fu[2], ctl.median.unit)
             rows.append(Row(
                 ev.id, f"{r.endpoint} median, {labels.get(r.arm, r.arm)} [{r.analysis}]", None, implied, None,
                 "median-beyond-follow-up", "agrees" if implied > follow else "differs",

@@ -20,29 +20,14 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from statistics import NormalDist
-from typing import Any, Iterable, Literal
+from typing import Any
 
-from ..evidence import Corpus, EvidenceFile, Value
+from ..evidence import Corpus, EvidenceFile
+from .reproduce_models import model_rows
 from .tolerances import TOLERANCES
+from .verdicts import Row, judged, not_reproducible, to_months
 
-__all__ = ["Report", "Row", "build_report", "report_json", "report_markdown", "report_text"]
-
-Verdict = Literal["agrees", "differs", "not reproducible"]
-_MONTHS = {"months": 1.0, "years": 12.0, "weeks": 12.0 / 52.1775, "days": 12.0 / 365.25}
-
-
-@dataclass(frozen=True)
-class Row:
-    study: str
-    quantity: str
-    published: float | None
-    reproduced: float | None
-    deviation: float | None
-    tolerance: str | None
-    verdict: Verdict
-    method: str
-    note: str = ""
-    published_text: str | None = None  # when the published value is not a number ('not reached')
+__all__ = ["Report", "Row", "build_report", "report_json", "report_markdown", "report_text", "row_cells"]
 
 
 @dataclass
@@ -59,24 +44,6 @@ class Report:
             out[r.verdict] += 1
         return out
 
-
-def judged(study: str, quantity: str, published: float, reproduced: float, tolerance: str,
-           method: str, note: str = "") -> Row:
-    """A row whose verdict follows from a named numeric tolerance."""
-    tol = TOLERANCES[tolerance]
-    dev = tol.deviation(published, reproduced)
-    verdict: Verdict = "agrees" if tol.holds(dev) else "differs"
-    return Row(study, quantity, published, reproduced, dev, tolerance, verdict, method, note)
-
-
-def not_reproducible(study: str, quantity: str, reason: str, published: float | None = None) -> Row:
-    return Row(study, quantity, published, None, None, None, "not reproducible", "-", reason)
-
-
-def to_months(v: Value) -> float | None:
-    if v.value is None or v.unit not in _MONTHS:
-        return None
-    return v.value * _MONTHS[v.unit]
 
 
 # -- internal consistency of published hazard ratios -----------------------------------------------
@@ -145,8 +112,6 @@ def _constant_hazard_rows(ev: EvidenceFile, c, what: str) -> list[Row]:
 # -- the report -----------------------------------------------------------------------------------
 
 def build_report(corpus: Corpus) -> Report:
-    from .reproduce_models import model_rows  # engine-heavy rows (fits, reconstruction, pooling)
-
     report = Report(studies=corpus.ids())
     special = model_rows(corpus)
     for ev in sorted(corpus, key=lambda e: e.id):
@@ -262,5 +227,7 @@ def report_text(report: Report) -> str:
     return "\n".join(out)
 
 
-def iter_rows(report: Report) -> Iterable[Row]:
-    return iter(report.rows)
+def row_cells(r: Row) -> dict[str, str]:
+    """The formatted cells of one row, as the text and Markdown forms print them."""
+    return {"published": _pub(r), "reproduced": _fmt(r.reproduced), "deviation": _dev(r),
+            "tolerance": _tol(r)}

@@ -10,7 +10,7 @@ the field names of :class:`~mmdecide.personal.ProfileError`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 from urllib.parse import urlencode
 
 from ..personal import PatientProfile, ProfileError, parse_profile
@@ -239,8 +239,3 @@ def describe(profile: PatientProfile) -> list[tuple[str, str]]:
             text = labels.get(str(value), str(value))
         out.append((f.label, text))
     return out
-
-
-def iter_hidden(profile: PatientProfile) -> Iterable[tuple[str, str]]:
-    """Hidden inputs that carry the profile through a GET form (horizon, what matters)."""
-    return profile_params(profile)

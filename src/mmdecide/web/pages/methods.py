@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ...personal import PatientProfile
-from ...report.reproduction import _dev, _fmt, _pub, _tol
+from ...report.reproduction import row_cells
 from ..rendering import render
 from .results import ServicesDep
 
@@ -20,8 +20,7 @@ POPULATION_FILES = ("mccarthy-2017-meta", "tourmaline-mm3", "cassiopeia", "aurig
 @router.get("/methods", response_class=HTMLResponse)
 def methods(request: Request, services: ServicesDep) -> HTMLResponse:
     report = services.report
-    rows = [{"row": r, "published": _pub(r), "reproduced": _fmt(r.reproduced), "deviation": _dev(r),
-             "tolerance": _tol(r)} for r in report.rows]
+    rows = [{"row": r, **row_cells(r)} for r in report.rows]
     populations = [services.corpus.get(i) for i in POPULATION_FILES if i in services.corpus.files]
     assumptions = services.results(PatientProfile()).assumptions
     return render(request, "methods.html", title="How the numbers are made", docs=services.docs(),
