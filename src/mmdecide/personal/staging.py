@@ -21,10 +21,25 @@ Definitions (the thresholds are also evidence facts: tests check that both agree
 from __future__ import annotations
 
 from itertools import product
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .profile import PatientProfile
+
+class PatientProfile(Protocol):
+    """The answers the staging rules read (the profile module's model has them; a Protocol here
+    keeps this module free of an import back into profile, which imports these rules)."""
+
+    iss: str | None
+    r_iss: str | None
+    r2_iss: str | None
+    albumin_g_dl: float | None
+    beta2_microglobulin_mg_l: float | None
+    ldh_high: bool | None
+    cytogenetics: tuple[str, ...] | None
+    response: str | None
+    mrd: str | None
+
+    @property
+    def high_risk_cytogenetics(self) -> bool | None: ...
 
 __all__ = ["ISS_ALBUMIN", "ISS_B2M_HIGH", "ISS_B2M_LOW", "R2_GROUPS", "R2_POINTS", "problems"]
 
