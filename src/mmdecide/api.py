@@ -66,6 +66,15 @@ def estimate(profile=None, options=None, horizons=None, **kwargs):
     return _estimate(profile, options=options, horizons=horizons, **kwargs)
 
 
+def evidence_audit(path: str | Path | None = None) -> dict[str, Any]:
+    """Every number the patient views can show, with source kind, locator and reproduction verdict
+    (see :mod:`mmdecide.report.audit`); ``{"numbers", "by_source_kind", "rows"}``."""
+    from .report.audit import audit, audit_json
+
+    corpus = load_evidence(path)
+    return audit_json(audit(corpus))
+
+
 # -- Kaplan-Meier ---------------------------------------------------------------------------------
 
 def _km_object(km, tau: float | None) -> dict[str, Any]:

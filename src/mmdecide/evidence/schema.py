@@ -54,6 +54,7 @@ SourceType = Literal[
     "review",
     "news",
     "manufacturer",
+    "advertisement",  # promotional material (never the source of a number a patient sees)
     "other",
 ]
 StudyKind = Literal[
