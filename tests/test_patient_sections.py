@@ -77,8 +77,8 @@ def test_blood_counts_compared_with_the_label(corpus):
 
 
 @pytest.mark.parametrize("cyto, r_iss, expected", [
-    (["del17p"], None, ["del17p"]), (["none-found"], None, []), (None, "III", ["R-ISS III"]),
-    (["t4-14", "gain1q"], "II", ["t4-14", "gain1q"]),
+    (["del17p"], None, ["del(17p)"]), (["none-found"], None, []), (None, "III", ["R-ISS III"]),
+    (["t4-14", "gain1q"], "II", ["t(4;14)", "gain(1q)"]),
 ])  # fmt: skip
 def test_high_risk_features(cyto, r_iss, expected):
     assert is_high_risk(cyto, r_iss) == expected

@@ -60,6 +60,25 @@ _TIME_FRAME_WORDS = {
 }
 
 
+#: plain words for the label numbers a section lists (unknown names fall back to their key)
+_PLAIN = {
+    "starting_dose": "starting dose, once a day (mg)",
+    "escalated_dose": "higher dose after 3 cycles if it is well tolerated (mg)",
+    "lowest_dose_step": "lowest dose step (mg, on days 1-21 of each 28-day cycle)",
+    "lowest_dose_days_per_cycle": "days of each 28-day cycle at the lowest step",
+    "anc_threshold": "neutrophils needed to start (per microlitre; 1,000 = 1.0 x 10^9/L)",
+    "platelet_threshold": "platelets needed to start (per microlitre; 75,000 = 75 x 10^9/L)",
+    "anc_interrupt_below": "neutrophils below which the medicine is paused (per microlitre; 500 = 0.5 x 10^9/L)",
+    "adjust_below": "creatinine clearance below which the starting dose is lowered (mL/min)",
+    "not_studied_below_no_dialysis": "creatinine clearance below which people not on dialysis were not studied (mL/min)",
+    "not_studied_below_dialysis": "creatinine clearance below which people on dialysis were not studied (mL/min)",
+    "pregnancy_avoid_weeks_before": "weeks before the first dose from which pregnancy must be avoided",
+    "pregnancy_avoid_weeks_after": "weeks after the last dose until which pregnancy must be avoided",
+    "negative_pregnancy_tests_before_start": "negative pregnancy tests needed before starting",
+    "no_blood_donation_weeks_after": "weeks after the last dose with no blood donation",
+}
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -84,6 +103,7 @@ class HarmRow(_Frozen):
 
 class LabelNumber(_Frozen):
     name: str
+    label: str = Field(description="the number's meaning in plain words")
     value: float
     unit: str | None
     source: SourceRef
@@ -148,7 +168,7 @@ def _fact(corpus: Corpus, evidence: str, fact_id: str) -> Fact | None:
 def _numbers(corpus: Corpus, evidence: str, fact: Fact | None, names: tuple[str, ...] | None = None) -> list[LabelNumber]:
     if fact is None:
         return []
-    return [LabelNumber(name=k, value=v.value, unit=v.unit, source=cite(corpus, evidence, v, f"{fact.topic}: {k}"))
+    return [LabelNumber(name=k, label=_PLAIN.get(k, k.replace("_", " ")), value=v.value, unit=v.unit, source=cite(corpus, evidence, v, f"{fact.topic}: {k}"))
             for k, v in fact.values.items() if v.value is not None and (names is None or k in names)]
 
 
@@ -163,6 +183,17 @@ def _side_effects(corpus: Corpus) -> HarmsSection:
     )
 
 
+def _dose_change_words(fact: Fact | None) -> list[str]:
+    """The label's dose changes in plain words; every number is one of the fact's values."""
+    if fact is None or not {"anc_interrupt_below", "lowest_dose_step", "lowest_dose_days_per_cycle"} <= set(fact.values):
+        return []
+    v = fact.values
+    return [f"If the infection-fighting white cells fall below {v['anc_interrupt_below'].value:g} per microlitre, "
+            f"the label says to pause the medicine, check blood counts every week, and restart at a lower dose.",
+            f"The lowest dose is {v['lowest_dose_step'].value:g} mg a day on days 1 to "
+            f"{v['lowest_dose_days_per_cycle'].value:g} of each 28-day cycle."]
+
+
 def _treatment_changes(corpus: Corpus) -> HarmsSection:
     rows = _rows(corpus, {c for c, _ in TREATMENT_CHANGES})
     fact = _fact(corpus, "maintenance-duration-dosing", "label-dosing")
@@ -170,7 +201,7 @@ def _treatment_changes(corpus: Corpus) -> HarmsSection:
                if not any(r.category == cat for r in rows)]
     return HarmsSection(
         key="treatment-changes", title="Lowering the dose, pausing and stopping",
-        sentences=[fact.text] if fact else [], rows=rows,
+        sentences=_dose_change_words(fact), rows=rows,
         numbers=_numbers(corpus, "maintenance-duration-dosing", fact, ("lowest_dose_step", "lowest_dose_days_per_cycle",
                                                                        "anc_interrupt_below")),
         missing=missing,
@@ -202,7 +233,12 @@ def _second_cancers(corpus: Corpus) -> HarmsSection:
 def _dose(corpus: Corpus, crcl: float | None) -> HarmsSection:
     dosing = _fact(corpus, "maintenance-duration-dosing", "label-dosing")
     renal = _fact(corpus, "maintenance-duration-dosing", "label-renal")
-    sentences = [f.text for f in (dosing, renal) if f is not None]
+    sentences = []
+    if dosing is not None and {"starting_dose", "escalated_dose"} <= set(dosing.values):
+        sentences.append(f"The label's starting dose is {dosing.values['starting_dose'].value:g} mg once a day, every "
+                         f"day. It may go up to {dosing.values['escalated_dose'].value:g} mg if it is well tolerated.")
+    if renal is not None:
+        sentences.append(renal.text)
     limit = renal.values["adjust_below"].value if renal and "adjust_below" in renal.values else None
     if crcl is not None and limit is not None:
         side = "below" if crcl < limit else "at or above"

@@ -96,8 +96,8 @@ def _hovon(corpus: Corpus, ev: str) -> tuple[list[str], list[SourceRef]]:
 def _tourmaline(corpus: Corpus, ev: str) -> tuple[list[str], list[SourceRef]]:
     hr = _subgroup(corpus, ev, "OS", "cytogenetic risk", "high risk")
     med = _fact_values(corpus, ev, "hr-os-medians")
-    sentences = [(f"In people with high-risk cytogenetics, ixazomib maintenance did not help them live longer: "
-                  f"median survival {med['median_os_ixazomib_months'].value:g} months with ixazomib and "
+    sentences = [(f"In people with high-risk myeloma, ixazomib did not help them live longer. "
+                  f"Half were alive after {med['median_os_ixazomib_months'].value:g} months with ixazomib and "
                   f"{med['median_os_placebo_months'].value:g} months with placebo (hazard ratio {hr.value:g}).")]
     refs = [cite(corpus, ev, hr, "OS HR, high-risk cytogenetics"),
             cite(corpus, ev, med["median_os_ixazomib_months"], "median OS, high risk, ixazomib"),
@@ -157,17 +157,17 @@ _ENTRIES: tuple[_Entry, ...] = (
            "No comparison group, and which medicine each risk group got was not reported in the sources read.", _emory),
     _Entry("cassiopeia", "daratumumab vs observation by cytogenetic risk", "randomized subgroup",
            "The abstract gives no numbers for the high-risk group.",
-           _text_only("mrd-by-risk", "Daratumumab maintenance raised the share of people with no detectable myeloma "
-                                     "(MRD-negative) whatever their cytogenetic risk; the abstract gives no numbers.")),
+           _text_only("mrd-by-risk", "With daratumumab, more people had no myeloma left that tests can find. "
+                                     "This was true at every level of risk. No numbers were given.")),
     _Entry("lai-2024-nma", "lenalidomide, ixazomib or daratumumab, high-risk cytogenetics", "network meta-analysis",
-           "Indirect comparisons across trials; no numbers in the abstract.",
-           _text_only("high-risk-cytogenetics", "A network meta-analysis found that none of the maintenance medicines "
-                                                "clearly delayed the myeloma coming back in high-risk cytogenetics.")),
+           "It compares trials that did not test the medicines against each other. No numbers were given.",
+           _text_only("high-risk-cytogenetics", "A study that put many trials together found that no maintenance "
+                                                "medicine clearly kept high-risk myeloma away for longer.")),
     _Entry("hovon65-gmmg-hd4", "what a guideline summary says", "guideline summary",
            "A summary statement; it says this approach is not evidence-based.",
-           _text_only("pdq-btz-02", "The US National Cancer Institute's summary says high-risk patients may need "
-                                    "bortezomib maintenance, with or without lenalidomide, but that this is not yet "
-                                    "proven and needs trials.")),
+           _text_only("pdq-btz-02", "A US cancer summary says people with high-risk myeloma may need "
+                                    "bortezomib, with or without lenalidomide. It also says this is not yet proven. "
+                                    "New trials are needed.")),
 )
 
 MISSING = (
@@ -178,9 +178,12 @@ MISSING = (
 )
 
 
+_NAMES = {"del17p": "del(17p)", "t4-14": "t(4;14)", "t14-16": "t(14;16)", "gain1q": "gain(1q)", "amp1q": "amp(1q)"}
+
+
 def is_high_risk(cytogenetics: Iterable[str] | None = None, r_iss: str | None = None) -> list[str]:
-    """The profile's high-risk features (empty if none is known)."""
-    feats = [c for c in (cytogenetics or ()) if c in HIGH_RISK_FEATURES]
+    """The profile's high-risk features as printed (empty if none is known)."""
+    feats = [_NAMES[c] for c in (cytogenetics or ()) if c in HIGH_RISK_FEATURES]
     return feats + (["R-ISS III"] if r_iss == "III" else [])
 
 
