@@ -188,10 +188,11 @@ def _dose_change_words(fact: Fact | None) -> list[str]:
     if fact is None or not {"anc_interrupt_below", "lowest_dose_step", "lowest_dose_days_per_cycle"} <= set(fact.values):
         return []
     v = fact.values
-    return [f"If the infection-fighting white cells fall below {v['anc_interrupt_below'].value:g} per microlitre, "
-            f"the label says to pause the medicine, check blood counts every week, and restart at a lower dose.",
-            f"The lowest dose is {v['lowest_dose_step'].value:g} mg a day on days 1 to "
-            f"{v['lowest_dose_days_per_cycle'].value:g} of each 28-day cycle."]
+    pause = (f"If the infection-fighting white cells fall below {v['anc_interrupt_below'].value:g} per microlitre, "
+             f"the label says to pause the medicine, check blood counts every week, and restart at a lower dose.")
+    lowest = (f"The lowest dose is {v['lowest_dose_step'].value:g} mg a day on days 1 to "
+              f"{v['lowest_dose_days_per_cycle'].value:g} of each 28-day cycle.")
+    return [pause, lowest]
 
 
 def _treatment_changes(corpus: Corpus) -> HarmsSection:
