@@ -17,8 +17,8 @@ So the next audit of the displayed numbers is a command, not a hand search.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from pydantic import BaseModel
