@@ -13,7 +13,7 @@ from mmdecide.personal.result import EstimateResult, Number
 from mmdecide.report.plain_language import (
     CERTAINTY_TABLE, EXTRAPOLATED_SENTENCE, FORBIDDEN_PHRASES, STRENGTH_WORDS, WIDE_POINTS,
     PlainSummary, certainty, certainty_sentence, default_years, summarize, summary_markdown,
-    summary_text, top_side_effects,
+    grade4_sibling, summary_text, top_side_effects,
 )  # fmt: skip
 
 MAX_GRADE = 9.0  # Flesch-Kincaid grade (textstat 0.7.4), for every section and every whole summary
@@ -60,6 +60,8 @@ def _ints(sentence: str) -> list[int]:
 
 
 def _expected(n: Number) -> list[int]:
+    if n.lower is None or n.upper is None:  # no interval (arm size unknown): the number alone
+        return [round(n.estimate)]
     lo, hi = round(n.lower), round(n.upper)
     return [round(n.estimate), lo] + ([hi] if hi != lo else [])  # an empty range is said once
 
@@ -183,10 +185,13 @@ def test_numbers_in_sentences_equal_the_rounded_result(summaries):
                     want = [] if n.estimate is None else _expected(n)
                 elif kind == "side-effect-option":
                     se = next(effects)
-                    want = _expected(se.percent)
+                    g4 = grade4_sibling(o, se)  # grade 3 and grade 4 of one endpoint told together
+                    want = _expected(se.percent) + ([3] + _expected(g4.percent) + [4] if g4 else [])
                 elif kind == "side-effect-comparator":
                     c = se.comparator_percent
                     want = [] if c is None or c.estimate is None else _expected(c)
+                    if g4 is not None and want:
+                        want = [round(c.estimate), 3, round(g4.comparator_percent.estimate), 4]
                 else:
                     continue
                 assert _ints(sentence) == want, (key, s.years, x.option, kind, sentence)

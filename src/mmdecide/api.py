@@ -66,6 +66,18 @@ def estimate(profile=None, options=None, horizons=None, **kwargs):
     return _estimate(profile, options=options, horizons=horizons, **kwargs)
 
 
+def evidence_audit(path: str | Path | None = None) -> dict[str, Any]:
+    """Every number the patient views can show, with source kind, locator and reproduction verdict
+    (see :mod:`mmdecide.report.audit`); ``{"numbers", "by_source_kind", "rows"}``."""
+    from .report.audit import audit, audit_json
+    from .report.harms_detail import harms_detail
+    from .report.high_risk import high_risk_answer
+
+    corpus = load_evidence(path)
+    sections = [harms_detail(corpus), high_risk_answer(corpus, cytogenetics=["del17p"])]
+    return audit_json(audit(corpus, extra=sections))
+
+
 # -- Kaplan-Meier ---------------------------------------------------------------------------------
 
 def _km_object(km, tau: float | None) -> dict[str, Any]:

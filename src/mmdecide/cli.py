@@ -95,6 +95,21 @@ def evidence_list(
     typer.echo(f"{len(rows)} evidence file(s)")
 
 
+@evidence_app.command("audit")
+def evidence_audit(
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    path: Annotated[Optional[Path], typer.Option("--path", help="Evidence folder (default: shipped).")] = None,
+) -> None:
+    """Every number the patient views can show: source kind, locator, and whether it is reproduced."""
+    rows = api.evidence_audit(path)
+    if json_out:
+        _print_json(rows)
+        return
+    from .report.audit import AuditRow, audit_text
+
+    typer.echo(audit_text([AuditRow(**r) for r in rows["rows"]]))
+
+
 @evidence_app.command("show")
 def evidence_show(
     file_id: Annotated[str, typer.Argument(metavar="ID", help="Evidence file id (see `mmdecide evidence list`).")],

@@ -38,6 +38,7 @@ __all__ = [
     "SafetyItem",
     "Source",
     "Subgroup",
+    "TIME_FRAMES",
     "Value",
 ]
 
@@ -54,6 +55,7 @@ SourceType = Literal[
     "review",
     "news",
     "manufacturer",
+    "advertisement",  # promotional material (never the source of a number a patient sees)
     "other",
 ]
 StudyKind = Literal[
@@ -326,7 +328,26 @@ class PrognosticEffect(_Strict):
     note: str | None = None
 
 
+#: When a safety number was counted, as a structured key (the free-text ``time_point`` says it in
+#: the source's words). Comparator arms are paired on this key, never on the free text.
+TIME_FRAMES = (
+    "on-treatment",  # during the maintenance (or matching observation) period
+    "before-progression",  # counted only while progression-free (McCarthy 2017 second cancers)
+    "any-time",  # over all follow-up, including after progression
+    "first-report",  # as of a trial's first report (period not stated more exactly)
+    "not-stated",
+)
+TimeFrame = Literal["on-treatment", "before-progression", "any-time", "first-report", "not-stated"]
+
+
 class SafetyItem(_Strict):
+    """A side effect, second cancer or treatment change in one arm.
+
+    ``category`` is the structured endpoint, ``grade`` the CTCAE grade ('3', '4', '3-4', '>=3',
+    'any'), ``time_frame`` the structured period; a comparator arm's item is paired on these keys
+    and the analysis (:func:`mmdecide.personal.harms.comparator_item`), never on ``item`` text.
+    """
+
     arm: str
     analysis: str | None = None
     category: SafetyCategory
@@ -334,6 +355,7 @@ class SafetyItem(_Strict):
     grade: str | None = None  # e.g. '3-4', 'any'
     value: Value
     time_point: str | None = None  # e.g. 'before progression', 'at 5 years', 'during treatment'
+    time_frame: TimeFrame | None = None
     at_months: float | None = Field(default=None, gt=0)
 
 

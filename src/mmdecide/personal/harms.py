@@ -20,16 +20,18 @@ beside the comparator arm of the same trial, with a Wilson 95% interval from the
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..evidence import Corpus
+from ..evidence.schema import EvidenceFile, SafetyItem
 from .options import OptionSpec, SpmSource
 from .result import Number, SideEffect
 from .sources import EvidenceMissing, arm_n, cite, follow_up_months
 
-__all__ = ["SpmRate", "calibrate_spm", "side_effects", "wilson"]
+__all__ = ["SpmRate", "calibrate_spm", "comparator_item", "normalise_grade", "side_effects", "wilson"]
 
 _Z = 1.959963984540054
 
@@ -93,7 +95,46 @@ def calibrate_spm(corpus: Corpus, src: SpmSource, rmst_central: float, rmst_draw
     )  # fmt: skip
 
 
+def normalise_grade(grade: str | None) -> str:
+    """One spelling per CTCAE grade set: '3/4', '3 or 4', 'grade 3-4' -> '3-4'; '>=3', '≥3' -> '>=3'."""
+    g = (grade or "").lower().replace("grade", "").replace("≥", ">=").replace("–", "-").strip()
+    g = re.sub(r"\s*(/|or|and|to)\s*", "-", g)
+    g = re.sub(r"\s+", "", g)
+    return g or "not-stated"
+
+
+def _time_frame(s: SafetyItem) -> str | None:
+    return s.time_frame if s.time_frame not in (None, "not-stated") else None
+
+
+def comparator_item(ev: EvidenceFile, s: SafetyItem, comparator: str) -> SafetyItem | None:
+    """The comparator arm's number for the same safety endpoint, or None if the file has none.
+
+    Paired on structured keys: category (endpoint), normalised grade, unit, analysis and
+    ``time_frame`` (where both give it). Free text (``item``, ``time_point``) only breaks ties,
+    because sources word the two arms differently ('(28 patients)' vs '(19 patients)', 'during
+    maintenance' vs 'during observation') for the very same endpoint.
+    """
+    grade, tf = normalise_grade(s.grade), _time_frame(s)
+    cands = [
+        c for c in ev.safety
+        if c.arm == comparator and c.category == s.category and normalise_grade(c.grade) == grade
+        and c.value.unit == s.value.unit and c.value.value is not None
+        and (s.analysis is None or c.analysis is None or c.analysis == s.analysis)
+        and (tf is None or _time_frame(c) is None or _time_frame(c) == tf)
+    ]  # fmt: skip
+    if not cands:
+        return None
+    # ties: same analysis, then same period, then same wording
+    return min(cands, key=lambda c: (c.analysis != s.analysis, _time_frame(c) != tf, c.item != s.item))
+
+
 def side_effects(corpus: Corpus, option: OptionSpec) -> list[SideEffect]:
+    """Every percent-valued safety item of the option's arms, each beside its comparator's number.
+
+    Second-cancer percents are included (categories ``spm-*``) so that a trial's own comparator
+    number (e.g. TOURMALINE-MM3 placebo) is shown even where no model estimate exists.
+    """
     out: list[SideEffect] = []
     for evidence, arm, comparator in option.safety:
         if evidence not in corpus.files:
@@ -102,11 +143,9 @@ def side_effects(corpus: Corpus, option: OptionSpec) -> list[SideEffect]:
         n_arm, n_cmp = arm_n(corpus, evidence, arm), arm_n(corpus, evidence, comparator)
         labels = {a.id: a.label for a in ev.arms}
         for s in ev.safety:
-            if s.arm != arm or s.category.startswith("spm") or s.value.unit != "percent" or s.value.value is None:
+            if s.arm != arm or s.value.unit != "percent" or s.value.value is None:
                 continue
-            match = next((c for c in ev.safety if c.arm == comparator and c.category == s.category
-                          and c.grade == s.grade and c.item == s.item and c.time_point == s.time_point
-                          and c.value.unit == "percent" and c.value.value is not None), None)
+            match = comparator_item(ev, s, comparator)
             out.append(SideEffect(
                 item=s.item, category=s.category, grade=s.grade,
                 percent=_percent(corpus, evidence, s.value, n_arm, f"{s.item}, {labels.get(arm, arm)}"),

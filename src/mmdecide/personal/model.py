@@ -294,8 +294,15 @@ def estimate(
                if os_eff is not None else None)
         if spec.id == "observation":
             ref["pfs"], ref["os"] = pfs, os_
-        fu_pfs = min(base.follow_up_months, pfs_eff.follow_up)
-        fu_os = min(base.follow_up_months, os_eff.follow_up) if os_eff is not None else fu_pfs
+        # a direct randomized option is dated by its own trial's follow-up (TOURMALINE-MM3 followed
+        # people for 94 months), not by the meta-analysis behind the no-maintenance baseline
+        def _dated(eff: _Effect) -> float:
+            if spec.path == "direct-randomized" and math.isfinite(eff.follow_up):
+                return eff.follow_up
+            return min(base.follow_up_months, eff.follow_up)
+
+        fu_pfs = _dated(pfs_eff)
+        fu_os = _dated(os_eff) if os_eff is not None else fu_pfs
         pfs_src = list(base.pfs_sources) + pfs_eff.sources
         os_src = list(base.os_sources) + (os_eff.sources if os_eff else [])
         no_os = f"no overall-survival evidence: {os_err}"

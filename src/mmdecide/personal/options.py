@@ -105,7 +105,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
         spm=(_mcc_spm("lenalidomide", "spm-hematologic"), _mcc_spm("lenalidomide", "spm-solid")),
         safety=(("calgb-100104", "lenalidomide", "placebo"), ("gimema-rv-mm-pi-209", "lenalidomide", "no-maintenance")),
         dosing_facts=tuple(("maintenance-duration-dosing", f) for f in (
-            "label-dosing", "escalation-in-trials", "nice-schedule", "start-timing", "duration-in-rcts",
+            "label-dosing", "escalation-calgb-primary", "nice-schedule", "start-timing", "duration-in-rcts",
             "myeloma-xi-duration", "gem2014main-stop", "mrd-stop-3y", "connect-mm-duration",
         )),
         flags=(

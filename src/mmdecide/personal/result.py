@@ -38,6 +38,9 @@ class SourceRef(_Out):
     url: str
     locator: str
     tier: Literal["primary", "label", "secondary"]
+    value: float | None = Field(default=None, description="the published number cited (as in the evidence file)")
+    source_type: str | None = Field(default=None, description="full-text, abstract, regulatory-label, news, manufacturer ... "
+                                    "(views flag news and manufacturer material)")
 
 
 class Number(_Out):

@@ -18,7 +18,8 @@ class EvidenceMissing(LookupError):
 def cite(corpus: Corpus, evidence: str, value: Value, what: str) -> SourceRef:
     prov = corpus.provenance(evidence, value)
     return SourceRef(evidence=evidence, what=what, citation=prov.citation, url=prov.url,
-                     locator=prov.locator, tier=prov.tier)  # type: ignore[arg-type]
+                     locator=prov.locator, tier=prov.tier, source_type=prov.source_type,
+                     value=value.value)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -172,7 +172,7 @@ _QUESTIONS = (
 SentenceKind = Literal[
     "pfs-reference", "pfs-option", "pfs-difference", "pfs-extrapolated",
     "os-reference", "os-option", "os-difference", "os-extrapolated",
-    "spm-reference", "spm-option", "spm-missing", "spm-extrapolated",
+    "spm-reference", "spm-option", "spm-trial", "spm-missing", "spm-extrapolated",
     "side-effect-option", "side-effect-comparator", "side-effect-missing",
     "evidence-population", "evidence-strength", "evidence-reason",
 ]
@@ -333,7 +333,16 @@ _SPM = (
 )
 
 
-def _second_cancers(w: _Writer, name: str, h: HorizonResult, ref: HorizonResult, years: float) -> None:
+def _trial_spm_pair(o: OptionResult | None, field: str) -> SideEffect | None:
+    """The option's trial second-cancer percent with its comparator arm's, for the same category."""
+    cat = field.removesuffix("_percent").replace("_", "-")
+    return next((s for s in (o.side_effects if o else []) if s.category == cat
+                 and s.percent.estimate is not None and s.comparator_percent is not None
+                 and s.comparator_percent.estimate is not None), None)
+
+
+def _second_cancers(w: _Writer, name: str, h: HorizonResult, ref: HorizonResult, years: float,
+                    o: OptionResult | None = None) -> None:
     said = False
     extrapolated = False
     for field, outcome in _SPM:
@@ -343,8 +352,15 @@ def _second_cancers(w: _Writer, name: str, h: HorizonResult, ref: HorizonResult,
         ref_n: Number = getattr(ref, field)
         if ref_n.estimate is None:
             _absolute(w, "spm-option", f"With {name}", opt_n, outcome, years)
-            w.add("spm-reference", "The studies do not give a matching number for people like you "
-                                   "with no maintenance.")
+            trial = _trial_spm_pair(o, field)
+            if trial is not None:  # the trial's own comparator arm, as published
+                w.add("spm-trial", f"In the trial, {_count(trial.percent.estimate)} out of 100 "
+                                       f"people taking {name} got a second cancer.")
+                w.add("spm-trial", f"It was {_count(trial.comparator_percent.estimate)} out of 100 "
+                                       f"for people {_comparator(trial)}.")
+            else:
+                w.add("spm-reference", "The studies do not give a matching number for people like you "
+                                       "with no maintenance.")
         else:
             _absolute(w, "spm-reference", "With no maintenance", ref_n, outcome, years)
             _absolute(w, "spm-option", f"With {name}", opt_n, outcome, years)
@@ -380,7 +396,7 @@ def top_side_effects(o: OptionResult, k: int = 2) -> list[SideEffect]:
     are fewer than k, the most common others fill in. Stopping treatment is not a side effect."""
     cands = [s for s in o.side_effects
              if s.category not in _NOT_SIDE_EFFECTS and not s.category.startswith("spm")
-             and s.percent.estimate is not None]
+             and s.percent.estimate is not None and _grade3_sibling(o, s) is None]
     ranked = sorted(cands, key=lambda s: (not _is_serious(s), -s.percent.estimate))
     out: list[SideEffect] = []
     seen: set[str] = set()
@@ -417,6 +433,39 @@ def _comparator(s: SideEffect) -> str:
     return f"taking {c}" if c else "in the comparison group"
 
 
+def _same_endpoint(a: SideEffect, b: SideEffect) -> bool:
+    return (a.evidence, a.category, a.item.split(",")[0], a.time_frame) == \
+        (b.evidence, b.category, b.item.split(",")[0], b.time_frame)
+
+
+def _grade3_sibling(o: OptionResult, s: SideEffect) -> SideEffect | None:
+    """For a grade-4 row, the grade-3 row of the same endpoint: the two are told together."""
+    if s.grade != "4":
+        return None
+    return next((x for x in o.side_effects if x.grade == "3" and _same_endpoint(x, s)), None)
+
+
+def grade4_sibling(o: OptionResult, s: SideEffect) -> SideEffect | None:
+    """For a grade-3 row, the grade-4 row of the same endpoint (a paper that gives both)."""
+    if s.grade != "3":
+        return None
+    return next((x for x in o.side_effects if x.grade == "4" and _same_endpoint(x, s)), None)
+
+
+def _grades_3_and_4(w: _Writer, s: SideEffect, g4: SideEffect, name: str) -> None:
+    thing = _plain_side_effect(s).removeprefix("a serious ").removeprefix("serious ")
+    w.add("side-effect-option", f"{_when(s.time_frame)}, {_count(s.percent.estimate)} out of 100 people"
+                                f"{_range(s.percent)} taking {name} had a serious {thing} (grade 3), and "
+                                f"{_count(g4.percent.estimate)} out of 100{_range(g4.percent)} had a "
+                                f"life-threatening one (grade 4).")
+    c3, c4 = s.comparator_percent, g4.comparator_percent
+    if c3 is None or c4 is None or c3.estimate is None or c4.estimate is None:
+        w.add("side-effect-comparator", f"The trial does not give both numbers for people {_comparator(s)}.")
+    else:
+        w.add("side-effect-comparator", f"For people {_comparator(s)}, it was {_count(c3.estimate)} out "
+                                        f"of 100 (grade 3) and {_count(c4.estimate)} out of 100 (grade 4).")
+
+
 def _side_effects(w: _Writer, o: OptionResult, name: str) -> None:
     top = top_side_effects(o)
     if not top:
@@ -424,6 +473,10 @@ def _side_effects(w: _Writer, o: OptionResult, name: str) -> None:
                                      f"had serious side effects.")
         return
     for s in top:
+        g4 = grade4_sibling(o, s)
+        if g4 is not None:
+            _grades_3_and_4(w, s, g4, name)
+            continue
         w.add("side-effect-option", f"{_when(s.time_frame)}, {_count(s.percent.estimate)} out of 100 "
                                     f"people{_range(s.percent)} taking {name} had {_plain_side_effect(s)}.")
         c = s.comparator_percent
@@ -467,7 +520,7 @@ def _section(o: OptionResult, ref: OptionResult, years: float) -> PlainSection:
     w = _Writer()
     _benefit(w, "pfs", name, h, r, years)
     _benefit(w, "os", name, h, r, years)
-    _second_cancers(w, name, h, r, years)
+    _second_cancers(w, name, h, r, years, o)
     _side_effects(w, o, name)
     if o.outside_population:  # first of the evidence sentences: who the numbers describe
         reasons = " ".join(f"{_capital(why)}." for why in o.outside_population)

@@ -18,6 +18,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from ..personal.result import Number, SourceRef
+from .patient_sections import harms_for, high_risk_for
 
 __all__ = ["SourceList", "make_env", "render", "whole"]
 
@@ -124,6 +125,7 @@ def make_env() -> jinja2.Environment:
     env.filters.update(whole=whole, people=people, range=fmt_range, signed=fmt_signed,
                        months=fmt_months, hr=fmt_hr, g=fmt_g, years=fmt_years,
                        zip=lambda a, b: list(zip(a, b)))
+    env.globals.update(harms_for=harms_for, high_risk_for=high_risk_for)
     return env
 
 

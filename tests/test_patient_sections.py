@@ -1,0 +1,107 @@
+"""Harms detail (side effects, treatment changes, requirements, second cancers, dose, blood counts)
+and the high-risk answer: every number cited, comparators beside numbers, profile values compared
+with the label's thresholds in plain words, credibility flags on every high-risk item."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mmdecide.evidence import load_corpus
+from mmdecide.report.audit import _refs
+from mmdecide.report.harms_detail import SECOND_CANCERS, SIDE_EFFECTS, harms_detail
+from mmdecide.report.high_risk import CREDIBILITY, high_risk_answer, is_high_risk
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+def _section(detail, key):
+    return next(s for s in detail.sections if s.key == key)
+
+
+def test_sections_and_sources(corpus):
+    d = harms_detail(corpus)
+    assert [s.key for s in d.sections] == ["side-effects", "treatment-changes", "requirements", "second-cancers",
+                                           "dose", "blood-counts"]
+    refs = list(_refs(d))
+    assert len(refs) > 30 and all(r.locator and r.url.startswith("http") and r.value is not None for r in refs)
+
+
+def test_side_effects_beside_comparator_and_missing_said(corpus):
+    s = _section(harms_detail(corpus), "side-effects")
+    calgb = {r.grade: (r.lenalidomide.value, r.comparator.value) for r in s.rows
+             if r.evidence == "calgb-100104" and r.category == "neutropenia"}
+    assert calgb == {"3": (32, 12), "4": (13, 3)}  # grade 3 and grade 4 both, each with placebo
+    for cat, plain in SIDE_EFFECTS:  # every asked-for side effect has a row or is named as missing
+        assert any(r.category == cat for r in s.rows) != any(m.startswith(plain) for m in s.missing), cat
+
+
+def test_second_cancers_labelled_as_each_source_counts_them(corpus):
+    rows = _section(harms_detail(corpus), "second-cancers").rows
+    mcc = [r for r in rows if r.evidence == "mccarthy-2017-meta"]
+    assert mcc and all(r.time_frame.startswith("before the myeloma came back") for r in mcc)
+    assert {(r.category, r.lenalidomide.value, r.comparator.value) for r in mcc} == {
+        ("spm-hematologic", 5.3, 0.8), ("spm-solid", 5.8, 2.0)}
+    calgb = [r for r in rows if r.evidence == "calgb-100104"]
+    assert calgb and all(r.time_frame.startswith("at any time") for r in calgb)
+    assert {r.category for r in rows} <= {c for c, _ in SECOND_CANCERS}
+    assert all(r.comparator is not None or r.comparator_missing for r in rows)
+
+
+def test_label_requirements_and_dose_steps(corpus):
+    d = harms_detail(corpus)
+    req = {n.name: n.value for n in _section(d, "requirements").numbers}
+    assert req["negative_pregnancy_tests_before_start"] == 2 and req["pregnancy_avoid_weeks_before"] == 4
+    changes = {n.name: n.value for n in _section(d, "treatment-changes").numbers}
+    assert (changes["lowest_dose_step"], changes["lowest_dose_days_per_cycle"]) == (5, 21)
+
+
+@pytest.mark.parametrize("crcl, word", [(45, "below"), (75, "at or above")])
+def test_kidney_function_compared_with_the_label(corpus, crcl, word):
+    text = " ".join(_section(harms_detail(corpus, creatinine_clearance_ml_min=crcl), "dose").sentences)
+    assert f"creatinine clearance {crcl} mL/min) is {word} the label's level of 60 mL/min" in text
+
+
+def test_blood_counts_compared_with_the_label(corpus):
+    low = " ".join(_section(harms_detail(corpus, neutrophils_10e9_l=0.8, platelets_10e9_l=60), "blood-counts").sentences)
+    assert "neutrophil count (0.8 x 10^9/L) is below the label's level of 1 x 10^9/L" in low
+    assert "platelet count (60 x 10^9/L) is below the label's level of 75 x 10^9/L" in low
+    ok = " ".join(_section(harms_detail(corpus, hemoglobin_g_dl=11.5, neutrophils_10e9_l=5.1), "blood-counts").sentences)
+    assert "(5.1 x 10^9/L) is at or above" in ok and "hemoglobin (11.5 g/dL)" in ok and "not a recommendation" in ok
+    none = " ".join(_section(harms_detail(corpus), "blood-counts").sentences)
+    assert "No blood counts were given" in none
+
+
+@pytest.mark.parametrize("cyto, r_iss, expected", [
+    (["del17p"], None, ["del(17p)"]), (["none-found"], None, []), (None, "III", ["R-ISS III"]),
+    (["t4-14", "gain1q"], "II", ["t(4;14)", "gain(1q)"]),
+])  # fmt: skip
+def test_high_risk_features(cyto, r_iss, expected):
+    assert is_high_risk(cyto, r_iss) == expected
+
+
+def test_high_risk_answer_numbers_are_cited_values(corpus):
+    a = high_risk_answer(corpus, cytogenetics=["del17p"])
+    assert a.applies and len(a.items) >= 6
+    assert {i.credibility for i in a.items} <= set(CREDIBILITY)
+    assert {"randomized subgroup", "single-arm or cohort", "guideline summary"} <= {i.credibility for i in a.items}
+    for item in a.items:
+        cited = {r.value for r in item.sources} | {r.lower for r in _values(corpus, item)} | {
+            r.upper for r in _values(corpus, item)}
+        for x in re.findall(r"\d+(?:\.\d+)?", " ".join(item.sentences)):
+            if x in ("1", "17", "4", "14"):  # 'below 1', 'del(17p)', 'four trials'
+                continue
+            assert float(x) in cited, (item.evidence, x, item.sentences)
+    assert not high_risk_answer(corpus, cytogenetics=["none-found"]).applies
+
+
+def _values(corpus, item):
+    from mmdecide.report.audit import _values as walk
+
+    ev = corpus.get(item.evidence)
+    locs = {(r.locator, r.value) for r in item.sources}
+    return [v for v in walk(ev) if (v.locator, v.value) in locs]
