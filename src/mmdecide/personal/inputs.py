@@ -30,8 +30,8 @@ _NOT_USED = {
     "the lenalidomide trials' patients mostly had older induction (2005-2009)",
     "transplant": "not used, because the evidence base has no hazard ratio for single vs tandem transplant "
     "in the maintenance trials",
-    "creatinine_clearance_ml_min": "not used in the survival numbers, because the evidence base has no "
-    "prognostic hazard ratio for kidney function; it matters for the lenalidomide dose (see the dosing notes)",
+    "creatinine_clearance_ml_min": "not used, because the evidence base has no "
+    "prognostic hazard ratio for kidney function (it matters for the lenalidomide dose: see the dosing notes)",
 }
 _ASK = {
     "mrd": ("mrd", "ask for your MRD result (minimal residual disease after transplant)"),
