@@ -87,8 +87,8 @@ def test_pfs_never_above_os_in_any_draw_estimate_or_bound(profile):
 
 def test_unknown_stage_is_one_stage_for_both_endpoints(monkeypatch):
     """Drawn once per column: a column's PFS and OS relative hazards come from the same stage."""
-    from mmdecide.personal.prognosis import Plan, apply, profile_effects
     from mmdecide.personal.prepared import default_corpus
+    from mmdecide.personal.prognosis import Plan, apply, profile_effects
 
     effects = profile_effects(default_corpus(), PatientProfile(), 300, np.random.default_rng(3))
     plan = Plan(300, 100)
@@ -205,7 +205,7 @@ def test_studies_and_about_you_ranges_and_the_missing_input_that_matters():
     known = estimate({"r_iss": "II", "mrd": "negative", "response": "CR"}, options=["lenalidomide"], horizons=[5])
     pu = opt(unknown, "lenalidomide").horizons[0].pfs_percent
     pk = opt(known, "lenalidomide").horizons[0].pfs_percent
-    width = lambda r: r[1] - r[0]  # noqa: E731
+    width = lambda r: r[1] - r[0]
     assert width(pu.ranges.about_you) > 5  # MRD unknown moves 5-year PFS a lot
     assert width(pk.ranges.about_you) < 1e-9  # nothing applied is unknown: no 'about you' spread
     assert width(pu.ranges.studies) < width((pu.lower, pu.upper))

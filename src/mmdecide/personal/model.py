@@ -67,14 +67,24 @@ class _Collector:
     def number(self, cols: np.ndarray, ext: bool, sources: list[SourceRef], reason: str | None = None,
                split: bool = False) -> Number:
         p = self.plan
-        lo, hi = np.percentile(cols[p.main], [2.5, 97.5])
+        lo, hi = _pct(cols[p.main])
         ranges = None
-        if split:
-            s = np.percentile(cols[p.studies], [2.5, 97.5])
-            a = np.percentile(cols[p.about_you], [2.5, 97.5])
-            ranges = Ranges(studies=(float(s[0]), float(s[1])), about_you=(float(a[0]), float(a[1])))
+        if split and cols.shape[0] == p.size:
+            s, a = _pct(cols[p.studies]), _pct(cols[p.about_you])
+            ranges = Ranges(studies=s, about_you=a)
         return Number(estimate=float(cols[0]), lower=float(lo), upper=float(hi), extrapolated=ext,
                       sources=sources, reason=reason, ranges=ranges)
+
+
+def _pct(x: np.ndarray) -> tuple[float, float]:
+    """2.5th and 97.5th percentiles (numpy's default linear rule) from one partial sort."""
+    n = x.shape[0]
+    pos = (n - 1) * np.array([0.025, 0.975])
+    lo_i, hi_i = np.floor(pos).astype(int), np.minimum(np.floor(pos).astype(int) + 1, n - 1)
+    part = np.partition(x.astype(np.float64), np.unique(np.concatenate([lo_i, hi_i])))
+    frac = pos - lo_i
+    q = part[lo_i] + frac * (part[hi_i] - part[lo_i])
+    return float(q[0]), float(q[1])
 
 
 def _missing(reason: str) -> Number:
@@ -83,8 +93,10 @@ def _missing(reason: str) -> Number:
 
 def _rmst(surv: np.ndarray, cols: list[int]) -> np.ndarray:
     """Restricted mean up to each grid index in ``cols`` (trapezoid, 1-month steps): (H, N)."""
-    c = np.concatenate([np.zeros((1, surv.shape[1])), np.cumsum(0.5 * (surv[1:] + surv[:-1]), axis=0)])
-    return c[cols]
+    top = max(cols)
+    c = np.cumsum(surv[: top + 1], axis=0, dtype=np.float64)
+    idx = np.array(cols)
+    return np.where(idx[:, None] > 0, c[idx] - 0.5 * (surv[0][None, :] + surv[idx]), 0.0)
 
 
 def _median_cols(surv: np.ndarray) -> np.ndarray:
@@ -96,7 +108,8 @@ def _median_cols(surv: np.ndarray) -> np.ndarray:
     k0 = np.maximum(k - 1, 0)
     n = np.arange(surv.shape[1])
     s0, s1 = surv[k0, n], surv[k, n]
-    l0, l1 = np.log(np.maximum(s0, 1e-300)), np.log(np.maximum(s1, 1e-300))
+    l0 = np.log(np.maximum(s0.astype(np.float64), 1e-300))
+    l1 = np.log(np.maximum(s1.astype(np.float64), 1e-300))
     frac = np.where(s0 > s1, (l0 - math.log(0.5)) / np.maximum(l0 - l1, 1e-300), 0.0)
     return np.where(has, k0 + frac, np.inf)
 
@@ -159,13 +172,14 @@ def estimate(
     wanted = _option_ids(options)
     corpus = corpus if corpus is not None else default_corpus()
     prep = prepared(corpus, n_draws, seed)
-    plan = Plan(n_draws, max(100, n_draws // 4))
+    plan = Plan(n_draws, max(100, n_draws // 8))
     idx = plan.evidence_index()
 
     effects = profile_effects(corpus, prof, n_draws, _rng(seed, 2))
     r = apply(effects, plan, _rng(seed, 5))
     prof_sources = [src for e in effects for sh in (e.pfs, e.os) if sh for src in sh.sources]
-    h = prep.h_dis[:, idx]
+    # single precision for the curves: ample for percents, and half the memory traffic
+    h = np.ascontiguousarray(prep.h_dis[:, idx], dtype=np.float32)
     lam = prep.lam[idx]
     k_pat, k_miss = _patient_kappa(prep, h, r.pfs, r.os, lam)
     age = prof.age if prof.age is not None else prep.age.years
@@ -288,6 +302,9 @@ def _waning(prep, parts, eff: Effect, fu: float, cols: list[int]):
     """PFS and OS at the horizons if the option's effect on progression stops at the follow-up."""
     h, mult, lam, bg, r_pfs = parts
     t = int(math.floor(fu))
+    keep = slice(0, 1 + prep.n_draws)  # the scenario's range comes from the main draws only
+    h, bg = h[: max(cols) + 1, keep], bg[: max(cols) + 1]
+    mult, lam, r_pfs = mult[keep], lam[keep], r_pfs[keep]
     hw = h * mult[None, :]
     hw[t + 1:] = h[t][None, :] * mult[None, :] + (h[t + 1:] - h[t][None, :]) * r_pfs[None, :]
     p = np.exp(-hw)

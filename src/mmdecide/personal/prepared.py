@@ -74,8 +74,9 @@ def _rng(seed: int, *stream: int) -> np.random.Generator:
 
 def curves(h_dis: np.ndarray, mult: np.ndarray, lam: np.ndarray, bg: np.ndarray, step: float = 1.0):
     """(PFS, OS) all-cause survival on the grid for columns with hazard multiplier ``mult``."""
-    p = np.exp(-h_dis * mult[None, :])
-    b = np.exp(-bg)[:, None]
+    p = h_dis * -mult[None, :].astype(h_dis.dtype)
+    np.exp(p, out=p)
+    b = np.exp(-bg)[:, None].astype(h_dis.dtype)
     return p * b, os_from_pfs(p, lam, step) * b
 
 

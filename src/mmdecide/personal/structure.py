@@ -37,8 +37,8 @@ def progressed_alive(p: np.ndarray, lam: np.ndarray, step: float) -> np.ndarray:
     exactly the sum above, one vector operation per month over contiguous rows.
     """
     lam = np.clip(lam, 0.0, LAMBDA_MAX)
-    keep = np.exp(-lam * step)
-    half = np.exp(-lam * step / 2)
+    keep = np.exp(-lam * step).astype(p.dtype)
+    half = np.exp(-lam * step / 2).astype(p.dtype)
     dp = p[:-1] - p[1:]
     dp *= half[None, :]
     a = np.empty_like(p)
