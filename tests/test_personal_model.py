@@ -213,3 +213,17 @@ def test_studies_and_about_you_ranges_and_the_missing_input_that_matters():
     assert known.missing_inputs == []
     empty = estimate({}, options=["lenalidomide"], horizons=[5])
     assert {m.field for m in empty.missing_inputs} == {"mrd", "r_iss"}
+
+
+def test_text_shows_projection_mark_unused_inputs_and_the_input_that_matters():
+    from mmdecide.report.estimate_text import estimate_text
+    from mmdecide.report.plain_language import summarize, summary_text
+
+    r = estimate({"r_iss": "II", "response": "PR", "induction": "vrd"}, options=["lenalidomide"], horizons=[3, 10])
+    text = estimate_text(r)
+    assert "more than 79.5 months" in text  # lenalidomide median OS: not reached at 79.5 months
+    assert "Not used: response = PR" in text and "Not used: induction = vrd" in text
+    assert "Would narrow the ranges most: ask for your MRD result" in text
+    assert "if the effect stops at the trials' follow-up" in text
+    plain = summary_text(summarize(r, years=3))
+    assert "ask for your MRD result" in plain and "first treatment" in plain
