@@ -1,6 +1,6 @@
 """Deaths from other causes: a national life table, and the trials' own background deaths.
 
-Relative survival (as NHS PREDICT does; Candido et al., Breast Cancer Res Treat 2017): the trial
+Relative survival (as NHS PREDICT does; Wishart et al., Breast Cancer Res 2010;12:R1): the trial
 curves already contain deaths from other causes at the trial population's age. The model removes
 the background expected at the trials' age and adds the patient's own:
 
