@@ -14,6 +14,7 @@ Indirect comparisons multiply their links' hazard ratios column by column (Buche
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections.abc import Iterable
 
 import numpy as np
@@ -76,14 +77,19 @@ class _Collector:
                       sources=sources, reason=reason, ranges=ranges)
 
 
+@lru_cache(maxsize=16)
+def _pct_index(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    pos = (n - 1) * np.array([0.025, 0.975])
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    return lo, hi, pos - lo, np.unique(np.concatenate([lo, hi]))
+
+
 def _pct(x: np.ndarray) -> tuple[float, float]:
     """2.5th and 97.5th percentiles (numpy's default linear rule) from one partial sort."""
-    n = x.shape[0]
-    pos = (n - 1) * np.array([0.025, 0.975])
-    lo_i, hi_i = np.floor(pos).astype(int), np.minimum(np.floor(pos).astype(int) + 1, n - 1)
-    part = np.partition(x.astype(np.float64), np.unique(np.concatenate([lo_i, hi_i])))
-    frac = pos - lo_i
-    q = part[lo_i] + frac * (part[hi_i] - part[lo_i])
+    lo, hi, frac, kth = _pct_index(x.shape[0])
+    part = np.partition(x, kth)
+    q = part[lo] + frac * (part[hi] - part[lo])
     return float(q[0]), float(q[1])
 
 
@@ -94,7 +100,7 @@ def _missing(reason: str) -> Number:
 def _rmst(surv: np.ndarray, cols: list[int]) -> np.ndarray:
     """Restricted mean up to each grid index in ``cols`` (trapezoid, 1-month steps): (H, N)."""
     top = max(cols)
-    c = np.cumsum(surv[: top + 1], axis=0, dtype=np.float64)
+    c = np.cumsum(surv[: top + 1], axis=0)
     idx = np.array(cols)
     return np.where(idx[:, None] > 0, c[idx] - 0.5 * (surv[0][None, :] + surv[idx]), 0.0)
 
@@ -133,7 +139,7 @@ def _patient_kappa(prep: Prepared, h: np.ndarray, r_pfs: np.ndarray, r_os: np.nd
     def ratio(x):
         return np.log(os_from_pfs(np.exp(-hh * r_pfs[None, :]), lam * np.exp(x), 3.0)[-1]) / ref
 
-    x, hit = solve_scale(ratio, r_os, math.log(1 / 20), math.log(20), iters=16)
+    x, hit = solve_scale(ratio, r_os, math.log(1 / 20), math.log(20), iters=12)
     return np.exp(x), float(1.0 - hit.mean())
 
 
@@ -313,7 +319,7 @@ def _waning(prep, parts, eff: Effect, fu: float, cols: list[int]):
 
 
 def _median_number(col: _Collector, prep, spec, endpoint, surv, fu, sources) -> Number:
-    m = _median_cols(surv)
+    m = _median_cols(surv[:, : 1 + prep.n_draws])  # medians carry no split ranges
     c = float(m[0])
     links = spec.pfs_links if endpoint == "PFS" else spec.os_links
     # A published 'not reached' stands when the model, too, puts the median past the follow-up.
