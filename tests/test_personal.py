@@ -14,8 +14,9 @@ import mmdecide
 from mmdecide.evidence import load_corpus
 from mmdecide.personal import ProfileError, estimate, json_schema
 from mmdecide.personal.harms import spm_rate as _spm_rate
-from mmdecide.personal.prepared import default_corpus as _default_corpus, prepared as _prep_for
 from mmdecide.personal.options import OPTIONS
+from mmdecide.personal.prepared import default_corpus as _default_corpus
+from mmdecide.personal.prepared import prepared as _prep_for
 from mmdecide.personal.result import EstimateResult, Number
 
 # Published values the empty profile must reproduce (McCarthy 2017, mccarthy-2017-meta.yaml),

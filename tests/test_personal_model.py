@@ -227,3 +227,27 @@ def test_text_shows_projection_mark_unused_inputs_and_the_input_that_matters():
     assert "if the effect stops at the trials' follow-up" in text
     plain = summary_text(summarize(r, years=3))
     assert "ask for your MRD result" in plain and "first treatment" in plain
+
+
+def test_calibration_table_sets_each_option_beside_its_own_trial():
+    from mmdecide.personal.calibration import (
+        LANDMARK_TOLERANCE_POINTS,
+        MEDIAN_TOLERANCE,
+        calibration_table,
+    )
+
+    rows = calibration_table()
+    by_option = {r.option for r in rows}
+    assert by_option == {o.id for o in OPTIONS} - {"observation"}
+    for r in rows:
+        if r.published is not None and r.model is not None:
+            tol = MEDIAN_TOLERANCE * r.published if r.quantity.startswith("median") else LANDMARK_TOLERANCE_POINTS
+            assert r.within_tolerance == (abs(r.model - r.published) <= tol), r
+    mcc = {(r.arm, r.endpoint): r for r in rows if r.trial == "mccarthy-2017-meta"}
+    assert mcc[("control", "PFS")].within_tolerance and mcc[("control", "OS")].within_tolerance
+    assert mcc[("lenalidomide", "PFS")].within_tolerance
+    # reported, not hidden: the KRd arm of ATLAS (59.1 months) is far from the model's KRd curve
+    atlas = next(r for r in rows if r.trial == "atlas" and r.arm == "krd" and r.endpoint == "PFS")
+    assert atlas.published == 59.1 and not atlas.within_tolerance
+    auriga = {r.arm for r in rows if r.trial == "auriga"}
+    assert auriga == {"d-r", "r"}  # run for AURIGA's MRD-positive population

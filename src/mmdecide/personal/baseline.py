@@ -82,16 +82,16 @@ def build_baseline(corpus: Corpus, n_draws: int, rng: np.random.Generator) -> Ba
     os_sources = (cite(corpus, mcc, ctl_os.median, "OS median, placebo or observation"),)
     fu = next(a for a in ev.analyses if a.id == "jco-2017").median_follow_up
     assumptions = (
-        "Without maintenance, progression-free survival follows a Weibull curve fitted to the "
+        ("Without maintenance, progression-free survival follows a Weibull curve fitted to the "
         f"McCarthy 2017 pooled medians and hazard ratio (shape {shape[0]:.2f}); the lenalidomide "
-        "effect uses the same fit's hazard-ratio draws, so its uncertainty is counted once.",
-        "Overall survival is built from progression-free survival plus the chance of being alive "
+        "effect uses the same fit's hazard-ratio draws, so its uncertainty is counted once."),
+        ("Overall survival is built from progression-free survival plus the chance of being alive "
         "after progression (an illness-death structure), so it can never be lower than "
         "progression-free survival. The death rate after progression is constant and set so that "
-        f"the no-maintenance arm's median overall survival is the published {m:g} months.",
-        "Maintenance multiplies the myeloma hazard of progression by its hazard ratio; its "
+        f"the no-maintenance arm's median overall survival is the published {m:g} months."),
+        ("Maintenance multiplies the myeloma hazard of progression by its hazard ratio; its "
         "published overall-survival hazard ratio sets how long people live after progression on "
-        "that option (fitted at the trial's median follow-up).",
+        "that option (fitted at the trial's median follow-up)."),
     )
     return Baseline(pfs_scale=scale, pfs_shape=shape, len_pfs_hr=len_hr, os_median=os_median,
                     follow_up_months=float(fu.value), pfs_sources=pfs_sources, os_sources=os_sources,

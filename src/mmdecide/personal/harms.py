@@ -198,7 +198,7 @@ def _calibrate(prep, spec: OptionSpec, src: SpmSource) -> SpmRate:
     if pfs is None or (not src.before_progression and os_ is None):
         raise EvidenceMissing(err or "missing hazard ratio")
     kappa, _ = prep.kappa(spec, pfs, os_)
-    k = int(math.ceil(fu))
+    k = math.ceil(fu)
     s_pfs, s_os = curves(prep.h_dis[: k + 1], pfs.ext, prep.lam * kappa, prep.bg_trial[: k + 1])
     s = s_pfs if src.before_progression else s_os
     full = np.sum(0.5 * (s[1:k] + s[:k - 1]), axis=0)  # up to month k-1

@@ -14,8 +14,8 @@ Indirect comparisons multiply their links' hazard ratios column by column (Buche
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 
@@ -190,7 +190,7 @@ def estimate(
     k_pat, k_miss = _patient_kappa(prep, h, r.pfs, r.os, lam)
     age = prof.age if prof.age is not None else prep.age.years
     bg = background_cumhaz(age, prof.sex, prep.grid)
-    cols = [int(round(12 * x)) for x in hz]
+    cols = [round(12 * x) for x in hz]
     col = _Collector(plan)
 
     results: list[OptionResult] = []
@@ -218,20 +218,20 @@ def estimate(
                                       extra_flags, modified, prof_sources, (h, mult, lam_o, bg, r.pfs),
                                       ref, k_opt_miss))
     assumptions = list(prep.baseline.assumptions) + [
-        f"Deaths from other causes follow the US life table for the patient's age and sex "
+        (f"Deaths from other causes follow the US life table for the patient's age and sex "
         f"({LIFE_TABLE.citation} {LIFE_TABLE.url}); the trials' own background deaths, at their median age of "
-        f"{prep.age.years:g} ({prep.age.note}), are taken out first so they are not counted twice.",
-        "Characteristics of the patient multiply the myeloma hazard independently of each other and "
+        f"{prep.age.years:g} ({prep.age.note}), are taken out first so they are not counted twice."),
+        ("Characteristics of the patient multiply the myeloma hazard independently of each other and "
         "of the treatment (no evidence on interactions was found); a characteristic's overall-"
-        f"survival hazard ratio sets the death rate after progression, matched at {_PROGNOSIS_AT} months.",
-        "A missing profile field means 'like the average trial patient'; where the evidence gives "
-        "the levels and their shares, the ranges widen to show what not knowing costs.",
-        "Second cancers: a constant rate while progression-free (McCarthy 2017 counted them before "
+        f"survival hazard ratio sets the death rate after progression, matched at {_PROGNOSIS_AT} months."),
+        ("A missing profile field means 'like the average trial patient'; where the evidence gives "
+        "the levels and their shares, the ranges widen to show what not knowing costs."),
+        ("Second cancers: a constant rate while progression-free (McCarthy 2017 counted them before "
         "progression) or while alive (trials that counted them over all follow-up), calibrated to "
-        "the published percent at the trial's median follow-up.",
-        "Numbers beyond the median follow-up of the trials they come from are projections, marked "
+        "the published percent at the trial's median follow-up."),
+        ("Numbers beyond the median follow-up of the trials they come from are projections, marked "
         "'extrapolated'; beyond follow-up they are shown twice: with the effect held, and with the "
-        "effect on progression stopping at the follow-up (NICE DSU TSD 14 and 19).",
+        "effect on progression stopping at the follow-up (NICE DSU TSD 14 and 19)."),
         f"No median or bound is given beyond {GRID_MONTHS} months (15 years).",
     ]
     if k_miss > 0.01:
@@ -263,12 +263,12 @@ def _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err,
         ext_p, ext_o = cols[k] > fu_pfs + 1e-9, cols[k] > fu_os + 1e-9
         pfs_n = col.number(100 * arm.pfs_h[k], ext_p, pfs_src + prof_sources, split=True)
         d_p = col.number(100 * (arm.pfs_h[k] - obs.pfs_h[k]), ext_p, pfs_src)
-        row = dict(
-            years=yr, pfs_percent=pfs_n, pfs_difference_percent=d_p, pfs_out_of_100=_round(pfs_n),
-            pfs_months_gained=col.number(arm.pfs_r[k] - obs.pfs_r[k], ext_p, pfs_src,
+        row = {
+            "years": yr, "pfs_percent": pfs_n, "pfs_difference_percent": d_p, "pfs_out_of_100": _round(pfs_n),
+            "pfs_months_gained": col.number(arm.pfs_r[k] - obs.pfs_r[k], ext_p, pfs_src,
                                          "restricted mean progression-free months, difference from no maintenance"),
-            nnt_pfs=_missing("the reference option") if is_ref else _nnt(d_p),
-        )
+            "nnt_pfs": _missing("the reference option") if is_ref else _nnt(d_p),
+        }
         if os_eff is not None:
             os_n = col.number(100 * arm.os_h[k], ext_o, os_src + prof_sources, split=True)
             row.update(os_percent=os_n, os_out_of_100=_round(os_n),
@@ -307,7 +307,7 @@ def _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err,
 def _waning(prep, parts, eff: Effect, fu: float, cols: list[int]):
     """PFS and OS at the horizons if the option's effect on progression stops at the follow-up."""
     h, mult, lam, bg, r_pfs = parts
-    t = int(math.floor(fu))
+    t = math.floor(fu)
     keep = slice(0, 1 + prep.n_draws)  # the scenario's range comes from the main draws only
     h, bg = h[: max(cols) + 1, keep], bg[: max(cols) + 1]
     mult, lam, r_pfs = mult[keep], lam[keep], r_pfs[keep]

@@ -83,7 +83,7 @@ def curves(h_dis: np.ndarray, mult: np.ndarray, lam: np.ndarray, bg: np.ndarray,
 def _calibrate_lambda(prep: Prepared) -> np.ndarray:
     """Death rate after progression so the observation arm's OS crosses 0.5 at its median."""
     med = prep.baseline.os_median
-    k = int(math.ceil(float(med.max()))) + 2
+    k = math.ceil(float(med.max())) + 2
     k = min(k, len(prep.grid))
     h, bg = prep.h_dis[:k], prep.bg_trial[:k]
     lo = np.floor(np.minimum(med, k - 2)).astype(int)

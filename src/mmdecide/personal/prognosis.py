@@ -397,7 +397,7 @@ def profile_effects(corpus: Corpus, p: PatientProfile, n_draws: int,
     r_iss, how = _r_iss_level(p, corpus)
     possible = _possible_r_iss(p, corpus)
     pfs, why_pfs = _staging_shift(corpus, r_iss, "PFS", n_draws, rng, possible)
-    os_, why_os = _staging_shift(corpus, r_iss, "OS", n_draws, rng, possible)
+    os_, _why_os = _staging_shift(corpus, r_iss, "OS", n_draws, rng, possible)
     if pfs is None and os_ is None:
         out.append(FactorEffect("r-iss", r_iss, None, None, f"not applied: {why_pfs}"))
     else:
