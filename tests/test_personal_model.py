@@ -46,8 +46,8 @@ class _Recorder:
         self.arms = []
         real = model_mod._Arm
 
-        def record(pfs, os_, cols):
-            arm = real(pfs, os_, cols)
+        def record(*args):
+            arm = real(*args)
             self.arms.append(arm)
             return arm
 
@@ -74,8 +74,9 @@ def test_pfs_never_above_os_in_any_draw_estimate_or_bound(profile):
         r = estimate(profile, options=ALL_OPTIONS, horizons=[1, 3, 5, 7, 10], n_draws=400)
     finally:
         mp.undo()
+    assert rec.arms
     for arm in rec.arms:
-        assert np.all(arm.pfs <= arm.os + 1e-12)
+        assert np.all(arm.pfs <= arm.os + 1e-12) and np.all(arm.split_pfs <= arm.split_os + 1e-12)
     for o in r.options:
         for h in o.horizons:
             if h.os_percent.estimate is None:

@@ -38,7 +38,7 @@ from .result import (
     Ranges,
     SourceRef,
 )  # fmt: skip
-from .structure import os_from_pfs, solve_scale
+from .structure import LAMBDA_MAX, os_from_pfs, progressed_alive, solve_scale
 from .subgroups import subgroup_modifier
 
 __all__ = ["DEFAULT_HORIZONS", "DISCLAIMER", "estimate"]
@@ -121,10 +121,17 @@ def _median_cols(surv: np.ndarray) -> np.ndarray:
 
 
 class _Arm:
-    def __init__(self, pfs: np.ndarray, os_: np.ndarray, cols: list[int]):
+    """An option's curves: ``pfs``/``os`` for the central and main columns over the whole grid
+    (medians need it), ``split_*`` for the split-range columns up to the last horizon only."""
+
+    def __init__(self, pfs: np.ndarray, os_: np.ndarray, cols: list[int],
+                 split_pfs: np.ndarray, split_os: np.ndarray):
         self.pfs, self.os = pfs, os_
-        self.pfs_h, self.os_h = pfs[cols], os_[cols]
-        self.pfs_r, self.os_r = _rmst(pfs, cols), _rmst(os_, cols)
+        self.split_pfs, self.split_os = split_pfs, split_os
+        self.pfs_h = np.concatenate([pfs[cols], split_pfs[cols]], axis=1)
+        self.os_h = np.concatenate([os_[cols], split_os[cols]], axis=1)
+        self.pfs_r = np.concatenate([_rmst(pfs, cols), _rmst(split_pfs, cols)], axis=1)
+        self.os_r = np.concatenate([_rmst(os_, cols), _rmst(split_os, cols)], axis=1)
 
 
 def _patient_kappa(prep: Prepared, h: np.ndarray, r_pfs: np.ndarray, r_os: np.ndarray, lam: np.ndarray) -> tuple[np.ndarray, float]:
@@ -211,7 +218,9 @@ def estimate(
         pfs_eff, extra_flags, modified = _apply_subgroups(prep, spec, prof, pfs_eff)
         mult = r.pfs * pfs_eff.ext[idx]
         lam_o = lam * kappa[idx] * k_pat
-        arm = _Arm(*curves(h, mult, lam_o, bg), cols)
+        m, top = 1 + n_draws, max(cols) + 1  # main columns: the whole grid; split columns: to the last horizon
+        arm = _Arm(*curves(h[:, :m], mult[:m], lam_o[:m], bg), cols,
+                   *curves(h[:top, m:], mult[m:], lam_o[m:], bg[:top]))
         if spec.id == "observation":
             ref["arm"] = arm
         results.append(_option_result(prep, spec, col, arm, ref["arm"], hz, cols, pfs_eff, os_eff, os_err,
@@ -256,7 +265,7 @@ def _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err,
     pfs_src = list(base.pfs_sources) + pfs_eff.sources
     os_src = list(base.os_sources) + (os_eff.sources if os_eff else [])
     no_os = f"no overall-survival evidence: {os_err}"
-    wane = _waning(prep, parts, pfs_eff, fu_pfs, cols) if not is_ref and any(c > fu_pfs for c in cols) else None
+    wane = _waning(prep, parts, arm, fu_pfs, cols) if not is_ref and any(c > fu_pfs for c in cols) else None
     spm = spm_slots(col, prep, spec, arm, os_eff is not None, hz, cols, ref)
     horizons = []
     for k, yr in enumerate(hz):
@@ -304,18 +313,29 @@ def _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err,
     )  # fmt: skip
 
 
-def _waning(prep, parts, eff: Effect, fu: float, cols: list[int]):
-    """PFS and OS at the horizons if the option's effect on progression stops at the follow-up."""
+def _waning(prep, parts, arm: _Arm, fu: float, cols: list[int]):
+    """PFS and OS at the horizons if the option's effect on progression stops at the follow-up.
+
+    Up to the follow-up month t the scenario is the main curve; from t on, the progression hazard
+    is the patient's without the option (HR 1) and the progressed state carries on from A(t)."""
     h, mult, lam, bg, r_pfs = parts
     t = math.floor(fu)
+    top = max(cols)
     keep = slice(0, 1 + prep.n_draws)  # the scenario's range comes from the main draws only
-    h, bg = h[: max(cols) + 1, keep], bg[: max(cols) + 1]
-    mult, lam, r_pfs = mult[keep], lam[keep], r_pfs[keep]
-    hw = h * mult[None, :]
-    hw[t + 1:] = h[t][None, :] * mult[None, :] + (h[t + 1:] - h[t][None, :]) * r_pfs[None, :]
-    p = np.exp(-hw)
-    b = np.exp(-bg)[:, None]
-    return (p * b)[cols], (os_from_pfs(p, lam, 1.0) * b)[cols]
+    h, mult, lam, r_pfs = h[t: top + 1, keep], mult[keep], lam[keep], r_pfs[keep]
+    b = np.exp(-bg[t: top + 1])[:, None].astype(h.dtype)
+    p0 = np.exp(-h[0] * mult)  # P(t), as in the main curve
+    a0 = arm.os[t, keep] / b[0] - arm.pfs[t, keep] / b[0]  # A(t) = OS/B - P
+    p = p0[None, :] * np.exp(-(h - h[0][None, :]) * r_pfs[None, :])
+    a = progressed_alive(p, lam, 1.0)  # progressions after t
+    a += np.maximum(a0, 0.0)[None, :] * np.exp(-np.clip(lam, 0.0, LAMBDA_MAX)[None, :]
+                                              * np.arange(p.shape[0])[:, None]).astype(h.dtype)
+    rows = np.array([c - t for c in cols])
+    pfs_w, os_w = (p * b)[np.maximum(rows, 0)], ((p + a) * b)[np.maximum(rows, 0)]
+    early = rows < 0  # horizons before the follow-up: the scenario equals the main curve
+    if early.any():
+        pfs_w[early], os_w[early] = arm.pfs_h[early][:, keep], arm.os_h[early][:, keep]
+    return pfs_w, os_w
 
 
 def _median_number(col: _Collector, prep, spec, endpoint, surv, fu, sources) -> Number:
