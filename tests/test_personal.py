@@ -13,8 +13,10 @@ from pydantic import BaseModel
 import mmdecide
 from mmdecide.evidence import load_corpus
 from mmdecide.personal import ProfileError, estimate, json_schema
-from mmdecide.personal.model import _prepared, _key, _spm_rate, _default_corpus
+from mmdecide.personal.harms import spm_rate as _spm_rate
 from mmdecide.personal.options import OPTIONS
+from mmdecide.personal.prepared import default_corpus as _default_corpus
+from mmdecide.personal.prepared import prepared as _prep_for
 from mmdecide.personal.result import EstimateResult, Number
 
 # Published values the empty profile must reproduce (McCarthy 2017, mccarthy-2017-meta.yaml),
@@ -25,7 +27,14 @@ HR_PFS, HR_PFS_CI = 0.48, (0.41, 0.55)
 HR_OS, HR_OS_CI = 0.75, (0.63, 0.90)
 SPM_BEFORE_PROGRESSION = {("lenalidomide", "spm-hematologic"): 5.3, ("observation", "spm-hematologic"): 0.8,
                           ("lenalidomide", "spm-solid"): 5.8, ("observation", "spm-solid"): 2.0}
-MEDIAN_TOL = 1e-6  # the Weibull pair is fitted exactly to both medians and the HR
+# The Weibull pair is fitted exactly to both medians and the HR; the curves are then evaluated on a
+# monthly grid with log-linear interpolation, so the control medians are reproduced to 1e-3.
+MEDIAN_TOL = 1e-3
+# The lenalidomide median is not a fitting target of the model any more: the published HR acts on
+# the myeloma hazard only, while deaths from other causes at the trials' median age (57, US life
+# table) are not reduced by lenalidomide (relative survival, docs/model.md). That moves the
+# lenalidomide median from 52.8 to about 51.2 months; the tolerance says how much that may be.
+LEN_MEDIAN_TOL = 0.04
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +60,9 @@ def numbers(obj, path=""):
 
 def test_empty_profile_reproduces_published_medians_and_hrs(empty):
     for option_id, published in PFS_MEDIANS.items():
-        assert opt(empty, option_id).median_pfs_months.estimate == pytest.approx(published, rel=MEDIAN_TOL)
+        tol = LEN_MEDIAN_TOL if option_id == "lenalidomide" else MEDIAN_TOL
+        assert opt(empty, option_id).median_pfs_months.estimate == pytest.approx(published, rel=tol)
+    assert opt(empty, "lenalidomide").median_pfs_months.estimate < PFS_MEDIANS["lenalidomide"]
     assert opt(empty, "observation").median_os_months.estimate == pytest.approx(OS_MEDIAN_CONTROL, rel=MEDIAN_TOL)
     len_os = opt(empty, "lenalidomide").median_os_months
     assert len_os.estimate is None and "not reached" in len_os.reason
@@ -69,7 +80,7 @@ def test_second_cancers_reproduce_published_percent_at_follow_up():
         key = "spm_hematologic_percent" if cat == "spm-hematologic" else "spm_solid_percent"
         at79, at80 = (getattr(h, key).estimate for h in opt(r, option_id).horizons)
         assert at79 < published < at80, (option_id, cat, at79, at80)
-    prep = _prepared(_key(_default_corpus()), 2000, r.seed)
+    prep = _prep_for(_default_corpus(), 2000, r.seed)
     for spec in OPTIONS[:2]:
         rate = _spm_rate(prep, spec, "spm-hematologic")
         assert rate.published == SPM_BEFORE_PROGRESSION[(spec.id, "spm-hematologic")]

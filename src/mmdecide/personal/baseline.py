@@ -2,15 +2,17 @@
 
 PFS: a Weibull pair with proportional hazards fitted to the McCarthy 2017 pooled medians (23.5
 and 52.8 months) and HR (0.48, 0.41-0.55) (``engine.summary_fit``). Three points fix shape,
-scale and HR exactly, so the observation curve reproduces the published control median.
+scale and log HR exactly, so the observation curve reproduces the published control median. The
+fit's draws are joint: the lenalidomide effect uses the fit's own log-HR draws (correlated with
+the shape draws), so the HR's uncertainty enters once, not once in the shape and again as the
+effect.
 
-OS: the control arm's published median (86.0 months) fixes the scale; one median cannot fix a
-shape, so the shape is borrowed from the CALGB 100104 placebo arm, the one control arm with two
-published OS points (median 84.1 months and 5-year OS 64%, Holstein 2017 via PDQ). This
-borrowing is an assumption and every result lists it.
+OS: no curve shape is borrowed from another arm. Overall survival follows from PFS through the
+illness-death structure (``structure``); the one parameter it needs, the death rate after
+progression, is calibrated to the pooled control median (86.0 months), whose uncertainty is that
+of an exponential median with the arm's deaths (half the arm at the median).
 
-Curves are returned as cumulative hazards on a time grid: the central curve and one per Monte
-Carlo draw (parameters drawn from the fits' normal approximations).
+Every quantity is an array over columns: column 0 the central estimate, columns 1..n the draws.
 """
 
 from __future__ import annotations
@@ -29,30 +31,19 @@ __all__ = ["Baseline", "build_baseline"]
 
 
 @dataclass(frozen=True)
-class Curve:
-    """Weibull cumulative hazard H(t) = (t / scale) ** shape, central and per draw."""
-
-    scale: float
-    shape: float
-    scale_draws: np.ndarray
-    shape_draws: np.ndarray
-
-    def cumhaz(self, t: np.ndarray) -> np.ndarray:
-        return np.power(t / self.scale, self.shape)
-
-    def cumhaz_draws(self, t: np.ndarray) -> np.ndarray:
-        # (n_draws, len(t)); t = 0 gives 0 for every positive shape
-        return np.power(t[None, :] / self.scale_draws[:, None], self.shape_draws[:, None])
-
-
-@dataclass(frozen=True)
 class Baseline:
-    pfs: Curve
-    os: Curve
+    pfs_scale: np.ndarray  # (n+1,) Weibull scale, months; column 0 central
+    pfs_shape: np.ndarray  # (n+1,)
+    len_pfs_hr: np.ndarray  # (n+1,) the fit's lenalidomide HR (central: as published)
+    os_median: np.ndarray  # (n+1,) control median OS, months
     follow_up_months: float
     pfs_sources: tuple[SourceRef, ...]
     os_sources: tuple[SourceRef, ...]
     assumptions: tuple[str, ...]
+
+    def pfs_cumhaz(self, months: np.ndarray) -> np.ndarray:
+        """(len(months), n+1) observation-arm PFS cumulative hazard (all causes, trial population)."""
+        return np.power(months[:, None] / self.pfs_scale[None, :], self.pfs_shape[None, :])
 
 
 def _arm_result(corpus: Corpus, evidence: str, endpoint: str, arm: str, analysis: str):
@@ -68,61 +59,40 @@ def build_baseline(corpus: Corpus, n_draws: int, rng: np.random.Generator) -> Ba
     ctl_pfs = _arm_result(corpus, mcc, "PFS", "control", "jco-2017")
     len_pfs = _arm_result(corpus, mcc, "PFS", "lenalidomide", "jco-2017")
     hr = next(c for c in ev.comparisons if c.endpoint == "PFS" and c.analysis == "jco-2017")
+    n_ctl = arm_n(corpus, mcc, "control")
     fit = fit_published_summaries(
-        [PublishedSummary(arm="control", n=arm_n(corpus, mcc, "control"), median=ctl_pfs.median.value),
+        [PublishedSummary(arm="control", n=n_ctl, median=ctl_pfs.median.value),
          PublishedSummary(arm="lenalidomide", n=arm_n(corpus, mcc, "lenalidomide"), median=len_pfs.median.value)],
         hr=(hr.estimate.value, hr.estimate.lower, hr.estimate.upper), distribution="weibull",
     )
     th = fit.draw(n_draws, rng)
-    pfs = Curve(scale=float(math.exp(fit.theta[0])), shape=float(math.exp(fit.theta[1])),
-                scale_draws=np.exp(th[:, 0]), shape_draws=np.exp(th[:, 1]))
+    scale = np.concatenate([[math.exp(fit.theta[0])], np.exp(th[:, 0])])
+    shape = np.concatenate([[math.exp(fit.theta[1])], np.exp(th[:, 1])])
+    len_hr = np.concatenate([[hr.estimate.value], np.exp(th[:, 2])])
     pfs_sources = (
         cite(corpus, mcc, ctl_pfs.median, "PFS median, placebo or observation"),
         cite(corpus, mcc, len_pfs.median, "PFS median, lenalidomide"),
         cite(corpus, mcc, hr.estimate, "PFS HR lenalidomide vs control"),
     )
-
-    # OS: scale from the pooled control median, shape from the CALGB placebo arm.
     ctl_os = _arm_result(corpus, mcc, "OS", "control", "jco-2017")
-    m_fit = fit_published_summaries(
-        [PublishedSummary(arm="control", n=arm_n(corpus, mcc, "control"), median=ctl_os.median.value)],
-        distribution="exponential",
-    )
-    rate_draws = np.exp(m_fit.draw(n_draws, rng)[:, 0])
-    median_draws = math.log(2.0) / rate_draws
-    calgb = "calgb-100104"
-    plc = _arm_result(corpus, calgb, "OS", "placebo", "holstein-2017")
-    lm = next(x for x in plc.landmarks if x.time_unit == "years" and x.time == 5)
-    months = 12.0 * lm.time
-    shape_fit = fit_published_summaries(
-        [PublishedSummary(
-            arm="placebo", n=arm_n(corpus, calgb, "placebo"), median=plc.median.value,
-            median_ci=(plc.median.lower, plc.median.upper),
-            landmarks=[(months, lm.rate.value / 100, lm.rate.lower / 100 if lm.rate.lower else None,
-                        lm.rate.upper / 100 if lm.rate.upper else None)],
-        )],
-        distribution="weibull",
-    )
-    shape = float(math.exp(shape_fit.theta[1]))
-    shape_draws = np.exp(shape_fit.draw(n_draws, rng)[:, 1])
     m = float(ctl_os.median.value)
-    os_curve = Curve(
-        scale=m / math.log(2.0) ** (1.0 / shape), shape=shape,
-        scale_draws=median_draws / np.power(math.log(2.0), 1.0 / shape_draws), shape_draws=shape_draws,
-    )
-    os_sources = (
-        cite(corpus, mcc, ctl_os.median, "OS median, placebo or observation"),
-        cite(corpus, calgb, plc.median, "OS median, placebo (shape of the OS curve)"),
-        cite(corpus, calgb, lm.rate, "5-year OS, placebo (shape of the OS curve)"),
-    )
+    # exponential median: SE(log m) = 1 / sqrt(deaths), deaths ~ half the arm at the median
+    se = 1.0 / math.sqrt(n_ctl / 2.0)
+    os_median = np.concatenate([[m], m * np.exp(se * rng.standard_normal(n_draws))])
+    os_sources = (cite(corpus, mcc, ctl_os.median, "OS median, placebo or observation"),)
     fu = next(a for a in ev.analyses if a.id == "jco-2017").median_follow_up
     assumptions = (
-        "Without maintenance, progression-free survival follows a Weibull curve fitted to the "
-        f"McCarthy 2017 pooled medians and hazard ratio (shape {pfs.shape:.2f}).",
-        "Overall survival without maintenance: scale from the pooled control median "
-        f"({m:g} months), shape ({shape:.2f}) borrowed from the CALGB 100104 placebo arm (median and "
-        "5-year survival); the PDQ prints that median's interval as a 'range', used here as a 95% CI.",
-        "Maintenance multiplies the hazard by its hazard ratio at every time (proportional hazards).",
+        ("Without maintenance, progression-free survival follows a Weibull curve fitted to the "
+        f"McCarthy 2017 pooled medians and hazard ratio (shape {shape[0]:.2f}); the lenalidomide "
+        "effect uses the same fit's hazard-ratio draws, so its uncertainty is counted once."),
+        ("Overall survival is built from progression-free survival plus the chance of being alive "
+        "after progression (an illness-death structure), so it can never be lower than "
+        "progression-free survival. The death rate after progression is constant and set so that "
+        f"the no-maintenance arm's median overall survival is the published {m:g} months."),
+        ("Maintenance multiplies the myeloma hazard of progression by its hazard ratio; its "
+        "published overall-survival hazard ratio sets how long people live after progression on "
+        "that option (fitted at the trial's median follow-up)."),
     )
-    return Baseline(pfs=pfs, os=os_curve, follow_up_months=float(fu.value),
-                    pfs_sources=pfs_sources, os_sources=os_sources, assumptions=assumptions)
+    return Baseline(pfs_scale=scale, pfs_shape=shape, len_pfs_hr=len_hr, os_median=os_median,
+                    follow_up_months=float(fu.value), pfs_sources=pfs_sources, os_sources=os_sources,
+                    assumptions=assumptions)

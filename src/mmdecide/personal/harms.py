@@ -31,7 +31,7 @@ from .options import OptionSpec, SpmSource
 from .result import Number, SideEffect
 from .sources import EvidenceMissing, arm_n, cite, follow_up_months
 
-__all__ = ["SpmRate", "calibrate_spm", "comparator_item", "normalise_grade", "side_effects", "wilson"]
+__all__ = ["SpmRate", "calibrate_spm", "comparator_item", "normalise_grade", "side_effects", "spm_slots", "wilson"]
 
 _Z = 1.959963984540054
 
@@ -41,7 +41,7 @@ class SpmRate:
     category: str  # spm-hematologic | spm-solid | spm-any
     before_progression: bool
     lam: float
-    lam_draws: np.ndarray
+    lam_draws: np.ndarray  # (n+1,): central, then draws
     source: object  # SourceRef
     follow_up_months: float
     published: float
@@ -67,7 +67,8 @@ def calibrate_spm(corpus: Corpus, src: SpmSource, rmst_central: float, rmst_draw
     """The SPM hazard of one arm, from its published cumulative incidence.
 
     ``rmst_*``: restricted mean time at risk (progression-free or alive) up to the follow-up, for
-    the trial arm's average patient under the model, centrally and per draw.
+    the trial arm's average patient under the model, centrally and per draw (``rmst_draws`` holds
+    the central value first, and so does the returned ``lam_draws``).
     """
     ev = corpus.get(src.evidence)
     item = next(
@@ -85,8 +86,10 @@ def calibrate_spm(corpus: Corpus, src: SpmSource, rmst_central: float, rmst_draw
     # binomial uncertainty on the logit scale (keeps draws inside (0, 1))
     pp = min(max(p, 0.5 / n), 1 - 0.5 / n)
     se_logit = 1.0 / math.sqrt(n * pp * (1 - pp))
-    logit = math.log(pp / (1 - pp)) + se_logit * rng.standard_normal(rmst_draws.size)
+    z = np.concatenate([[0.0], rng.standard_normal(rmst_draws.size - 1)])
+    logit = math.log(pp / (1 - pp)) + se_logit * z
     p_draws = 1.0 / (1.0 + np.exp(-logit))
+    p_draws[0] = p
     return SpmRate(
         category=src.category, before_progression=src.before_progression,
         lam=p / rmst_central, lam_draws=p_draws / rmst_draws,
@@ -167,3 +170,82 @@ def _percent(corpus: Corpus, evidence: str, value, n: int | None, what: str) -> 
     lo, hi = wilson(value.value / 100.0, n)
     return Number(estimate=value.value, lower=100 * lo, upper=100 * hi, sources=[ref],
                   reason=f"95% interval: Wilson score interval for {n} patients")
+
+
+# -- second cancers in an estimate ------------------------------------------------------------------
+
+def spm_slots(col, prep, spec: OptionSpec, arm, has_os: bool, hz, cols: list[int], ref: dict) -> dict:
+    """Second-cancer percents per category and horizon, and the difference from observation
+    (hematologic + solid) for the number needed to harm. ``arm``: the option's curves."""
+    idx = col.plan.evidence_index()
+    out: dict[str, list] = {}
+    total = [None] * len(hz)
+    for cat in ("spm-hematologic", "spm-solid", "spm-any"):
+        rate = spm_rate(prep, spec, cat)
+        if isinstance(rate, str):
+            out[cat] = [Number(estimate=None, reason=rate)] * len(hz)
+            continue
+        if not rate.before_progression and not has_os:
+            out[cat] = [Number(estimate=None, reason="needs overall survival, which is missing")] * len(hz)
+            continue
+        lam = rate.lam_draws[idx]
+        at_risk = arm.pfs_r if rate.before_progression else arm.os_r
+        why = f"constant rate calibrated to {rate.published:g}% at {rate.follow_up_months:g} months"
+        out[cat] = []
+        for k in range(len(hz)):
+            v = 100 * lam * at_risk[k]
+            out[cat].append(col.number(v, cols[k] > rate.follow_up_months + 1e-9, [rate.source], why))
+            if cat != "spm-any":
+                total[k] = v if total[k] is None else total[k] + v
+        if spec.id == "observation":
+            ref[cat] = [100 * lam * at_risk[k] for k in range(len(hz))]
+    diffs = []
+    for k in range(len(hz)):
+        obs = [ref.get("spm-hematologic"), ref.get("spm-solid")]
+        mine = [out["spm-hematologic"][k], out["spm-solid"][k]]
+        if spec.id == "observation" or None in obs or any(n.estimate is None for n in mine) or total[k] is None:
+            diffs.append(Number(estimate=None, reason="second-cancer percents for both this option and no maintenance are needed"))
+            continue
+        d = total[k] - obs[0][k] - obs[1][k]
+        diffs.append(col.number(d, cols[k] > prep.baseline.follow_up_months, [n.sources[0] for n in mine]))
+    out["difference"] = diffs
+    return out
+
+
+def spm_rate(prep, spec: OptionSpec, cat: str) -> SpmRate | str:
+    key = (spec.id, cat)
+    if key not in prep.spm_rates:
+        src = next((s for s in spec.spm if s.category == cat), None)
+        if src is None:
+            prep.spm_rates[key] = f"no {cat.replace('spm-', '')} second-cancer percent for this option in the evidence base"
+        else:
+            try:
+                prep.spm_rates[key] = _calibrate(prep, spec, src)
+            except EvidenceMissing as exc:
+                prep.spm_rates[key] = str(exc)
+    return prep.spm_rates[key]
+
+
+def _calibrate(prep, spec: OptionSpec, src: SpmSource) -> SpmRate:
+    """SPM rate for the trial arm's *average* patient (no profile), the calibration target."""
+    from .options import OPTIONS
+    from .prepared import chain, curves
+
+    fu = _follow_up(prep.corpus, *src.follow_up)
+    pfs, err = chain(prep, spec.pfs_links)
+    os_, _ = chain(prep, spec.os_links)
+    if pfs is None or (not src.before_progression and os_ is None):
+        raise EvidenceMissing(err or "missing hazard ratio")
+    kappa, _ = prep.kappa(spec, pfs, os_)
+    k = math.ceil(fu)
+    s_pfs, s_os = curves(prep.h_dis[: k + 1], pfs.ext, prep.lam * kappa, prep.bg_trial[: k + 1])
+    s = s_pfs if src.before_progression else s_os
+    full = np.sum(0.5 * (s[1:k] + s[:k - 1]), axis=0)  # up to month k-1
+    part = fu - (k - 1)  # the last partial month, linear in between
+    s_fu = s[k - 1] + part * (s[k] - s[k - 1])
+    rmst = full + 0.5 * (s[k - 1] + s_fu) * part
+    return calibrate_spm(prep.corpus, src, float(rmst[0]), rmst, _rng_spm(prep, OPTIONS.index(spec)))
+
+
+def _rng_spm(prep, i: int) -> np.random.Generator:
+    return np.random.default_rng([prep.seed, 3, i])

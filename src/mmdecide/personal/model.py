@@ -1,39 +1,45 @@
 """Personal estimates: benefit and harm of each option for a profile, with uncertainty.
 
-For an option with hazard ratio HR (vs observation) and a profile with relative hazard R (vs the
-average trial patient), survival is S_obs(t) ** (R * HR) for both PFS and OS, where S_obs is the
-observation curve of :mod:`baseline`. Central estimates use the published values; the 95%
-uncertainty intervals are the 2.5th and 97.5th percentiles over seeded Monte Carlo draws of every
-uncertain input (baseline fits, each hazard ratio from its CI, prognostic effects, unknown
-profile factors, second-cancer rates). Indirect comparisons multiply their links' hazard ratios
-draw by draw, so their uncertainties add on the log scale (Bucher 1997).
-
-The expensive part that does not depend on the profile (fits, draws) is prepared once per
-(evidence base, number of draws, seed) and cached.
+Each Monte Carlo column is one latent patient (``prognosis.Plan``): the unknown profile inputs
+are drawn once and shared by progression and survival; the evidence is drawn once per column and
+shared by every option. For an option with PFS hazard ratio HR and a patient with relative
+hazard R, the disease-only progression-free survival is exp(-R HR H_disease(t)); overall survival
+adds the chance of being alive after progression (``structure``), so PFS <= OS in every column;
+deaths from other causes come from the life table at the patient's age and sex (``background``).
+Central estimates use the published values; the 95% ranges are the 2.5th and 97.5th percentiles
+of the main columns, split into "how sure the studies are" and "what we don't know about you".
+Indirect comparisons multiply their links' hazard ratios column by column (Bucher 1997).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 import numpy as np
 
-from ..engine.indirect import chain_draws
-from ..evidence import Corpus, load_corpus
-from .baseline import Baseline, build_baseline
+from ..evidence import Corpus
+from .background import LIFE_TABLE, background_cumhaz
+from .harms import side_effects, spm_slots
+from .inputs import input_uses, missing_inputs
 from .eligibility import outside_population
-from .harms import SpmRate, calibrate_spm, side_effects
 from .options import NOT_OFFERED, OPTIONS, OptionSpec
+from .prepared import GRID_MONTHS, Effect, Prepared, chain, curves, default_corpus, prepared
 from .profile import PatientProfile, parse_profile
-from .prognosis import combined, profile_effects
+from .prognosis import Plan, apply, profile_effects
+from .regimen import regimen
 from .result import (
-    DosingNote, EstimateResult, EvidencePath, HorizonResult, NotOffered, Number, OptionResult,
-    Regimen, SourceRef,
+    EstimateResult,
+    EvidencePath,
+    HorizonResult,
+    NotOffered,
+    Number,
+    OptionResult,
+    Ranges,
+    SourceRef,
 )  # fmt: skip
-from .sources import EvidenceMissing, HRLink, cite, find_comparison, follow_up_months
+from .structure import LAMBDA_MAX, os_from_pfs, progressed_alive, solve_scale
 from .subgroups import subgroup_modifier
 
 __all__ = ["DEFAULT_HORIZONS", "DISCLAIMER", "estimate"]
@@ -45,186 +51,104 @@ DISCLAIMER = (
     "This is information to talk about with your care team. It is not medical advice. The numbers "
     "come from clinical trials and describe groups of people, not what will happen to you."
 )
-_Z = 1.959963984540054
 _REFERENCE_HR = Number(estimate=1.0, lower=1.0, upper=1.0, reason="the reference option")
-_STEP = 1.0  # months: grid of the restricted-mean integrals (trapezoid error < 0.01 month)
-
-
-@dataclass
-class _Effect:
-    central: float
-    draws: np.ndarray
-    sources: list[SourceRef]
-    follow_up: float
-    published_ci: tuple[float, float] | None = None  # when the effect is one published HR as is
-
-
-@dataclass
-class _Prepared:
-    corpus: Corpus
-    baseline: Baseline
-    n_draws: int
-    seed: int
-    links: dict[HRLink, _Effect] = field(default_factory=dict)
-    link_errors: dict[HRLink, str] = field(default_factory=dict)
-    grids: dict[int, tuple[np.ndarray, ...]] = field(default_factory=dict)
-    spm_rates: dict[tuple[str, str], SpmRate | str] = field(default_factory=dict)
-
-    def grid(self, months: int) -> tuple[np.ndarray, ...]:
-        """Baseline cumulative hazards on 0, 1, ..., months (central and per draw), cached."""
-        if months not in self.grids:
-            g = np.arange(0.0, months + _STEP / 2, _STEP)
-            b = self.baseline
-            # draws stored time-major (T, n): the cumulative sums then run over contiguous rows
-            # and in single precision: ample for percentiles of percents, and twice as fast
-            self.grids[months] = (b.pfs.cumhaz(g), np.ascontiguousarray(b.pfs.cumhaz_draws(g).T, dtype=np.float32),
-                                  b.os.cumhaz(g), np.ascontiguousarray(b.os.cumhaz_draws(g).T, dtype=np.float32))
-        return self.grids[months]
+_PROGNOSIS_AT = 60  # months: the R-ISS landmark at which a patient's OS relative hazard is matched
 
 
 def _rng(seed: int, *stream: int) -> np.random.Generator:
     return np.random.default_rng([seed, *stream])
 
 
-def _follow_up(corpus: Corpus, evidence: str, analysis: str) -> float:
-    fu = follow_up_months(corpus, evidence, analysis)
-    return math.nan if fu is None else fu
-
-
-def _prepare_link(prep: _Prepared, link: HRLink, stream: int) -> None:
-    if link in prep.links or link in prep.link_errors:
-        return
-    try:
-        c = find_comparison(prep.corpus, link)
-    except EvidenceMissing as exc:
-        prep.link_errors[link] = str(exc)
-        return
-    e = c.estimate
-    se = (math.log(e.upper) - math.log(e.lower)) / (2 * _Z)
-    rng = _rng(prep.seed, 100 + stream)
-    draws = np.exp(math.log(e.value) + se * rng.standard_normal(prep.n_draws))
-    labels = {a.id: a.label for a in prep.corpus.get(link.evidence).arms}
-    what = f"{link.endpoint} HR {labels.get(link.experimental)} vs {labels.get(link.control)} [{link.analysis}]"
-    prep.links[link] = _Effect(e.value, draws, [cite(prep.corpus, link.evidence, e, what)],
-                               _follow_up(prep.corpus, link.evidence, link.analysis), (e.lower, e.upper))
-
-
-@lru_cache(maxsize=8)
-def _prepared(corpus_key: int, n_draws: int, seed: int) -> _Prepared:
-    corpus = _CORPORA[corpus_key]
-    prep = _Prepared(corpus=corpus, baseline=build_baseline(corpus, n_draws, _rng(seed, 1)),
-                     n_draws=n_draws, seed=seed)
-    all_links = [lk for o in OPTIONS for lk in (*o.pfs_links, *(o.os_links or ()))]
-    for i, link in enumerate(dict.fromkeys(all_links)):
-        _prepare_link(prep, link, i)
-    return prep
-
-
-_CORPORA: dict[int, Corpus] = {}
-
-
-@lru_cache(maxsize=1)
-def _default_corpus() -> Corpus:
-    return load_corpus()
-
-
-def _key(corpus: Corpus) -> int:
-    _CORPORA[id(corpus)] = corpus
-    return id(corpus)
-
-
-# -- the computation -------------------------------------------------------------------------------
-
-def _chain(prep: _Prepared, links: Iterable[HRLink] | None) -> tuple[_Effect | None, str | None]:
-    if links is None:
-        return None, "no hazard ratio for this endpoint in the evidence base"
-    links = tuple(links)
-    if not links:
-        return _Effect(1.0, np.ones(prep.n_draws), [], math.inf), None
-    sources, fu, effs = [], math.inf, []
-    for link in links:
-        if link in prep.link_errors:
-            return None, prep.link_errors[link]
-        eff = prep.links[link]
-        if len(links) == 1:
-            if math.isnan(eff.follow_up):
-                return _Effect(eff.central, eff.draws, eff.sources, math.inf, eff.published_ci), None
-            return eff, None
-        effs.append(eff)
-        sources += eff.sources
-        fu = min(fu, eff.follow_up) if not math.isnan(eff.follow_up) else fu
-    central, draws = chain_draws([e.central for e in effs], [e.draws for e in effs])  # Bucher
-    return _Effect(central, draws, sources, fu), None
-
-
 class _Collector:
-    """Gathers every number of a result with its Monte Carlo draws, then takes all the 2.5th and
-    97.5th percentiles in one pass (one call instead of hundreds keeps an estimate fast)."""
+    """Numbers from column vectors: estimate = column 0, 95% range over the main columns, and the
+    split ranges over the plan's "studies" and "about you" columns."""
 
-    def __init__(self, n_draws: int):
-        self.n = n_draws
-        self.rows: list[tuple[float, np.ndarray | None, bool, list[SourceRef], str | None]] = []
+    def __init__(self, plan: Plan):
+        self.plan = plan
 
-    def add(self, central: float, draws: np.ndarray, ext: bool, sources: list[SourceRef],
-            reason: str | None = None) -> int:
-        self.rows.append((float(central), draws, ext, sources, reason))
-        return len(self.rows) - 1
+    def number(self, cols: np.ndarray, ext: bool, sources: list[SourceRef], reason: str | None = None,
+               split: bool = False) -> Number:
+        p = self.plan
+        lo, hi = _pct(cols[p.main])
+        ranges = None
+        if split and cols.shape[0] == p.size:
+            s, a = _pct(cols[p.studies]), _pct(cols[p.about_you])
+            ranges = Ranges(studies=s, about_you=a)
+        return Number(estimate=float(cols[0]), lower=float(lo), upper=float(hi), extrapolated=ext,
+                      sources=sources, reason=reason, ranges=ranges)
 
-    def numbers(self) -> list[Number]:
-        cols = [d for _, d, *_ in self.rows]
-        # rows are contiguous draws, so the partial sort runs over contiguous memory
-        q = np.percentile(np.stack(cols, axis=0), [2.5, 97.5], axis=1) if cols else np.zeros((2, 0))
-        return [Number(estimate=c, lower=float(q[0, i]), upper=float(q[1, i]), extrapolated=e,
-                       sources=src, reason=r)
-                for i, (c, _, e, src, r) in enumerate(self.rows)]
+
+@lru_cache(maxsize=16)
+def _pct_index(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    pos = (n - 1) * np.array([0.025, 0.975])
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    return lo, hi, pos - lo, np.unique(np.concatenate([lo, hi]))
+
+
+def _pct(x: np.ndarray) -> tuple[float, float]:
+    """2.5th and 97.5th percentiles (numpy's default linear rule) from one partial sort."""
+    lo, hi, frac, kth = _pct_index(x.shape[0])
+    part = np.partition(x, kth)
+    q = part[lo] + frac * (part[hi] - part[lo])
+    return float(q[0]), float(q[1])
 
 
 def _missing(reason: str) -> Number:
     return Number(estimate=None, reason=reason)
 
 
-@lru_cache(maxsize=32)
-def _trapezoid_weights(n_points: int, cols: tuple[int, ...]) -> np.ndarray:
-    """(len(cols), n_points) weights: row i integrates the grid from 0 to cols[i] (trapezoid)."""
-    w = np.zeros((len(cols), n_points), dtype=np.float32)
-    for i, j in enumerate(cols):
-        if j > 0:
-            w[i, : j + 1] = _STEP
-            w[i, 0] = w[i, j] = _STEP / 2
-    return w
+def _rmst(surv: np.ndarray, cols: list[int]) -> np.ndarray:
+    """Restricted mean up to each grid index in ``cols`` (trapezoid, 1-month steps): (H, N)."""
+    top = max(cols)
+    c = np.cumsum(surv[: top + 1], axis=0)
+    idx = np.array(cols)
+    return np.where(idx[:, None] > 0, c[idx] - 0.5 * (surv[0][None, :] + surv[idx]), 0.0)
 
 
-def _rmst_at(surv: np.ndarray, cols: list[int]) -> np.ndarray:
-    """Restricted mean up to the grid points ``cols`` along axis 0, as one matrix product
-    (the hot loop of an estimate: a BLAS call instead of a cumulative sum)."""
-    w = _trapezoid_weights(surv.shape[0], tuple(cols))
-    return w.astype(surv.dtype, copy=False) @ surv
+def _median_cols(surv: np.ndarray) -> np.ndarray:
+    """First crossing of 0.5 (log-linear within the month, exact for a hazard constant within
+    the month), inf when beyond the grid."""
+    below = surv < 0.5
+    has = below.any(axis=0)
+    k = np.argmax(below, axis=0)
+    k0 = np.maximum(k - 1, 0)
+    n = np.arange(surv.shape[1])
+    s0, s1 = surv[k0, n], surv[k, n]
+    l0 = np.log(np.maximum(s0.astype(np.float64), 1e-300))
+    l1 = np.log(np.maximum(s1.astype(np.float64), 1e-300))
+    frac = np.where(s0 > s1, (l0 - math.log(0.5)) / np.maximum(l0 - l1, 1e-300), 0.0)
+    return np.where(has, k0 + frac, np.inf)
 
 
-def _median(curve, mult_c: float, mult_d: np.ndarray) -> tuple[float, np.ndarray]:
-    """Closed-form Weibull median of S_obs ** mult."""
-    c = curve.scale * (math.log(2.0) / mult_c) ** (1.0 / curve.shape)
-    d = curve.scale_draws * np.power(math.log(2.0) / mult_d, 1.0 / curve.shape_draws)
-    return c, d
-
-
-@dataclass
 class _Arm:
-    """One option's curves at the horizons: survival and restricted mean, central and draws."""
+    """An option's curves: ``pfs``/``os`` for the central and main columns over the whole grid
+    (medians need it), ``split_*`` for the split-range columns up to the last horizon only."""
 
-    s_c: np.ndarray  # (H,)
-    s_d: np.ndarray  # (n, H)
-    r_c: np.ndarray
-    r_d: np.ndarray
+    def __init__(self, pfs: np.ndarray, os_: np.ndarray, cols: list[int],
+                 split_pfs: np.ndarray, split_os: np.ndarray):
+        self.pfs, self.os = pfs, os_
+        self.split_pfs, self.split_os = split_pfs, split_os
+        self.pfs_h = np.concatenate([pfs[cols], split_pfs[cols]], axis=1)
+        self.os_h = np.concatenate([os_[cols], split_os[cols]], axis=1)
+        self.pfs_r = np.concatenate([_rmst(pfs, cols), _rmst(split_pfs, cols)], axis=1)
+        self.os_r = np.concatenate([_rmst(os_, cols), _rmst(split_os, cols)], axis=1)
 
 
-def _arm(h_c: np.ndarray, h_t: np.ndarray, mult_c: float, mult_d: np.ndarray, cols: list[int]) -> _Arm:
-    """``h_t``: baseline cumulative hazard draws, time-major (T, n)."""
-    s_c = np.exp(-mult_c * h_c)
-    s_t = np.multiply(h_t, -mult_d[None, :].astype(np.float32))
-    np.exp(s_t, out=s_t)
-    return _Arm(s_c[cols], s_t[cols].T.astype(np.float64), _rmst_at(s_c, cols),
-                _rmst_at(s_t, cols).T.astype(np.float64))
+def _patient_kappa(prep: Prepared, h: np.ndarray, r_pfs: np.ndarray, r_os: np.ndarray, lam: np.ndarray) -> tuple[np.ndarray, float]:
+    """Factor on the death rate after progression so that the patient's OS relative hazard at
+    60 months (disease only, 3-month grid) is the prognostic evidence's R_os."""
+    if np.all(r_pfs == 1.0) and np.all(r_os == 1.0):
+        return np.ones_like(r_os), 0.0
+    hh = h[: _PROGNOSIS_AT + 1 : 3]
+    ones = np.ones(h.shape[1])
+    ref = np.log(os_from_pfs(np.exp(-hh * ones[None, :]), lam, 3.0)[-1])
+
+    def ratio(x):
+        return np.log(os_from_pfs(np.exp(-hh * r_pfs[None, :]), lam * np.exp(x), 3.0)[-1]) / ref
+
+    x, hit = solve_scale(ratio, r_os, math.log(1 / 20), math.log(20), iters=12)
+    return np.exp(x), float(1.0 - hit.mean())
 
 
 def estimate(
@@ -252,26 +176,30 @@ def estimate(
     >>> r = estimate({}, options=["lenalidomide"], horizons=[3])
     >>> [o.option for o in r.options]
     ['observation', 'lenalidomide']
-    >>> round(r.options[0].median_pfs_months.estimate, 1), round(r.options[1].median_pfs_months.estimate, 1)
-    (23.5, 52.8)
+    >>> round(r.options[0].median_pfs_months.estimate, 1)
+    23.5
     """
     prof = parse_profile(profile)
     hz = _horizons(horizons)
     if not isinstance(n_draws, int) or isinstance(n_draws, bool) or not 200 <= n_draws <= 100_000:
         raise ValueError(f"n_draws: must be a whole number from 200 to 100000, got {n_draws!r}")
     wanted = _option_ids(options)
-    corpus = corpus if corpus is not None else _default_corpus()
-    prep = _prepared(_key(corpus), n_draws, seed)
-    base = prep.baseline
+    corpus = corpus if corpus is not None else default_corpus()
+    prep = prepared(corpus, n_draws, seed)
+    plan = Plan(n_draws, max(100, n_draws // 8))
+    idx = plan.evidence_index()
 
     effects = profile_effects(corpus, prof, n_draws, _rng(seed, 2))
-    r_pfs = combined(effects, "PFS", n_draws)
-    r_os = combined(effects, "OS", n_draws)
+    r = apply(effects, plan, _rng(seed, 5))
     prof_sources = [src for e in effects for sh in (e.pfs, e.os) if sh for src in sh.sources]
-
-    months = int(round(12 * max(hz)))
-    pfs_hc, pfs_hd, os_hc, os_hd = prep.grid(months)
-    cols = [int(round(12 * h)) for h in hz]
+    # single precision for the curves: ample for percents, and half the memory traffic
+    h = np.ascontiguousarray(prep.h_dis[:, idx], dtype=np.float32)
+    lam = prep.lam[idx]
+    k_pat, k_miss = _patient_kappa(prep, h, r.pfs, r.os, lam)
+    age = prof.age if prof.age is not None else prep.age.years
+    bg = background_cumhaz(age, prof.sex, prep.grid)
+    cols = [round(12 * x) for x in hz]
+    col = _Collector(plan)
 
     results: list[OptionResult] = []
     not_offered = [NotOffered(option=i, label=label, reason=why) for i, label, why in NOT_OFFERED]
@@ -280,106 +208,175 @@ def estimate(
         if spec.id not in wanted:
             continue
         why = spec.requires(prof)
-        pfs_eff, pfs_err = _chain(prep, spec.pfs_links)
+        pfs_eff, pfs_err = chain(prep, spec.pfs_links)
         if why is None and pfs_eff is None:
             why = f"its progression-free survival evidence is missing: {pfs_err}"
         if why is not None:
             not_offered.append(NotOffered(option=spec.id, label=spec.label, reason=why))
             continue
-        os_eff, os_err = _chain(prep, spec.os_links)
+        os_eff, os_err = chain(prep, spec.os_links)
+        kappa, k_opt_miss = prep.kappa(spec, pfs_eff, os_eff)
         pfs_eff, extra_flags, modified = _apply_subgroups(prep, spec, prof, pfs_eff)
-        col = _Collector(n_draws)
-        pfs = _arm(pfs_hc, pfs_hd, r_pfs[0] * pfs_eff.central, r_pfs[1] * pfs_eff.draws, cols)
-        os_ = (_arm(os_hc, os_hd, r_os[0] * os_eff.central, r_os[1] * os_eff.draws, cols)
-               if os_eff is not None else None)
+        mult = r.pfs * pfs_eff.ext[idx]
+        lam_o = lam * kappa[idx] * k_pat
+        m, top = 1 + n_draws, max(cols) + 1  # main columns: the whole grid; split columns: to the last horizon
+        arm = _Arm(*curves(h[:, :m], mult[:m], lam_o[:m], bg), cols,
+                   *curves(h[:top, m:], mult[m:], lam_o[m:], bg[:top]))
         if spec.id == "observation":
-            ref["pfs"], ref["os"] = pfs, os_
-        # a direct randomized option is dated by its own trial's follow-up (TOURMALINE-MM3 followed
-        # people for 94 months), not by the meta-analysis behind the no-maintenance baseline
-        def _dated(eff: _Effect) -> float:
-            if spec.path == "direct-randomized" and math.isfinite(eff.follow_up):
-                return eff.follow_up
-            return min(base.follow_up_months, eff.follow_up)
-
-        fu_pfs = _dated(pfs_eff)
-        fu_os = _dated(os_eff) if os_eff is not None else fu_pfs
-        pfs_src = list(base.pfs_sources) + pfs_eff.sources
-        os_src = list(base.os_sources) + (os_eff.sources if os_eff else [])
-        no_os = f"no overall-survival evidence: {os_err}"
-
-        medians = {
-            "PFS": _median_slot(col, prep, spec, "PFS", base.pfs, r_pfs, pfs_eff, fu_pfs, pfs_src),
-            "OS": (_median_slot(col, prep, spec, "OS", base.os, r_os, os_eff, fu_os, os_src)
-                   if os_eff is not None else _missing(no_os)),
-        }
-        hr_pfs = col.add(pfs_eff.central, pfs_eff.draws, False, pfs_eff.sources)
-        hr_os = col.add(os_eff.central, os_eff.draws, False, os_eff.sources) if os_eff else None
-        spm = _spm_slots(col, prep, spec, pfs, os_, hz, ref)
-        slots = []
-        for k, h in enumerate(hz):
-            ext_p, ext_o = 12 * h > fu_pfs + 1e-9, 12 * h > fu_os + 1e-9
-            row = {"pfs": col.add(100 * pfs.s_c[k], 100 * pfs.s_d[:, k], ext_p, pfs_src + prof_sources)}
-            rp = ref.get("pfs")
-            row["dpfs"] = col.add(100 * (pfs.s_c[k] - rp.s_c[k]), 100 * (pfs.s_d[:, k] - rp.s_d[:, k]), ext_p, pfs_src)
-            row["gpfs"] = col.add(pfs.r_c[k] - rp.r_c[k], pfs.r_d[:, k] - rp.r_d[:, k], ext_p, pfs_src,
-                                  "restricted mean progression-free months, difference from no maintenance")
-            ro = ref.get("os")
-            if os_ is not None and ro is not None:
-                row["os"] = col.add(100 * os_.s_c[k], 100 * os_.s_d[:, k], ext_o, os_src + prof_sources)
-                row["dos"] = col.add(100 * (os_.s_c[k] - ro.s_c[k]), 100 * (os_.s_d[:, k] - ro.s_d[:, k]), ext_o, os_src)
-                row["gos"] = col.add(os_.r_c[k] - ro.r_c[k], os_.r_d[:, k] - ro.r_d[:, k], ext_o, os_src,
-                                     "restricted mean months of life, difference from no maintenance")
-            slots.append(row)
-        nums = col.numbers()
-        pick = lambda i: nums[i] if isinstance(i, int) else i  # noqa: E731
-        horizons = []
-        for k, h in enumerate(hz):
-            row = slots[k]
-            is_ref = spec.id == "observation"
-            d_p = nums[row["dpfs"]]
-            spm_h, spm_s, spm_a = (pick(spm[c][k]) for c in ("spm-hematologic", "spm-solid", "spm-any"))
-            os_n = nums[row["os"]] if "os" in row else _missing(no_os)
-            horizons.append(HorizonResult(
-                years=h, pfs_percent=nums[row["pfs"]], os_percent=os_n,
-                pfs_difference_percent=d_p,
-                os_difference_percent=nums[row["dos"]] if "dos" in row else _missing(no_os),
-                pfs_out_of_100=_round(nums[row["pfs"]]), os_out_of_100=_round(os_n),
-                pfs_months_gained=nums[row["gpfs"]],
-                os_months_gained=nums[row["gos"]] if "gos" in row else _missing(no_os),
-                spm_hematologic_percent=spm_h, spm_solid_percent=spm_s, spm_any_percent=spm_a,
-                nnt_pfs=_missing("the reference option") if is_ref else _nnt(d_p),
-                nnh_spm=_missing("the reference option") if is_ref else _nnt(pick(spm["difference"][k]), harm=True),
-            ))  # fmt: skip
-        results.append(OptionResult(
-            option=spec.id, label=spec.label, plain_label=spec.plain_label,
-            evidence=_path(spec, pfs_eff, extra_flags, modified), regimen=_regimen(corpus, spec),
-            median_pfs_months=pick(medians["PFS"]), median_os_months=pick(medians["OS"]),
-            hr_pfs_vs_observation=_REFERENCE_HR if spec.id == "observation" else _published(nums[hr_pfs], pfs_eff),
-            hr_os_vs_observation=(_REFERENCE_HR if spec.id == "observation" else
-                                  _published(nums[hr_os], os_eff) if hr_os is not None else _missing(no_os)),
-            horizons=horizons, side_effects=side_effects(corpus, spec), notes=[spec.description],
-            outside_population=outside_population(corpus, spec.id, prof),
-        ))  # fmt: skip
-
-    assumptions = list(base.assumptions) + [
-        "Characteristics of the patient multiply the hazard independently of each other and of the "
-        "treatment (no evidence on interactions was found).",
-        "A missing profile field means 'like the average trial patient'; where the evidence gives "
-        "the levels and their shares, the ranges widen to show what not knowing costs.",
-        "Second cancers: a constant rate while progression-free (McCarthy 2017 counted them before "
+            ref["arm"] = arm
+        res = _option_result(prep, spec, col, arm, ref["arm"], hz, cols, pfs_eff, os_eff, os_err,
+                             extra_flags, modified, prof_sources, (h, mult, lam_o, bg, r.pfs), ref, k_opt_miss)
+        results.append(res.model_copy(update={"outside_population": outside_population(corpus, spec.id, prof)}))
+    assumptions = list(prep.baseline.assumptions) + [
+        (f"Deaths from other causes follow the US life table for the patient's age and sex "
+        f"({LIFE_TABLE.citation} {LIFE_TABLE.url}); the trials' own background deaths, at their median age of "
+        f"{prep.age.years:g} ({prep.age.note}), are taken out first so they are not counted twice."),
+        ("Characteristics of the patient multiply the myeloma hazard independently of each other and "
+        "of the treatment (no evidence on interactions was found); a characteristic's overall-"
+        f"survival hazard ratio sets the death rate after progression, matched at {_PROGNOSIS_AT} months."),
+        ("A missing profile field means 'like the average trial patient'; where the evidence gives "
+        "the levels and their shares, the ranges widen to show what not knowing costs."),
+        ("Second cancers: a constant rate while progression-free (McCarthy 2017 counted them before "
         "progression) or while alive (trials that counted them over all follow-up), calibrated to "
-        "the published percent at the trial's median follow-up.",
-        "Numbers beyond the follow-up of the trials they come from are marked 'extrapolated'.",
+        "the published percent at the trial's median follow-up."),
+        ("Numbers beyond the median follow-up of the trials they come from are projections, marked "
+        "'extrapolated'; beyond follow-up they are shown twice: with the effect held, and with the "
+        "effect on progression stopping at the follow-up (NICE DSU TSD 14 and 19)."),
+        f"No median or bound is given beyond {GRID_MONTHS} months (15 years).",
     ]
+    if k_miss > 0.01:
+        assumptions.append(f"In {100 * k_miss:.0f}% of draws the patient's survival hazard ratio could not "
+                           "be matched by the illness-death structure and was held at the nearest bound.")
     return EstimateResult(
         profile=prof, disclaimer=DISCLAIMER, horizons_years=list(hz), n_draws=n_draws, seed=seed,
         options=results, not_offered=not_offered,
         profile_effects=[e.as_result() for e in effects], assumptions=assumptions,
+        inputs=input_uses(prof, effects, prep.age), missing_inputs=missing_inputs(r.unknown_variance),
+        projection_horizon_months=float(GRID_MONTHS),
     )  # fmt: skip
 
 
-def _published(n: Number, eff: _Effect) -> Number:
+def _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err, extra_flags, modified,
+                   prof_sources, parts, ref, k_opt_miss) -> OptionResult:
+    base = prep.baseline
+    is_ref = spec.id == "observation"
+    fu_pfs = _dated(spec, base.follow_up_months, pfs_eff)
+    fu_os = _dated(spec, base.follow_up_months, os_eff) if os_eff is not None else fu_pfs
+    # the life table (not an evidence file) is cited in the assumptions and the inputs list
+    pfs_src = list(base.pfs_sources) + pfs_eff.sources
+    os_src = list(base.os_sources) + (os_eff.sources if os_eff else [])
+    no_os = f"no overall-survival evidence: {os_err}"
+    wane = _waning(prep, parts, arm, fu_pfs, cols) if not is_ref and any(c > fu_pfs for c in cols) else None
+    spm = spm_slots(col, prep, spec, arm, os_eff is not None, hz, cols, ref)
+    horizons = []
+    for k, yr in enumerate(hz):
+        ext_p, ext_o = cols[k] > fu_pfs + 1e-9, cols[k] > fu_os + 1e-9
+        pfs_n = col.number(100 * arm.pfs_h[k], ext_p, pfs_src + prof_sources, split=True)
+        d_p = col.number(100 * (arm.pfs_h[k] - obs.pfs_h[k]), ext_p, pfs_src)
+        row = {
+            "years": yr, "pfs_percent": pfs_n, "pfs_difference_percent": d_p, "pfs_out_of_100": _round(pfs_n),
+            "pfs_months_gained": col.number(arm.pfs_r[k] - obs.pfs_r[k], ext_p, pfs_src,
+                                         "restricted mean progression-free months, difference from no maintenance"),
+            "nnt_pfs": _missing("the reference option") if is_ref else _nnt(d_p),
+        }
+        if os_eff is not None:
+            os_n = col.number(100 * arm.os_h[k], ext_o, os_src + prof_sources, split=True)
+            row.update(os_percent=os_n, os_out_of_100=_round(os_n),
+                       os_difference_percent=col.number(100 * (arm.os_h[k] - obs.os_h[k]), ext_o, os_src),
+                       os_months_gained=col.number(arm.os_r[k] - obs.os_r[k], ext_o, os_src,
+                                                   "restricted mean months of life, difference from no maintenance"))
+        else:
+            row.update(os_percent=_missing(no_os), os_out_of_100=_missing(no_os),
+                       os_difference_percent=_missing(no_os), os_months_gained=_missing(no_os))
+        if wane is not None and ext_p:
+            reason = f"scenario: the effect on progression stops at {fu_pfs:g} months (hazard ratio 1 afterwards)"
+            row["pfs_percent_effect_wanes"] = col.number(100 * wane[0][k], True, pfs_src + prof_sources, reason)
+            if os_eff is not None:
+                row["os_percent_effect_wanes"] = col.number(100 * wane[1][k], True, os_src + prof_sources, reason)
+        row.update(spm_hematologic_percent=spm["spm-hematologic"][k], spm_solid_percent=spm["spm-solid"][k],
+                   spm_any_percent=spm["spm-any"][k],
+                   nnh_spm=_missing("the reference option") if is_ref else _nnt(spm["difference"][k], harm=True))
+        horizons.append(HorizonResult(**row))
+    notes = [spec.description]
+    if k_opt_miss > 0.01:
+        notes.append(f"In {100 * k_opt_miss:.0f}% of draws the option's overall-survival hazard ratio could not be "
+                     "matched by the illness-death structure and was held at the nearest bound.")
+    return OptionResult(
+        option=spec.id, label=spec.label, plain_label=spec.plain_label,
+        evidence=_path(spec, pfs_eff, extra_flags, modified), regimen=regimen(prep.corpus, spec),
+        median_pfs_months=_median_number(col, prep, spec, "PFS", arm.pfs, fu_pfs, pfs_src),
+        median_os_months=(_median_number(col, prep, spec, "OS", arm.os, fu_os, os_src)
+                          if os_eff is not None else _missing(no_os)),
+        hr_pfs_vs_observation=_REFERENCE_HR if is_ref else _published(col, pfs_eff),
+        hr_os_vs_observation=(_REFERENCE_HR if is_ref else _published(col, os_eff) if os_eff is not None
+                              else _missing(no_os)),
+        horizons=horizons, side_effects=side_effects(prep.corpus, spec), notes=notes,
+    )  # fmt: skip
+
+
+def _dated(spec: OptionSpec, baseline_follow_up: float, eff: Effect) -> float:
+    """Months of follow-up behind an option's numbers: a direct randomized option is dated by its
+    own trial (TOURMALINE-MM3 followed people for 94 months), not by the meta-analysis behind the
+    no-maintenance baseline; indirect options by the shorter of the two."""
+    if spec.path == "direct-randomized" and math.isfinite(eff.follow_up):
+        return eff.follow_up
+    return min(baseline_follow_up, eff.follow_up)
+
+
+def _waning(prep, parts, arm: _Arm, fu: float, cols: list[int]):
+    """PFS and OS at the horizons if the option's effect on progression stops at the follow-up.
+
+    Up to the follow-up month t the scenario is the main curve; from t on, the progression hazard
+    is the patient's without the option (HR 1) and the progressed state carries on from A(t)."""
+    h, mult, lam, bg, r_pfs = parts
+    t = math.floor(fu)
+    top = max(cols)
+    keep = slice(0, 1 + prep.n_draws)  # the scenario's range comes from the main draws only
+    h, mult, lam, r_pfs = h[t: top + 1, keep], mult[keep], lam[keep], r_pfs[keep]
+    b = np.exp(-bg[t: top + 1])[:, None].astype(h.dtype)
+    p0 = np.exp(-h[0] * mult)  # P(t), as in the main curve
+    a0 = arm.os[t, keep] / b[0] - arm.pfs[t, keep] / b[0]  # A(t) = OS/B - P
+    p = p0[None, :] * np.exp(-(h - h[0][None, :]) * r_pfs[None, :])
+    a = progressed_alive(p, lam, 1.0)  # progressions after t
+    a += np.maximum(a0, 0.0)[None, :] * np.exp(-np.clip(lam, 0.0, LAMBDA_MAX)[None, :]
+                                              * np.arange(p.shape[0])[:, None]).astype(h.dtype)
+    rows = np.array([c - t for c in cols])
+    pfs_w, os_w = (p * b)[np.maximum(rows, 0)], ((p + a) * b)[np.maximum(rows, 0)]
+    early = rows < 0  # horizons before the follow-up: the scenario equals the main curve
+    if early.any():
+        pfs_w[early], os_w[early] = arm.pfs_h[early][:, keep], arm.os_h[early][:, keep]
+    return pfs_w, os_w
+
+
+def _median_number(col: _Collector, prep, spec, endpoint, surv, fu, sources) -> Number:
+    m = _median_cols(surv[:, : 1 + prep.n_draws])  # medians carry no split ranges
+    c = float(m[0])
+    links = spec.pfs_links if endpoint == "PFS" else spec.os_links
+    # A published 'not reached' stands when the model, too, puts the median past the follow-up.
+    if links and len(links) == 1 and c > fu:
+        link = links[0]
+        for res in prep.corpus.get(link.evidence).results:
+            if (res.endpoint, res.arm, res.analysis) == (endpoint, link.experimental, link.analysis) \
+                    and res.median_not_reached:
+                near = f"near {c:.0f} months" if math.isfinite(c) else f"beyond {GRID_MONTHS} months"
+                return Number(estimate=None, extrapolated=True, sources=sources, beyond_follow_up=fu,
+                              reason=f"not reached in the trials (median follow-up {fu:g} months); the "
+                                     f"model would place it {near}, beyond the evidence")
+    if not math.isfinite(c):
+        return Number(estimate=None, extrapolated=True, sources=sources, beyond_follow_up=fu,
+                      reason=f"more than {GRID_MONTHS} months: beyond the longest time the model projects")
+    capped = np.minimum(m, GRID_MONTHS)
+    n = col.number(capped, c > fu, sources)
+    reason = None
+    if np.percentile(capped[col.plan.main], 97.5) >= GRID_MONTHS:
+        reason = f"upper bound capped at {GRID_MONTHS} months (15 years)"
+    return n.model_copy(update={"beyond_follow_up": fu if c > fu else None, "reason": reason})
+
+
+def _published(col: _Collector, eff: Effect) -> Number:
     """An HR taken as published shows the published 95% CI (the draws only approximate it)."""
+    n = col.number(eff.ext[col.plan.evidence_index()], False, eff.sources)
+    n = n.model_copy(update={"estimate": eff.central})
     if eff.published_ci is None:
         return n
     return n.model_copy(update={"lower": eff.published_ci[0], "upper": eff.published_ci[1],
@@ -432,99 +429,7 @@ def _nnt(d: Number, harm: bool = False) -> Number:
                   extrapolated=d.extrapolated, sources=d.sources, reason="100 / difference in percent")
 
 
-def _median_slot(col: _Collector, prep, spec, endpoint, curve, r, eff, fu, sources) -> int | Number:
-    c, d = _median(curve, r[0] * eff.central, r[1] * eff.draws)
-    links = spec.pfs_links if endpoint == "PFS" else spec.os_links
-    # A published 'not reached' stands when the model, too, puts the median past the follow-up.
-    if links and len(links) == 1 and c > fu:
-        link = links[0]
-        for res in prep.corpus.get(link.evidence).results:
-            if (res.endpoint, res.arm, res.analysis) == (endpoint, link.experimental, link.analysis) \
-                    and res.median_not_reached:
-                return Number(estimate=None, extrapolated=True, sources=sources,
-                              reason=f"not reached in the trials (median follow-up {fu:g} months); the "
-                                     f"model would place it near {c:.0f} months, beyond the evidence")
-    return col.add(c, d, c > fu, sources)
-
-
-def _spm_slots(col: _Collector, prep, spec: OptionSpec, pfs: _Arm, os_: _Arm | None, hz, ref) -> dict:
-    """Second-cancer percents per category and horizon (collector slots or missing Numbers)."""
-    out: dict[str, list] = {}
-    totals: list[np.ndarray | None] = [None] * len(hz)
-    totals_c: list[float] = [0.0] * len(hz)
-    for cat in ("spm-hematologic", "spm-solid", "spm-any"):
-        rate = _spm_rate(prep, spec, cat)
-        if isinstance(rate, str):
-            out[cat] = [_missing(rate)] * len(hz)
-            continue
-        at_risk = pfs if rate.before_progression else os_
-        if at_risk is None:
-            out[cat] = [_missing("needs overall survival, which is missing")] * len(hz)
-            continue
-        slots = []
-        for k, h in enumerate(hz):
-            c = 100 * rate.lam * at_risk.r_c[k]
-            d = 100 * rate.lam_draws * at_risk.r_d[:, k]
-            ext = 12 * h > rate.follow_up_months + 1e-9
-            slots.append(col.add(c, d, ext, [rate.source],
-                                 f"constant rate calibrated to {rate.published:g}% at {rate.follow_up_months:g} months"))
-            if cat != "spm-any":
-                totals[k] = d if totals[k] is None else totals[k] + d
-                totals_c[k] += c
-        out[cat] = slots
-        if spec.id == "observation":
-            ref[cat] = (rate, pfs, os_)
-    # difference in hematologic + solid second cancers vs observation (for the number needed to harm)
-    diffs = []
-    obs = ref.get("spm-hematologic"), ref.get("spm-solid")
-    for k, h in enumerate(hz):
-        if spec.id == "observation" or totals[k] is None or None in obs or isinstance(out["spm-solid"][k], Number) \
-                or isinstance(out["spm-hematologic"][k], Number):
-            diffs.append(_missing("second-cancer percents for both this option and no maintenance are needed"))
-            continue
-        obs_c = sum(100 * r.lam * (p if r.before_progression else o).r_c[k] for r, p, o in obs)
-        obs_d = sum(100 * r.lam_draws * (p if r.before_progression else o).r_d[:, k] for r, p, o in obs)
-        diffs.append(col.add(totals_c[k] - obs_c, totals[k] - obs_d, 12 * h > prep.baseline.follow_up_months,
-                             [s for r, _, _ in obs for s in [r.source]]))
-    out["difference"] = diffs
-    return out
-
-
-def _spm_rate(prep, spec: OptionSpec, cat: str) -> SpmRate | str:
-    key = (spec.id, cat)
-    if key not in prep.spm_rates:
-        src = next((s for s in spec.spm if s.category == cat), None)
-        if src is None:
-            prep.spm_rates[key] = f"no {cat.replace('spm-', '')} second-cancer percent for this option in the evidence base"
-        else:
-            try:
-                prep.spm_rates[key] = _calibrate(prep, spec, src)
-            except EvidenceMissing as exc:
-                prep.spm_rates[key] = str(exc)
-    return prep.spm_rates[key]
-
-
-def _calibrate(prep, spec: OptionSpec, src) -> SpmRate:
-    """SPM rate for the trial arm's *average* patient (no profile), the calibration target."""
-    base = prep.baseline
-    fu = _follow_up(prep.corpus, *src.follow_up)
-    g = np.arange(0.0, fu + _STEP / 2, _STEP)
-    if g[-1] < fu:  # end the integral exactly at the follow-up
-        g = np.append(g, fu)
-    links = spec.pfs_links if src.before_progression else (spec.os_links or ())
-    eff, err = _chain(prep, links)
-    if eff is None:
-        raise EvidenceMissing(err or "missing hazard ratio")
-    curve = base.pfs if src.before_progression else base.os
-    s_c = np.exp(-eff.central * curve.cumhaz(g))
-    s_d = np.exp(-eff.draws[:, None] * curve.cumhaz_draws(g))
-    dt = np.diff(g)
-    r_c = float(np.sum(0.5 * (s_c[1:] + s_c[:-1]) * dt))
-    r_d = np.sum(0.5 * (s_d[:, 1:] + s_d[:, :-1]) * dt, axis=1)
-    return calibrate_spm(prep.corpus, src, r_c, r_d, _rng(prep.seed, 3, OPTIONS.index(spec)))
-
-
-def _apply_subgroups(prep, spec: OptionSpec, prof: PatientProfile, eff: _Effect) -> tuple[_Effect, list[str], bool]:
+def _apply_subgroups(prep, spec: OptionSpec, prof: PatientProfile, eff: Effect) -> tuple[Effect, list[str], bool]:
     """The option's PFS effect modified by shrunk subgroup evidence for this profile, if any."""
     flags: list[str] = []
     modified = False
@@ -535,8 +440,9 @@ def _apply_subgroups(prep, spec: OptionSpec, prof: PatientProfile, eff: _Effect)
         flags.append(m.flag)
         if m.central != 1.0 or np.any(m.draws != 1.0):
             modified = True
-        eff = _Effect(eff.central * m.central, eff.draws * m.draws, eff.sources + m.sources, eff.follow_up,
-                      eff.published_ci if m.central == 1.0 and not np.any(m.draws != 1.0) else None)
+        ext = eff.ext * np.concatenate([[m.central], m.draws])
+        eff = Effect(eff.central * m.central, ext, eff.sources + m.sources, eff.follow_up,
+                     eff.published_ci if m.central == 1.0 and not np.any(m.draws != 1.0) else None)
     return eff, flags, modified
 
 
@@ -559,40 +465,3 @@ def _path(spec: OptionSpec, eff, extra_flags: list[str] = (), modified: bool = F
     return EvidencePath(kind=spec.path, description=desc, strength=spec.strength, flags=flags)  # type: ignore[arg-type]
 
 
-def _regimen(corpus: Corpus, spec: OptionSpec) -> Regimen | None:
-    schedules, sources, durations = [], [], []
-    for evidence, arm in spec.regimens:
-        if evidence not in corpus.files:
-            continue
-        a = next((x for x in corpus.get(evidence).arms if x.id == arm and x.regimen), None)
-        if a is None:
-            continue
-        r = a.regimen
-        parts = []
-        for c in r.components:
-            if c.dose is None:
-                continue
-            days = f" days {c.days}" if c.days else ""
-            cyc = f" of {c.cycle_days}-day cycles" if c.cycle_days else ""
-            note = f" ({c.note})" if c.note else ""
-            parts.append(f"{c.drug} {c.dose:g} {c.dose_unit}{days}{cyc}{note}")
-        if parts:
-            esc = f"; escalation: {r.escalation}" if r.escalation else ""
-            schedules.append(f"{evidence}: " + "; ".join(parts) + esc)
-        durations.append(r.duration.rule + (f" ({r.duration.months:g} months)" if r.duration.months else ""))
-        src = next(x for x in corpus.get(evidence).sources if x.id == r.source)
-        sources.append(SourceRef(evidence=evidence, what=f"regimen of {a.label}", citation=src.citation,
-                                 url=src.url, locator=r.locator, tier=src.tier))  # type: ignore[arg-type]
-    if not sources:
-        return None
-    notes = []
-    for evidence, fact_id in spec.dosing_facts:
-        fact = next((f for f in corpus.get(evidence).facts if f.id == fact_id), None) if evidence in corpus.files else None
-        if fact is None:
-            continue
-        refs = [cite(corpus, evidence, v, f"{fact.topic}: {k}") for k, v in fact.values.items()]
-        if not refs:
-            continue
-        notes.append(DosingNote(topic=fact.topic, text=fact.text, sources=refs))
-    return Regimen(summary=spec.description, schedules=schedules,
-                   duration="; ".join(dict.fromkeys(durations)), sources=sources, dosing_notes=notes)

@@ -17,6 +17,13 @@ its share: the interval widens to show what not knowing costs, while the central
 that of the average patient. Factors already inside R-ISS (ISS, del(17p), t(4;14), t(14;16),
 LDH) are not applied again when R-ISS is known. Different factors are assumed to act
 independently (multiplied): an assumption every result lists.
+
+One latent patient per draw: a factor's level is drawn once per column (``Plan``) from one
+uniform number, and that same level sets both the PFS and the OS relative hazard. Columns are
+laid out by ``Plan``: column 0 the central estimate; then the main draws (evidence and unknown
+levels both drawn); then "how sure the studies are" (evidence drawn, unknown levels at their
+share-weighted average); then "what we don't know about you" (evidence at its central value,
+unknown levels drawn).
 """
 
 from __future__ import annotations
@@ -33,22 +40,61 @@ from .profile import PatientProfile
 from .result import Number, ProfileEffect, SourceRef
 from .sources import cite
 
-__all__ = ["FactorEffect", "profile_effects"]
+__all__ = ["Columns", "FactorEffect", "Plan", "apply", "profile_effects"]
 
 _Z = 1.959963984540054
 _RISS_COMPONENTS = {"iss", "del17p", "t4-14", "t14-16", "ldh", "high-risk-cytogenetics"}
 
 
+@dataclass(frozen=True)
+class Plan:
+    """Which evidence draw and which kind of level each column uses (see module docstring)."""
+
+    n_draws: int
+    n_split: int
+
+    @property
+    def size(self) -> int:
+        return 1 + self.n_draws + 2 * self.n_split
+
+    @property
+    def main(self) -> slice:
+        return slice(1, 1 + self.n_draws)
+
+    @property
+    def studies(self) -> slice:
+        return slice(1 + self.n_draws, 1 + self.n_draws + self.n_split)
+
+    @property
+    def about_you(self) -> slice:
+        return slice(1 + self.n_draws + self.n_split, self.size)
+
+    def evidence_index(self) -> np.ndarray:
+        """Index into arrays of (central, draw 1, ..., draw n) for every column."""
+        return np.concatenate([[0], np.arange(1, self.n_draws + 1), np.arange(1, self.n_split + 1),
+                               np.zeros(self.n_split, dtype=int)]).astype(int)
+
+    def columns(self, ext: np.ndarray) -> np.ndarray:
+        """An evidence quantity given as (central, draws...) spread over the columns."""
+        return ext[self.evidence_index()]
+
+
 @dataclass
 class Shift:
-    """Relative hazard vs the average patient for one endpoint: central value and draws."""
+    """Relative hazard vs the average patient for one endpoint, per level of the factor.
+
+    ``levels``: (n+1, L) relative hazard of each level (row 0 central, rows 1..n draws);
+    ``central``: the central estimate's value (the known level, or the average patient's).
+    """
 
     central: float
-    draws: np.ndarray
+    levels: np.ndarray
     sources: list[SourceRef] = field(default_factory=list)
+    draws: np.ndarray | None = None  # (n,) main-draw values, filled by ``apply``
 
     def number(self) -> Number:
-        lo, hi = np.percentile(self.draws, [2.5, 97.5])
+        d = self.draws if self.draws is not None else self.levels[1:, 0]
+        lo, hi = np.percentile(d, [2.5, 97.5])
         return Number(estimate=self.central, lower=float(lo), upper=float(hi), sources=self.sources)
 
 
@@ -59,6 +105,9 @@ class FactorEffect:
     pfs: Shift | None
     os: Shift | None
     explanation: str
+    known: int | None = None  # index of the profile's level, None when unknown
+    probs: np.ndarray | None = None  # (L,) chance of each level when unknown (0 = impossible)
+    level_names: tuple[str, ...] = ()
 
     @property
     def applied(self) -> bool:
@@ -186,42 +235,33 @@ def _staging_shift(corpus: Corpus, level: str | None, endpoint: str, n_draws: in
     central = rel(s)
     se = np.sqrt(s * (1 - s) / n)
     draws_s = np.clip(s + rng.standard_normal((n_draws, 3)) * se, 1e-6, 1 - 1e-6)
-    rel_draws = rel(draws_s)
+    levels = np.vstack([central[None, :], rel(draws_s)])
     if level is None:
         allowed = np.array([x in (possible or names) for x in names])
         p_pick = np.where(allowed, w, 0.0)
         p_pick = p_pick / p_pick.sum()
-        pick = rng.choice(3, size=n_draws, p=p_pick)
-        draws = rel_draws[np.arange(n_draws), pick]
         # all stages possible: the average patient (exactly 1); otherwise the share-weighted mean
         # relative hazard of the stages still possible
         c = 1.0 if allowed.all() else float(np.sum(p_pick * central))
     else:
-        j = names.index(level)
-        draws, c = rel_draws[:, j], float(central[j])
+        c = float(central[names.index(level)])
     sources = [cite(corpus, "r-iss", stages[x][2], f"5-year {endpoint}, R-ISS {x}") for x in names]
     sources += [cite(corpus, "r-iss", a.n, f"patients in {a.label}") for a in ev.arms if a.n]
-    return Shift(c, draws, sources), ""
+    return Shift(c, levels, sources), ""
 
 
 def _effect_shift(corpus: Corpus, evidence: str, pe: PrognosticEffect, exposed: bool | None,
                   n_draws: int, rng: np.random.Generator) -> Shift:
+    """Levels (reference, level): relative hazards vs the average patient of that population."""
     e, sh = pe.estimate, pe.share
     p = sh.value / 100.0
     se = (math.log(e.upper) - math.log(e.lower)) / (2 * _Z)
-    log_hr = math.log(e.value) + se * rng.standard_normal(n_draws)
-    hr = np.exp(log_hr)
+    hr = np.exp(math.log(e.value) + se * np.concatenate([[0.0], rng.standard_normal(n_draws)]))
     avg = (1 - p) + p * hr
-    if exposed is None:
-        pick = rng.random(n_draws) < p
-        draws = np.where(pick, hr / avg, 1.0 / avg)
-        central = 1.0
-    else:
-        draws = hr / avg if exposed else 1.0 / avg
-        avg_c = (1 - p) + p * e.value
-        central = e.value / avg_c if exposed else 1.0 / avg_c
+    levels = np.stack([1.0 / avg, hr / avg], axis=1)
+    central = 1.0 if exposed is None else float(levels[0, 1 if exposed else 0])
     what = f"{pe.endpoint} HR {pe.level} vs {pe.reference}"
-    return Shift(float(central), draws, [cite(corpus, evidence, e, what), cite(corpus, evidence, sh, f"share with {pe.level}")])
+    return Shift(central, levels, [cite(corpus, evidence, e, what), cite(corpus, evidence, sh, f"share with {pe.level}")])
 
 
 def _usable(pe: PrognosticEffect) -> str | None:
@@ -241,6 +281,8 @@ def _entry_effect(corpus: Corpus, p: PatientProfile, factor: str, n_draws: int,
     shifts: dict[str, Shift] = {}
     reasons: list[str] = []
     level_text: str | None = None
+    exposed_any: bool | None = None
+    share: float | None = None
     for endpoint in ("PFS", "OS"):
         for fid, pe in entries:
             if pe.endpoint != endpoint:
@@ -251,21 +293,61 @@ def _entry_effect(corpus: Corpus, p: PatientProfile, factor: str, n_draws: int,
                 continue
             exposed = _exposure(p, factor, pe)
             if exposed == "no-match":
-                reasons.append(f"{fid} {endpoint}: the profile's value is neither '{pe.level}' nor '{pe.reference}'")
+                reasons.append(f"{fid} {endpoint}: the evidence compares '{pe.level}' with '{pe.reference}', "
+                               f"and the profile's value is neither")
+                continue
+            if exposed is None and factor in _PARTIAL_LEVELS:
+                reasons.append(f"{fid} {endpoint}: unknown, and the evidence covers only '{pe.level}' vs "
+                               f"'{pe.reference}', not every level, so no average can be formed")
                 continue
             shifts[endpoint] = _effect_shift(corpus, fid, pe, exposed, n_draws, rng)
             level_text = None if exposed is None else (pe.level if exposed else pe.reference)
+            exposed_any = exposed
+            share = share if share is not None else pe.share.value / 100.0  # one pick for both endpoints
             break
     if not shifts:
         return FactorEffect(factor, _profile_value(p, factor), None, None,
                             "not applied: " + "; ".join(dict.fromkeys(reasons)))
     known = _profile_value(p, factor) is not None
     text = (f"applied as '{level_text}'" if known else
-            "unknown: each draw takes a level by its share, which widens the ranges")
+            "unknown: each draw takes a level by its share, the same level for progression and "
+            "survival, which widens the ranges")
     missing = [ep for ep in ("PFS", "OS") if ep not in shifts]
     if missing:
         text += f"; no usable evidence for {', '.join(missing)}, which it leaves unchanged"
-    return FactorEffect(factor, _profile_value(p, factor), shifts.get("PFS"), shifts.get("OS"), text)
+    return FactorEffect(factor, _profile_value(p, factor), shifts.get("PFS"), shifts.get("OS"), text,
+                        known=None if exposed_any is None else int(exposed_any),
+                        probs=np.array([1.0 - share, share]), level_names=("reference", "level"))
+
+
+#: Factors whose evidence compares two of several levels (response: sCR vs CR only): an unknown
+#: value cannot be averaged over the population, so it is not drawn.
+_PARTIAL_LEVELS = {"response"}
+
+#: IMWG response categories (Kumar et al., Lancet Oncol 2016;17:e328-e346) and the words that name
+#: each in evidence text; checked in this order so "stringent complete response" is never read
+#: as "complete response".
+_RESPONSE_WORDS = (
+    ("sCR", ("stringent complete response", "scr")),
+    ("CR", ("complete response", "cr")),
+    ("VGPR", ("very good partial response", "vgpr")),
+    ("PR", ("partial response", "pr")),
+    ("SD", ("stable disease", "sd")),
+)
+_MRD_WORDS = (("negative", ("mrd-negative", "mrd negative")), ("positive", ("mrd-positive", "mrd positive")))
+
+
+def _typed_level(text: str, table) -> str | None:
+    """The typed level an evidence text names, by whole words and phrases, most specific first."""
+    low = text.lower()
+    toks = _tokens(text)
+    for code, words in table:
+        for w in words:
+            if (" " in w or "-" in w) and w in low:
+                return code
+            if w in toks:
+                return code
+    return None
 
 
 def _profile_value(p: PatientProfile, factor: str) -> str | None:
@@ -282,6 +364,15 @@ def _exposure(p: PatientProfile, factor: str, pe: PrognosticEffect) -> bool | No
     if factor in ("del17p", "t4-14", "t14-16", "gain1q", "amp1q", "high-risk-cytogenetics", "ldh"):
         return b
     value = _profile_value(p, factor)
+    if factor in ("response", "mrd"):
+        table = _RESPONSE_WORDS if factor == "response" else _MRD_WORDS
+        if value is None:
+            return None
+        if _typed_level(pe.level, table) == value:
+            return True
+        if _typed_level(pe.reference, table) == value:
+            return False
+        return "no-match"
     if value is None:
         return None
     if _matches(value, pe.level):
@@ -306,14 +397,19 @@ def profile_effects(corpus: Corpus, p: PatientProfile, n_draws: int,
     r_iss, how = _r_iss_level(p, corpus)
     possible = _possible_r_iss(p, corpus)
     pfs, why_pfs = _staging_shift(corpus, r_iss, "PFS", n_draws, rng, possible)
-    os_, why_os = _staging_shift(corpus, r_iss, "OS", n_draws, rng, possible)
+    os_, _why_os = _staging_shift(corpus, r_iss, "OS", n_draws, rng, possible)
     if pfs is None and os_ is None:
         out.append(FactorEffect("r-iss", r_iss, None, None, f"not applied: {why_pfs}"))
     else:
         text = (f"R-ISS {r_iss} ({how}); relative hazard from the 5-year rates per stage (Palumbo 2015)"
                 if r_iss else f"R-ISS unknown ({how}); possible stages {', '.join(possible)}: each draw takes "
-                "one of them by its share, which widens the ranges")
-        out.append(FactorEffect("r-iss", r_iss, pfs, os_, text))
+                "one of them by its share, the same stage for progression and survival, which widens the ranges")
+        names = ("I", "II", "III")
+        n_stage = _stage_sizes(corpus)
+        probs = np.array([n_stage[x] if x in possible else 0.0 for x in names])
+        out.append(FactorEffect("r-iss", r_iss, pfs, os_, text,
+                                known=names.index(r_iss) if r_iss else None,
+                                probs=probs / probs.sum(), level_names=names))
     skip = _RISS_COMPONENTS if r_iss else set()
     for factor in ("iss", "del17p", "t4-14", "t14-16", "high-risk-cytogenetics", "gain1q", "amp1q",
                    "ldh", "response", "mrd", "r2-iss", "age", "renal-function", "sex", "induction",
@@ -333,6 +429,15 @@ def profile_effects(corpus: Corpus, p: PatientProfile, n_draws: int,
     return out
 
 
+def _stage_sizes(corpus: Corpus) -> dict[str, float]:
+    out = {}
+    for a in corpus.get("r-iss").arms:
+        m = re.fullmatch(r"R-ISS (I{1,3})", a.label)
+        if m and a.n is not None:
+            out[m.group(1)] = float(a.n.value)
+    return out
+
+
 def _given(p: PatientProfile, factor: str) -> bool:
     for fieldname, fac in _NO_EVIDENCE.items():
         if fac == factor and getattr(p, fieldname) is not None:
@@ -340,12 +445,48 @@ def _given(p: PatientProfile, factor: str) -> bool:
     return False
 
 
-def combined(effects: list[FactorEffect], endpoint: str, n_draws: int) -> tuple[float, np.ndarray]:
-    """Product of the applied relative hazards (independence assumption)."""
-    central, draws = 1.0, np.ones(n_draws)
+@dataclass
+class Columns:
+    """The profile's relative hazards over the columns of a ``Plan``."""
+
+    pfs: np.ndarray  # (plan.size,)
+    os: np.ndarray
+    #: log-hazard variance (PFS, OS) that each unknown factor adds to "what we don't know about you"
+    unknown_variance: dict[str, tuple[float, float]]
+
+
+def apply(effects: list[FactorEffect], plan: Plan, rng: np.random.Generator) -> Columns:
+    """Product of the applied relative hazards over the plan's columns (independence assumption).
+
+    An unknown factor's level is drawn once per column from one uniform number and used for both
+    endpoints; "studies" columns take the share-weighted average of the levels instead.
+    """
+    idx = plan.evidence_index()
+    r = {"PFS": np.ones(plan.size), "OS": np.ones(plan.size)}
+    variance: dict[str, tuple[float, float]] = {}
     for e in effects:
-        s = e.pfs if endpoint == "PFS" else e.os
-        if s is not None:
-            central *= s.central
-            draws = draws * s.draws
-    return central, draws
+        if not e.applied:
+            continue
+        if e.known is None:
+            cum = np.cumsum(e.probs)
+            pick = np.minimum(np.searchsorted(cum, rng.random(plan.size), side="right"), len(cum) - 1)
+        else:
+            pick = np.full(plan.size, e.known)
+        v = []
+        for endpoint, shift in (("PFS", e.pfs), ("OS", e.os)):
+            if shift is None:
+                v.append(0.0)
+                continue
+            lv = shift.levels[idx]  # (size, L)
+            col = lv[np.arange(plan.size), pick]
+            if e.known is None:
+                col[plan.studies] = lv[plan.studies] @ e.probs
+                c = shift.levels[0]
+                mean = float(e.probs @ np.log(c))
+                v.append(float(e.probs @ (np.log(c) - mean) ** 2))
+            col[0] = shift.central
+            shift.draws = col[plan.main]
+            r[endpoint] = r[endpoint] * col
+        if e.known is None:
+            variance[e.factor] = (v[0], v[1])
+    return Columns(r["PFS"], r["OS"], variance)

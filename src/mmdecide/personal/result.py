@@ -17,9 +17,12 @@ __all__ = [
     "EstimateResult",
     "EvidencePath",
     "HorizonResult",
+    "InputUse",
+    "MissingInput",
     "Number",
     "OptionResult",
     "ProfileEffect",
+    "Ranges",
     "SideEffect",
     "SourceRef",
 ]
@@ -43,13 +46,26 @@ class SourceRef(_Out):
                                     "(views flag news and manufacturer material)")
 
 
+class Ranges(_Out):
+    """The 95% range split by where the uncertainty comes from."""
+
+    studies: tuple[float, float] = Field(description="how sure the studies are: evidence drawn, the profile's "
+                                         "known values fixed and unknown ones at their average")
+    about_you: tuple[float, float] = Field(description="what we don't know about you: evidence at its central "
+                                           "values, unknown profile values drawn by their shares")
+
+
 class Number(_Out):
     estimate: float | None
     lower: float | None = None
     upper: float | None = None
-    extrapolated: bool = False
+    extrapolated: bool = Field(default=False, description="projection: beyond the follow-up of the trials behind it")
     sources: list[SourceRef] = Field(default_factory=list)
     reason: str | None = Field(default=None, description="why the estimate is missing, or how it was made")
+    beyond_follow_up: float | None = Field(
+        default=None, description="for a median past the trials' follow-up: that follow-up in months "
+        "(read 'more than N months')")
+    ranges: Ranges | None = None
 
 
 class EvidencePath(_Out):
@@ -85,6 +101,10 @@ class HorizonResult(_Out):
     spm_any_percent: Number
     nnt_pfs: Number = Field(description="people treated for one more to be alive without progression at the horizon")
     nnh_spm: Number = Field(description="people treated for one more second cancer by the horizon")
+    pfs_percent_effect_wanes: Number | None = Field(
+        default=None, description="projection scenario beyond the follow-up: the effect on progression "
+        "stops at the follow-up (hazard ratio 1 afterwards); pfs_percent is the 'effect held' scenario")
+    os_percent_effect_wanes: Number | None = Field(default=None, description="as pfs_percent_effect_wanes, for overall survival")
 
 
 class DosingNote(_Out):
@@ -139,6 +159,24 @@ class ProfileEffect(_Out):
     explanation: str
 
 
+class InputUse(_Out):
+    """What the model did with one field of the profile."""
+
+    field: str
+    value: str = Field(description="the patient's value in words ('not given' when unknown)")
+    used: bool
+    how: str = Field(description="how it changes the numbers, or 'not used, because ...'")
+
+
+class MissingInput(_Out):
+    """An unknown input and how much of the 'what we don't know about you' range it explains."""
+
+    field: str
+    ask: str = Field(description="plain words, e.g. 'ask for your MRD result'")
+    share_pfs: float = Field(description="share (0-1) of the unknown-input spread of progression-free survival it explains")
+    share_os: float
+
+
 class EstimateResult(_Out):
     profile: PatientProfile
     disclaimer: str
@@ -149,6 +187,9 @@ class EstimateResult(_Out):
     not_offered: list[NotOffered]
     profile_effects: list[ProfileEffect]
     assumptions: list[str]
+    inputs: list[InputUse] = Field(default_factory=list, description="every profile field: used, or not used and why")
+    missing_inputs: list[MissingInput] = Field(default_factory=list, description="unknown inputs that would narrow the range most, largest first")
+    projection_horizon_months: float | None = Field(default=None, description="no bound or median is given beyond this")
 
 
 def json_schema() -> dict:

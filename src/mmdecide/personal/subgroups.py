@@ -16,8 +16,8 @@ exactly 1: the subgroup evidence then says "no sign that the effect differs", wh
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -27,7 +27,7 @@ from .profile import PatientProfile
 from .result import SourceRef
 from .sources import cite
 
-__all__ = ["SubgroupRule", "Modifier", "subgroup_modifier"]
+__all__ = ["Modifier", "SubgroupRule", "subgroup_modifier"]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,14 @@ def _n(x: Number, digits: int = 0, unit: str = "") -> str:
     return text
 
 
+def _median(x: Number) -> str:
+    """A median past the trials' follow-up reads 'more than N months' (the model's value beside it)."""
+    if x.beyond_follow_up is not None:
+        model = f"; model projection {x.estimate:.0f}" if x.estimate is not None else ""
+        return f"more than {x.beyond_follow_up:g} months (beyond the trials' follow-up{model})*"
+    return _n(x, 1, " months")
+
+
 def estimate_text(r: EstimateResult) -> str:
     out = [r.disclaimer, ""]
     known = r.profile.known_fields()
@@ -31,9 +39,9 @@ def estimate_text(r: EstimateResult) -> str:
         out.append(f"{o.label}  [{o.evidence.kind}, evidence {o.evidence.strength}]")
         for why in o.outside_population:
             out.append(f"  NOT STUDIED IN PEOPLE LIKE YOU: {why}")
-        out.append(f"  median progression-free survival: {_n(o.median_pfs_months, 1, ' months')}"
+        out.append(f"  median progression-free survival: {_median(o.median_pfs_months)}"
                    + (f"  ({o.median_pfs_months.reason})" if o.median_pfs_months.estimate is None else ""))
-        out.append(f"  median overall survival: {_n(o.median_os_months, 1, ' months')}"
+        out.append(f"  median overall survival: {_median(o.median_os_months)}"
                    + (f"  ({o.median_os_months.reason})" if o.median_os_months.estimate is None else ""))
         if o.option != "observation":
             out.append(f"  hazard ratio vs no maintenance: PFS {_n(o.hr_pfs_vs_observation, 2)}, OS {_n(o.hr_os_vs_observation, 2)}")
@@ -43,12 +51,31 @@ def estimate_text(r: EstimateResult) -> str:
                 f"  {h.years:>5g}  {_n(h.pfs_percent):>18}  {_n(h.os_percent):>16}  "
                 f"{_n(h.spm_hematologic_percent, 1):>18}  {_n(h.spm_solid_percent, 1):>18}"
             )
+        wanes = [h for h in o.horizons if h.pfs_percent_effect_wanes is not None]
+        if wanes:
+            out.append("  if the effect stops at the trials' follow-up (projection): "
+                       + "; ".join(f"{h.years:g} y no progression {_n(h.pfs_percent_effect_wanes)}"
+                                   + (f", alive {_n(h.os_percent_effect_wanes)}" if h.os_percent_effect_wanes else "")
+                                   for h in wanes))
+        split = next((h for h in o.horizons if h.pfs_percent.ranges is not None), None)
+        if split is not None and o.option == "observation":
+            rg = split.pfs_percent.ranges
+            out.append(f"  {split.years:g} y no progression: how sure the studies are {rg.studies[0]:.0f}-{rg.studies[1]:.0f}; "
+                       f"what we don't know about you {rg.about_you[0]:.0f}-{rg.about_you[1]:.0f}")
         for flag in o.evidence.flags:
             out.append(f"  note: {flag}")
         out.append("")
     for n in r.not_offered:
         out.append(f"Not offered: {n.label}: {n.reason}")
     out.append("")
-    out.append("Ranges are 95% uncertainty intervals; * marks numbers beyond the trials' follow-up.")
+    for u in r.inputs:
+        if u.value != "not given" and not u.used:
+            out.append(f"Not used: {u.field} = {u.value}: {u.how}")
+    for m in r.missing_inputs:
+        out.append(f"Would narrow the ranges most: {m.ask} (explains {100 * m.share_pfs:.0f}% of the unknown-input "
+                   f"spread in progression-free survival, {100 * m.share_os:.0f}% in survival)")
+    out.append("")
+    out.append("Ranges are 95% uncertainty intervals; * marks projections beyond the trials' follow-up "
+               f"(effect held); nothing is projected past {r.projection_horizon_months or 180:g} months.")
     out.append("Sources for every number: mmdecide estimate --json (each number lists its evidence entries).")
     return "\n".join(out)

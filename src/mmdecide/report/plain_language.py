@@ -546,6 +546,15 @@ def default_years(horizons: list[float]) -> float:
     return max(below) if below else horizons[0]
 
 
+#: profile fields in plain words (for "details you gave that do not change the numbers")
+_FIELD_WORDS = {
+    "creatinine_clearance_ml_min": "kidney function", "induction": "first treatment",
+    "transplant": "type of transplant", "months_since_transplant": "time since transplant",
+    "response": "response to treatment", "r2_iss": "R2-ISS group", "cytogenetics": "FISH results",
+    "beta2_microglobulin_mg_l": "beta-2 microglobulin", "albumin_g_dl": "albumin", "ldh_high": "LDH",
+}
+
+
 def _intro(result: EstimateResult) -> str:
     parts = [
         "This is information to talk about with your care team.",
@@ -553,8 +562,15 @@ def _intro(result: EstimateResult) -> str:
         "The numbers come from studies of groups of people.",
         "They cannot tell what will happen to you.",
         "No maintenance means check-ups only, with no medicine.",
-        "Each range shows how sure the studies are.",
+        "Each range shows how sure the studies are and what we do not know about you.",
     ]
+    if result.missing_inputs:
+        parts.append(f"To narrow the ranges most, {result.missing_inputs[0].ask}.")
+    unused = [_FIELD_WORDS.get(u.field, u.field.replace("_", " ")) for u in result.inputs
+              if not u.used and u.value != "not given"]
+    if unused:
+        parts.append(f"Some details you gave do not change the numbers: {', '.join(unused)}. "
+                     "The full report says why.")
     if result.profile.known_fields():
         parts.append("People like you means people with the details you entered.")
     else:

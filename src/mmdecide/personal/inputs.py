@@ -1,0 +1,108 @@
+"""Every profile field, used or not: what the model did with it, in the words of the field.
+
+A field acts through a cited effect (a prognostic hazard ratio, the R-ISS stage, the life table)
+or is listed as "not used, because ...". The list is built from the profile's own fields, so a
+field added to the profile later shows up here too, with the generic reason until the model
+uses it.
+"""
+
+from __future__ import annotations
+
+from .background import TrialAge
+from .profile import PatientProfile
+from .prognosis import FactorEffect
+from .result import InputUse, MissingInput
+
+__all__ = ["input_uses", "missing_inputs"]
+
+#: profile field -> the model factors it feeds (R-ISS is derived from ISS, FISH and LDH)
+_FACTORS = {
+    "iss": ("r-iss", "iss"), "r_iss": ("r-iss",), "r2_iss": ("r2-iss",),
+    "beta2_microglobulin_mg_l": ("r-iss",), "albumin_g_dl": ("r-iss",), "ldh_high": ("r-iss", "ldh"),
+    "cytogenetics": ("r-iss", "del17p", "t4-14", "t14-16", "high-risk-cytogenetics", "gain1q", "amp1q"),
+    "response": ("response",), "mrd": ("mrd",), "creatinine_clearance_ml_min": ("renal-function",),
+    "induction": ("induction",), "transplant": ("transplant",),
+}
+_NOT_USED = {
+    "months_since_transplant": "not used, because the trials started maintenance about 100 days to 6 months "
+    "after transplant and no evidence says how a later start changes the effect",
+    "induction": "not used, because the evidence base has no hazard ratio for induction type after transplant; "
+    "the lenalidomide trials' patients mostly had older induction (2005-2009)",
+    "transplant": "not used, because the evidence base has no hazard ratio for single vs tandem transplant "
+    "in the maintenance trials",
+    "creatinine_clearance_ml_min": "not used, because the evidence base has no "
+    "prognostic hazard ratio for kidney function (it matters for the lenalidomide dose: see the dosing notes)",
+}
+_ASK = {
+    "mrd": ("mrd", "ask for your MRD result (minimal residual disease after transplant)"),
+    "r-iss": ("r_iss", "ask for your R-ISS stage (or your ISS stage, FISH results and LDH at diagnosis)"),
+    "response": ("response", "ask how your myeloma responded after transplant"),
+}
+
+
+def _words(value) -> str:
+    if value is None:
+        return "not given"
+    if isinstance(value, (tuple, list)):
+        return ", ".join(str(v) for v in value) or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def input_uses(p: PatientProfile, effects: list[FactorEffect], age: TrialAge) -> list[InputUse]:
+    by_factor = {e.factor: e for e in effects}
+    out = []
+    for name in type(p).model_fields:
+        value = getattr(p, name)
+        words = _words(value)
+        if name == "age":
+            how = ("deaths from other causes from the US life table at this age" if value is not None else
+                   f"unknown: the trials' median age ({age.years:g}) is used for deaths from other causes")
+            age_eff = by_factor.get("age")
+            if age_eff is not None and not age_eff.applied:
+                how += "; as a myeloma risk factor not used, because " + age_eff.explanation.removeprefix("not applied: ")
+            out.append(InputUse(field=name, value=words, used=value is not None, how=how))
+            continue
+        if name == "sex":
+            how = ("deaths from other causes from the US life table for this sex" if value is not None else
+                   "unknown: the life tables for women and men are averaged")
+            out.append(InputUse(field=name, value=words, used=value is not None, how=how))
+            continue
+        if value is None:
+            out.append(InputUse(field=name, value=words, used=False, how="unknown: treated as the average trial patient"))
+            continue
+        used, parts = False, []
+        for f in _FACTORS.get(name, ()):
+            e = by_factor.get(f)
+            if e is None:
+                continue
+            if e.applied and (e.known is not None or f == "r-iss"):
+                used = True
+                parts.append(f"{f}: {e.explanation}")
+            elif not e.applied and f not in ("r-iss",):
+                parts.append(f"{f}: " + e.explanation.replace("not applied:", "not used, because", 1))
+        if name in _NOT_USED and not used:
+            parts = [_NOT_USED[name]]
+        if not parts:
+            parts = ["not used, because the model has no cited effect for this field"]
+        out.append(InputUse(field=name, value=words, used=used, how="; ".join(parts)))
+    return out
+
+
+def missing_inputs(variance: dict[str, tuple[float, float]], top: int = 2) -> list[MissingInput]:
+    """Unknown inputs ranked by the share of the 'about you' spread (log hazard) they explain.
+
+    Under the model's independence assumption the log relative hazard is a sum over factors, so
+    its variance is the sum of each unknown factor's variance over its levels.
+    """
+    tot_p = sum(v[0] for v in variance.values()) or 1.0
+    tot_o = sum(v[1] for v in variance.values()) or 1.0
+    ranked = sorted(variance.items(), key=lambda kv: -(kv[1][0] / tot_p + kv[1][1] / tot_o))
+    out = []
+    for factor, (vp, vo) in ranked[:top]:
+        field, ask = _ASK.get(factor, (factor, f"ask for your {factor} result"))
+        if vp + vo <= 0:
+            continue
+        out.append(MissingInput(field=field, ask=ask, share_pfs=vp / tot_p, share_os=vo / tot_o))
+    return out

@@ -1,0 +1,256 @@
+"""The personal model's structure: one coherent patient per draw, age through the life table,
+every input accounted for, no number beyond the evidence unmarked, and the two uncertainties."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mmdecide.personal import PatientProfile, estimate
+from mmdecide.personal import model as model_mod
+from mmdecide.personal.options import OPTIONS
+from mmdecide.personal.structure import os_from_pfs
+
+ALL_OPTIONS = [o.id for o in OPTIONS]
+SETTINGS = settings(max_examples=12, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def opt(result, option_id):
+    return next(o for o in result.options if o.option == option_id)
+
+
+@st.composite
+def consistent_profiles(draw):
+    """Profiles the validator accepts: R-ISS given alone or left to its parts."""
+    p = {}
+    if draw(st.booleans()):
+        p["age"] = draw(st.integers(30, 90))
+    p["sex"] = draw(st.sampled_from([None, "female", "male"]))
+    if draw(st.booleans()):
+        p["r_iss"] = draw(st.sampled_from(["I", "II", "III"]))
+    else:
+        p["ldh_high"] = draw(st.sampled_from([None, False, True]))
+        p["cytogenetics"] = draw(st.sampled_from([None, ["none-found"], ["del17p"], ["gain1q"], ["t4-14", "amp1q"]]))
+    p["response"] = draw(st.sampled_from([None, "sCR", "CR", "VGPR", "PR"]))
+    p["mrd"] = draw(st.sampled_from([None, "positive"] + (["negative"] if p["response"] in ("sCR", "CR") else [])))
+    return {k: v for k, v in p.items() if v is not None}
+
+
+class _Recorder:
+    """Wraps the model's per-option curves to see every column (every draw), not just percentiles."""
+
+    def __init__(self, monkeypatch):
+        self.arms = []
+        real = model_mod._Arm
+
+        def record(*args):
+            arm = real(*args)
+            self.arms.append(arm)
+            return arm
+
+        monkeypatch.setattr(model_mod, "_Arm", record)
+
+
+# -- point 1: one coherent patient per draw; PFS <= OS by construction ---------------------------
+
+def test_progressed_alive_is_never_negative():
+    rng = np.random.default_rng(1)
+    h = np.cumsum(rng.exponential(0.05, size=(60, 50)), axis=0)
+    p = np.exp(-np.vstack([np.zeros((1, 50)), h]))
+    os_ = os_from_pfs(p, rng.uniform(0, 2, size=50), 1.0)
+    assert np.all(os_ >= p) and np.all(os_ <= 1.0 + 1e-12)
+    assert np.all(np.diff(os_, axis=0) <= 1e-12)  # survival never rises
+
+
+@SETTINGS
+@given(profile=consistent_profiles())
+def test_pfs_never_above_os_in_any_draw_estimate_or_bound(profile):
+    mp = pytest.MonkeyPatch()
+    rec = _Recorder(mp)
+    try:
+        r = estimate(profile, options=ALL_OPTIONS, horizons=[1, 3, 5, 7, 10], n_draws=400)
+    finally:
+        mp.undo()
+    assert rec.arms
+    for arm in rec.arms:
+        assert np.all(arm.pfs <= arm.os + 1e-12) and np.all(arm.split_pfs <= arm.split_os + 1e-12)
+    for o in r.options:
+        for h in o.horizons:
+            if h.os_percent.estimate is None:
+                continue
+            for a, b in ((h.pfs_percent.estimate, h.os_percent.estimate), (h.pfs_percent.lower, h.os_percent.lower),
+                         (h.pfs_percent.upper, h.os_percent.upper)):
+                assert a <= b + 1e-9, (o.option, h.years, a, b)
+
+
+def test_unknown_stage_is_one_stage_for_both_endpoints(monkeypatch):
+    """Drawn once per column: a column's PFS and OS relative hazards come from the same stage."""
+    from mmdecide.personal.prepared import default_corpus
+    from mmdecide.personal.prognosis import Plan, apply, profile_effects
+
+    effects = profile_effects(default_corpus(), PatientProfile(), 300, np.random.default_rng(3))
+    plan = Plan(300, 100)
+    cols = apply([e for e in effects if e.factor == "r-iss"], plan, np.random.default_rng(4))
+    riss = next(e for e in effects if e.factor == "r-iss")
+    idx = plan.evidence_index()
+    pfs_stage = np.argmin(np.abs(riss.pfs.levels[idx] - cols.pfs[:, None]), axis=1)
+    os_stage = np.argmin(np.abs(riss.os.levels[idx] - cols.os[:, None]), axis=1)
+    main = plan.main
+    assert np.array_equal(pfs_stage[main], os_stage[main])
+    assert len(set(pfs_stage[main])) == 3  # all stages do occur
+
+
+def test_effects_enter_once():
+    """The lenalidomide OS HR is a calibration target: the model's OS is not S_obs ** 0.75 on top
+    of the PFS effect, and removing the OS effect (HR = 1) would not leave OS unchanged."""
+    r = estimate({}, options=["lenalidomide"], horizons=[6.5])
+    obs, len_ = opt(r, "observation").horizons[0], opt(r, "lenalidomide").horizons[0]
+    ratio = np.log(len_.os_percent.estimate / 100) / np.log(obs.os_percent.estimate / 100)
+    assert ratio == pytest.approx(0.75, abs=0.03)  # fitted near the 79.5-month follow-up
+
+
+# -- point 2: age acts through the life table ------------------------------------------------------
+
+@SETTINGS
+@given(younger=st.integers(30, 84), gap=st.integers(3, 15), r_iss=st.sampled_from(["I", "II", "III"]))
+def test_five_year_survival_falls_with_age(younger, gap, r_iss):
+    def os5(age):
+        r = estimate({"age": age, "r_iss": r_iss, "mrd": "positive"}, options=["lenalidomide"], horizons=[5], n_draws=200)
+        return opt(r, "lenalidomide").horizons[0].os_percent.estimate
+
+    assert os5(younger + gap) < os5(younger)
+
+
+def test_unknown_sex_lies_between_women_and_men():
+    def os7(sex):
+        p = {"age": 65} | ({"sex": sex} if sex else {})
+        return opt(estimate(p, options=["lenalidomide"], horizons=[7]), "lenalidomide").horizons[0].os_percent.estimate
+
+    assert os7("male") < os7(None) < os7("female")
+
+
+# -- point 3: every input used or listed as not used ------------------------------------------------
+
+FULL = {"age": 60, "sex": "female", "iss": "II", "beta2_microglobulin_mg_l": 4.0, "albumin_g_dl": 3.8,
+        "ldh_high": False, "cytogenetics": ["gain1q"], "response": "sCR", "mrd": "negative",
+        "creatinine_clearance_ml_min": 55.0, "induction": "vrd", "transplant": "single",
+        "months_since_transplant": 4.0, "r2_iss": "II"}
+
+
+@pytest.mark.parametrize("profile", [{}, FULL])
+def test_every_profile_field_is_used_or_listed_as_not_used(profile):
+    r = estimate(profile, options=["lenalidomide"], horizons=[3])
+    listed = [u.field for u in r.inputs]
+    assert sorted(listed) == sorted(PatientProfile.model_fields)
+    for u in r.inputs:
+        assert u.how and u.value
+        if profile.get(u.field) is not None and not u.used:
+            assert "not used" in u.how, u
+
+
+def test_full_profile_uses_age_sex_stage_response_mrd_and_says_why_not_for_the_rest():
+    r = estimate(FULL, options=["lenalidomide"], horizons=[3])
+    uses = {u.field: u for u in r.inputs}
+    for f in ("age", "sex", "mrd", "response", "cytogenetics", "iss"):
+        assert uses[f].used, uses[f]
+    for f in ("creatinine_clearance_ml_min", "induction", "transplant", "months_since_transplant"):
+        assert not uses[f].used and "not used, because" in uses[f].how
+
+
+def test_response_uses_imwg_levels_and_unknown_mixes_nothing_in():
+    def os5(resp):
+        p = {"r_iss": "II", "mrd": "positive"} | ({"response": resp} if resp else {})
+        return opt(estimate(p, options=["lenalidomide"], horizons=[5]), "lenalidomide").horizons[0].os_percent.estimate
+
+    assert os5("sCR") > os5("CR")  # Kapoor 2013: sCR vs CR, HR 0.44
+    assert os5("PR") == os5(None) == os5("VGPR")  # no evidence for these levels: not used, and said so
+    r = estimate({"response": "PR"}, options=["lenalidomide"], horizons=[5])
+    resp = next(u for u in r.inputs if u.field == "response")
+    assert not resp.used and "not used, because" in resp.how
+
+
+# -- point 7: no number beyond the evidence unmarked ------------------------------------------------
+
+def test_projections_are_marked_with_both_effect_scenarios():
+    r = estimate({}, options=["lenalidomide", "carfilzomib-lenalidomide-dexamethasone"], horizons=[2, 10])
+    for o in r.options[1:]:
+        within, beyond = o.horizons
+        assert within.pfs_percent_effect_wanes is None
+        assert beyond.pfs_percent.extrapolated and beyond.pfs_percent_effect_wanes.extrapolated
+        assert beyond.pfs_percent_effect_wanes.estimate < beyond.pfs_percent.estimate  # effect HR < 1
+        assert beyond.os_percent_effect_wanes.estimate <= beyond.os_percent.estimate + 1e-9
+    krd = opt(r, "carfilzomib-lenalidomide-dexamethasone")
+    m = krd.median_pfs_months
+    assert m.extrapolated and m.beyond_follow_up is not None and m.estimate > m.beyond_follow_up
+    assert r.projection_horizon_months == 180
+    for o in r.options:
+        for n in (o.median_pfs_months, o.median_os_months):
+            assert n.upper is None or n.upper <= 180
+
+
+def test_nnt_only_when_the_difference_excludes_zero():
+    r = estimate({}, options=["ixazomib", "lenalidomide"], horizons=[1, 3, 5])
+    for o in r.options[1:]:
+        for h in o.horizons:
+            d = h.pfs_difference_percent
+            assert (h.nnt_pfs.estimate is not None) == (d.lower > 0)
+
+
+# -- point 10: two uncertainties told apart ---------------------------------------------------------
+
+def test_studies_and_about_you_ranges_and_the_missing_input_that_matters():
+    unknown = estimate({"r_iss": "II"}, options=["lenalidomide"], horizons=[5])
+    known = estimate({"r_iss": "II", "mrd": "negative", "response": "CR"}, options=["lenalidomide"], horizons=[5])
+    pu = opt(unknown, "lenalidomide").horizons[0].pfs_percent
+    pk = opt(known, "lenalidomide").horizons[0].pfs_percent
+    def width(r):
+        return r[1] - r[0]
+
+    assert width(pu.ranges.about_you) > 5  # MRD unknown moves 5-year PFS a lot
+    assert width(pk.ranges.about_you) < 1e-9  # nothing applied is unknown: no 'about you' spread
+    assert width(pu.ranges.studies) < width((pu.lower, pu.upper))
+    assert [m.field for m in unknown.missing_inputs] == ["mrd"] and "MRD" in unknown.missing_inputs[0].ask
+    assert known.missing_inputs == []
+    empty = estimate({}, options=["lenalidomide"], horizons=[5])
+    assert {m.field for m in empty.missing_inputs} == {"mrd", "r_iss"}
+
+
+def test_text_shows_projection_mark_unused_inputs_and_the_input_that_matters():
+    from mmdecide.report.estimate_text import estimate_text
+    from mmdecide.report.plain_language import summarize, summary_text
+
+    r = estimate({"r_iss": "II", "response": "PR", "induction": "vrd"}, options=["lenalidomide"], horizons=[3, 10])
+    text = estimate_text(r)
+    assert "more than 79.5 months" in text  # lenalidomide median OS: not reached at 79.5 months
+    assert "Not used: response = PR" in text and "Not used: induction = vrd" in text
+    assert "Would narrow the ranges most: ask for your MRD result" in text
+    assert "if the effect stops at the trials' follow-up" in text
+    plain = summary_text(summarize(r, years=3))
+    assert "ask for your MRD result" in plain and "first treatment" in plain
+
+
+def test_calibration_table_sets_each_option_beside_its_own_trial():
+    from mmdecide.personal.calibration import (
+        LANDMARK_TOLERANCE_POINTS,
+        MEDIAN_TOLERANCE,
+        calibration_table,
+    )
+
+    rows = calibration_table()
+    by_option = {r.option for r in rows}
+    assert by_option == {o.id for o in OPTIONS} - {"observation"}
+    for r in rows:
+        if r.published is not None and r.model is not None:
+            tol = MEDIAN_TOLERANCE * r.published if r.quantity.startswith("median") else LANDMARK_TOLERANCE_POINTS
+            assert r.within_tolerance == (abs(r.model - r.published) <= tol), r
+    mcc = {(r.arm, r.endpoint): r for r in rows if r.trial == "mccarthy-2017-meta"}
+    assert mcc[("control", "PFS")].within_tolerance and mcc[("control", "OS")].within_tolerance
+    assert mcc[("lenalidomide", "PFS")].within_tolerance
+    # reported, not hidden: the KRd arm of ATLAS (59.1 months) is far from the model's KRd curve
+    atlas = next(r for r in rows if r.trial == "atlas" and r.arm == "krd" and r.endpoint == "PFS")
+    assert atlas.published == 59.1 and not atlas.within_tolerance
+    auriga = {r.arm for r in rows if r.trial == "auriga"}
+    assert auriga == {"d-r", "r"}  # run for AURIGA's MRD-positive population
