@@ -137,7 +137,8 @@ def test_unknown_sex_lies_between_women_and_men():
 FULL = {"age": 60, "sex": "female", "iss": "II", "beta2_microglobulin_mg_l": 4.0, "albumin_g_dl": 3.8,
         "ldh_high": False, "cytogenetics": ["gain1q"], "response": "sCR", "mrd": "negative",
         "creatinine_clearance_ml_min": 55.0, "induction": "vrd", "transplant": "single",
-        "months_since_transplant": 4.0, "r2_iss": "II"}
+        "months_since_transplant": 4.0, "r2_iss": "III",  # ISS II (1) + 1q gain (0.5) = R2-ISS III
+        "hemoglobin_g_dl": 11.5, "neutrophils_10e9_l": 2.1, "platelets_10e9_l": 160.0}
 
 
 @pytest.mark.parametrize("profile", [{}, FULL])

@@ -32,6 +32,10 @@ _NOT_USED = {
     "in the maintenance trials",
     "creatinine_clearance_ml_min": "not used, because the evidence base has no "
     "prognostic hazard ratio for kidney function (it matters for the lenalidomide dose: see the dosing notes)",
+    **{f: "not used for the survival numbers, because the evidence base has no hazard ratio for today's "
+       "blood counts after transplant; they are set beside the lenalidomide label's limits for starting "
+       "and pausing the drug (see side effects and dose)"
+       for f in ("hemoglobin_g_dl", "neutrophils_10e9_l", "platelets_10e9_l")},
 }
 _ASK = {
     "mrd": ("mrd", "ask for your MRD result (minimal residual disease after transplant)"),

@@ -27,6 +27,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult, SideEffect
+from .side_effect_words import (
+    capital, comparator_words, grade4_sibling, plain_side_effect, top_side_effects, when_words,
+)
 
 __all__ = [
     "CERTAINTY_TABLE",
@@ -137,24 +140,6 @@ _SHORT_NAMES = {
     "carfilzomib-lenalidomide-dexamethasone": "the three-drug mix (KRd)",
 }
 
-#: Side effects in plain words: (words to look for in category or item, plain name).
-_SIDE_EFFECT_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("neutropenia",), "a drop in white blood cells, which fight infection"),
-    (("thrombocytopenia",), "a drop in platelets, which help blood clot"),
-    (("anemia", "anaemia"), "a drop in red blood cells"),
-    (("cytopenia",), "a drop in blood counts"),
-    (("infection",), "infections"),
-    (("neuropathy",), "nerve damage (numbness or tingling in the hands and feet)"),
-    (("diarrhea", "diarrhoea"), "diarrhea"),
-    (("nausea",), "nausea (feeling sick to the stomach)"),
-    (("vomiting",), "vomiting"),
-    (("dermatolog", "rash", "skin"), "skin problems"),
-    (("fatigue",), "tiredness"),
-    (("serious-adverse-events", "serious adverse", "serious treatment"), "serious side effects"),
-    (("adverse-events-any", "adverse events"), "side effects of any kind"),
-)
-_SEVERITY = {"3": "serious", "4": "life-threatening", "3-4": "serious", ">=3": "serious"}
-_NOT_SIDE_EFFECTS = ("discontinuation", "dose-reduction")
 
 _QUESTIONS = (
     "What dose would I take, and how often?",
@@ -283,10 +268,6 @@ def _short_name(o: OptionResult) -> str:
     return name[:1].lower() + name[1:]
 
 
-def _capital(s: str) -> str:
-    return s[:1].upper() + s[1:]
-
-
 class _Writer:
     def __init__(self) -> None:
         self.sentences: list[str] = []
@@ -357,7 +338,7 @@ def _second_cancers(w: _Writer, name: str, h: HorizonResult, ref: HorizonResult,
                 w.add("spm-trial", f"In the trial, {_count(trial.percent.estimate)} out of 100 "
                                        f"people taking {name} got a second cancer.")
                 w.add("spm-trial", f"It was {_count(trial.comparator_percent.estimate)} out of 100 "
-                                       f"for people {_comparator(trial)}.")
+                                       f"for people {comparator_words(trial)}.")
             else:
                 w.add("spm-reference", "The studies do not give a matching number for people like you "
                                        "with no maintenance.")
@@ -373,96 +354,18 @@ def _second_cancers(w: _Writer, name: str, h: HorizonResult, ref: HorizonResult,
         w.add("spm-extrapolated", EXTRAPOLATED_SENTENCE)
 
 
-def _is_serious(s: SideEffect) -> bool:
-    return (s.grade is not None and s.grade in _SEVERITY) or s.category == "serious-adverse-events"
-
-
-def _plain_side_effect(s: SideEffect) -> str:
-    text = f"{s.category} {s.item}".lower()
-    thing = next((plain for keys, plain in _SIDE_EFFECT_WORDS if any(k in text for k in keys)),
-                 re.sub(r"\s*\([^)]*\)", "", s.item).strip())
-    severity = _SEVERITY.get(s.grade or "")
-    if severity is None or "serious" in thing:
-        return thing
-    if thing.startswith("a drop"):
-        return f"a {severity} drop" + thing[len("a drop"):]
-    if thing.startswith("side effects"):
-        return f"{severity} side effects" + thing[len("side effects"):]
-    return f"{severity} {thing}"
-
-
-def top_side_effects(o: OptionResult, k: int = 2) -> list[SideEffect]:
-    """The k most common serious side effects (grade 3 or more, or 'serious'), by percent; if there
-    are fewer than k, the most common others fill in. Stopping treatment is not a side effect."""
-    cands = [s for s in o.side_effects
-             if s.category not in _NOT_SIDE_EFFECTS and not s.category.startswith("spm")
-             and s.percent.estimate is not None and _grade3_sibling(o, s) is None]
-    ranked = sorted(cands, key=lambda s: (not _is_serious(s), -s.percent.estimate))
-    out: list[SideEffect] = []
-    seen: set[str] = set()
-    for s in ranked:
-        plain = _plain_side_effect(s)
-        if plain in seen:
-            continue
-        seen.add(plain)
-        out.append(s)
-        if len(out) == k:
-            break
-    return out
-
-
-def _when(time_frame: str | None) -> str:
-    tf = re.sub(r"\s*\([^)]*\)", "", time_frame or "").strip().lower()
-    if tf == "initial report":
-        return "In the trial's first report"
-    if tf.startswith("during"):
-        return f"{_capital(tf)} in the trial"
-    if tf.startswith("at final") or tf.startswith("at the end"):
-        return "By the end of the trial"
-    return "In the trial"
-
-
-def _comparator(s: SideEffect) -> str:
-    c = re.sub(r"\s*\([^)]*\)", "", s.comparator or "").strip().lower()
-    if c.startswith("placebo"):
-        return "taking a dummy pill (placebo)"
-    if c.startswith("observation") or c.startswith("no maintenance"):
-        return "with no maintenance"
-    if c.startswith("lenalidomide"):
-        return "taking lenalidomide alone"
-    return f"taking {c}" if c else "in the comparison group"
-
-
-def _same_endpoint(a: SideEffect, b: SideEffect) -> bool:
-    return (a.evidence, a.category, a.item.split(",")[0], a.time_frame) == \
-        (b.evidence, b.category, b.item.split(",")[0], b.time_frame)
-
-
-def _grade3_sibling(o: OptionResult, s: SideEffect) -> SideEffect | None:
-    """For a grade-4 row, the grade-3 row of the same endpoint: the two are told together."""
-    if s.grade != "4":
-        return None
-    return next((x for x in o.side_effects if x.grade == "3" and _same_endpoint(x, s)), None)
-
-
-def grade4_sibling(o: OptionResult, s: SideEffect) -> SideEffect | None:
-    """For a grade-3 row, the grade-4 row of the same endpoint (a paper that gives both)."""
-    if s.grade != "3":
-        return None
-    return next((x for x in o.side_effects if x.grade == "4" and _same_endpoint(x, s)), None)
-
 
 def _grades_3_and_4(w: _Writer, s: SideEffect, g4: SideEffect, name: str) -> None:
-    thing = _plain_side_effect(s).removeprefix("a serious ").removeprefix("serious ")
-    w.add("side-effect-option", f"{_when(s.time_frame)}, {_count(s.percent.estimate)} out of 100 people"
+    thing = plain_side_effect(s).removeprefix("a serious ").removeprefix("serious ")
+    w.add("side-effect-option", f"{when_words(s.time_frame)}, {_count(s.percent.estimate)} out of 100 people"
                                 f"{_range(s.percent)} taking {name} had a serious {thing} (grade 3), and "
                                 f"{_count(g4.percent.estimate)} out of 100{_range(g4.percent)} had a "
                                 f"life-threatening one (grade 4).")
     c3, c4 = s.comparator_percent, g4.comparator_percent
     if c3 is None or c4 is None or c3.estimate is None or c4.estimate is None:
-        w.add("side-effect-comparator", f"The trial does not give both numbers for people {_comparator(s)}.")
+        w.add("side-effect-comparator", f"The trial does not give both numbers for people {comparator_words(s)}.")
     else:
-        w.add("side-effect-comparator", f"For people {_comparator(s)}, it was {_count(c3.estimate)} out "
+        w.add("side-effect-comparator", f"For people {comparator_words(s)}, it was {_count(c3.estimate)} out "
                                         f"of 100 (grade 3) and {_count(c4.estimate)} out of 100 (grade 4).")
 
 
@@ -477,14 +380,14 @@ def _side_effects(w: _Writer, o: OptionResult, name: str) -> None:
         if g4 is not None:
             _grades_3_and_4(w, s, g4, name)
             continue
-        w.add("side-effect-option", f"{_when(s.time_frame)}, {_count(s.percent.estimate)} out of 100 "
-                                    f"people{_range(s.percent)} taking {name} had {_plain_side_effect(s)}.")
+        w.add("side-effect-option", f"{when_words(s.time_frame)}, {_count(s.percent.estimate)} out of 100 "
+                                    f"people{_range(s.percent)} taking {name} had {plain_side_effect(s)}.")
         c = s.comparator_percent
         if c is None or c.estimate is None:
             w.add("side-effect-comparator", f"The trial does not give this number for people "
-                                            f"{_comparator(s)}.")
+                                            f"{comparator_words(s)}.")
         else:
-            w.add("side-effect-comparator", f"For people {_comparator(s)}, it was {_count(c.estimate)} "
+            w.add("side-effect-comparator", f"For people {comparator_words(s)}, it was {_count(c.estimate)} "
                                             f"out of 100{_range(c)}.")
 
 
@@ -523,7 +426,7 @@ def _section(o: OptionResult, ref: OptionResult, years: float) -> PlainSection:
     _second_cancers(w, name, h, r, years, o)
     _side_effects(w, o, name)
     if o.outside_population:  # first of the evidence sentences: who the numbers describe
-        reasons = " ".join(f"{_capital(why)}." for why in o.outside_population)
+        reasons = " ".join(f"{capital(why)}." for why in o.outside_population)
         w.add("evidence-population", f"Not studied in people like you. {reasons} So these numbers "
                                      "describe people who are not like you.")
     _evidence(w, o)
