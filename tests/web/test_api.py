@@ -60,8 +60,8 @@ def test_estimate_is_exactly_the_python_result(api, body, args):
     ({"profile": [1, 2]}, "profile", "dict_type"),
     ({"profile": {}, "surprise": 1}, "surprise", "extra_forbidden"),
     ({"horizons": ["soon"]}, "horizons[0]", "float_parsing"),
-    ({"horizons": [99]}, "horizons", "value"),
-    ({"options": ["leeches"]}, "options", "value"),
+    ({"horizons": [99]}, "horizons", "range"),
+    ({"options": ["leeches"]}, "options", "enum"),
     ({"options": "lenalidomide"}, "options", "list_type"),
 ])
 def test_validation_errors_name_the_field_and_rule(api, body, field, rule):

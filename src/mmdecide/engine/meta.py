@@ -46,6 +46,8 @@ from typing import Any, Literal
 import numpy as np
 from scipy import optimize, stats
 
+from ..errors import ConvergenceError
+
 __all__ = [
     "Effect",
     "MetaResult",
@@ -69,10 +71,6 @@ HR_ROUNDING_TOLERANCE = 1e-3
 _THRESHOLD = 1e-12  # REML Fisher scoring: stop when tau^2 changes by less than this
 _MAXITER = 10_000
 _LL0_TOL = 1e-12  # metafor's "stuck at a local maximum" check (control tol)
-
-
-class ConvergenceError(RuntimeError):
-    """An iterative tau^2 estimator did not converge (metafor stops with an error too)."""
 
 
 def _check_real(name: str, value: Any) -> float:

@@ -21,6 +21,7 @@ from typing import Iterable
 
 import numpy as np
 
+from ..errors import InputError
 from ..evidence import Corpus, load_corpus
 from .baseline import Baseline, build_baseline
 from .harms import SpmRate, calibrate_spm, side_effects
@@ -384,11 +385,11 @@ def _horizons(horizons: Iterable[float] | None) -> tuple[float, ...]:
     try:
         hz = tuple(sorted({float(h) for h in horizons}))
     except (TypeError, ValueError):
-        raise ValueError("horizons: must be numbers of years") from None
+        raise InputError("horizons", "number", "must be numbers of years") from None
     if not hz or any(math.isnan(h) or not (0 < h <= 15) for h in hz):
-        raise ValueError(f"horizons: each must be more than 0 and at most 15 years, got {list(hz)}")
+        raise InputError("horizons", "range", f"each must be more than 0 and at most 15 years, got {list(hz)}")
     if any(abs(12 * h - round(12 * h)) > 1e-9 for h in hz):
-        raise ValueError("horizons: must be whole months (multiples of 1/12 year), e.g. 1, 2.5 or 7")
+        raise InputError("horizons", "whole-months", "must be whole months (multiples of 1/12 year), e.g. 1, 2.5 or 7")
     return hz
 
 
@@ -401,7 +402,7 @@ def _option_ids(options: Iterable[str] | None) -> set[str]:
     chosen = set(options)
     unknown = chosen - set(known)
     if unknown:
-        raise ValueError(f"options: unknown option(s) {sorted(unknown)}; choose from {known}")
+        raise InputError("options", "enum", f"unknown option(s) {sorted(unknown)}; choose from {known}")
     return chosen | {"observation"}
 
 

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..errors import ProfileError
+
 __all__ = ["CYTOGENETIC_ABNORMALITIES", "PatientProfile", "ProfileError", "parse_profile"]
 
 #: Abnormalities a profile can list; "none-found" means tested and none of these was found.
@@ -18,18 +20,11 @@ CYTOGENETIC_ABNORMALITIES = ("del17p", "t4-14", "t14-16", "gain1q", "amp1q")
 Cyto = Literal["del17p", "t4-14", "t14-16", "gain1q", "amp1q", "none-found"]
 
 
-class ProfileError(ValueError):
-    """An impossible profile: ``errors`` lists (field, message) pairs."""
-
-    def __init__(self, errors: list[tuple[str, str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{f}: {m}" for f, m in errors))
-
-
 class PatientProfile(BaseModel):
     """A patient after autologous stem-cell transplant for newly diagnosed myeloma."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: NaN or infinity in any number field is refused like any bad value
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     age: int | None = Field(default=None, ge=18, le=100, description="age in years (18-100)")
     sex: Literal["female", "male"] | None = None
@@ -115,6 +110,7 @@ def parse_profile(data: PatientProfile | dict[str, Any] | None) -> PatientProfil
         raise
     except ValidationError as exc:
         errors = []
+        rules: dict[str, str] = {}
         for err in exc.errors(include_url=False):
             cause = err.get("ctx", {}).get("error") if err.get("ctx") else None
             if isinstance(cause, ProfileError):
@@ -123,4 +119,5 @@ def parse_profile(data: PatientProfile | dict[str, Any] | None) -> PatientProfil
             msg = _message(err)
             field, _, text = msg.partition(": ")
             errors.append((field, text))
-        raise ProfileError(errors) from None
+            rules.setdefault(field, "finite" if err["type"] == "finite_number" else err["type"])
+        raise ProfileError(errors, rules) from None

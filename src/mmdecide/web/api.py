@@ -15,11 +15,12 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..errors import InputError
 from ..evidence import EvidenceFile
-from ..personal import EstimateResult, PatientProfile, ProfileError, parse_profile
+from ..personal import EstimateResult, ProfileError, parse_profile
 from .services import Services
 
 __all__ = ["EstimateRequest", "create_api", "TRIAL_KINDS", "POOLED_KINDS"]
@@ -45,7 +46,7 @@ class EstimateRequest(BaseModel):
     """A profile (every field optional; see ``PatientProfile`` in the estimate schema), and
     optionally which options and horizons (years) to estimate."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     profile: dict[str, Any] | None = Field(
         default=None, description="PatientProfile fields: age, sex, iss, r_iss, r2_iss, "
@@ -77,23 +78,11 @@ _ERRORS = {400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": 
 
 
 def profile_error_details(data: Any, exc: ProfileError, prefix: str = "profile.") -> list[dict[str, str]]:
-    """ProfileError messages with the pydantic rule each broke ('consistency' for rules between
-    fields, such as R-ISS I needing ISS I)."""
-    rules: dict[str, str] = {}
-    if isinstance(data, dict):
-        try:
-            PatientProfile.model_validate(data)
-        except ValidationError as err:
-            for e in err.errors(include_url=False):
-                f = ".".join(str(p) for p in e["loc"] if not isinstance(p, int)) or "profile"
-                rules.setdefault(f, "consistency" if e["type"] == "value_error" else e["type"])
-        except ProfileError:
-            pass
-    else:
-        rules["profile"] = "dict_type"
+    """ProfileError messages with the rule each broke ('consistency' for rules between fields,
+    such as R-ISS I needing ISS I), taken from the error's own ``rules``."""
     out = []
     for field, message in exc.errors:
-        rule = rules.get(field, "consistency")
+        rule = exc.rules.get(field, "dict_type" if field == "profile" else "consistency")
         name = "profile" if field == "profile" else f"{prefix}{field}"
         out.append(_detail(name, rule, message))
     return out
@@ -146,10 +135,8 @@ def create_api(services: Services) -> FastAPI:
             raise APIError(422, profile_error_details(body.profile, exc)) from None
         try:
             result = services.estimate(profile, options=body.options, horizons=body.horizons)
-        except ValueError as exc:
-            field, _, message = str(exc).partition(": ")
-            field = field if field in ("options", "horizons") else "body"
-            raise APIError(422, [_detail(field, "value", message or str(exc))]) from None
+        except InputError as exc:
+            raise APIError(422, [exc.detail()]) from None
         return JSONResponse(result.model_dump(mode="json"))
 
     @api.get("/trials", responses=_ERRORS)
