@@ -172,3 +172,31 @@ def test_json_depth_ignores_brackets_inside_strings():
     with pytest.raises(InputError) as exc:
         loads_json("[" * 40 + "]" * 40, "x.json")
     assert exc.value.rule == "depth"
+
+
+# -- reconstruct validates its inputs ------------------------------------------------------------
+
+@pytest.mark.parametrize("curve_text, risk_text, needle", [
+    ("time,survival\n0,1\n6,0.5\n12,0.9\n", None, "row 4, column survival"),          # rises
+    ("time,survival\n0,1\n12,0.6\n6,0.8\n", None, "row 4, column time"),             # unsorted
+    ("time,survival\n0,1\n", None, "at least two points"),                             # one point
+    ("time,survival\n0,1\n6,0.8\n12,0.6\n", "time,at_risk\n0,100\n36,10\n", "row 3, column time"),
+    ("time,survival\n0,1\n6,0.8\n1e9,0.6\n", None, "row 4, column time"),             # magnitude
+    ("time,survival\n0,1\n6,-0.2\n", None, "values must be >= 0"),
+])
+def test_reconstruct_refuses_curves_that_are_not_km_curves(tmp_path, risk, curve_text, risk_text, needle):
+    c = tmp_path / "c.csv"
+    c.write_text(curve_text)
+    r = risk
+    if risk_text is not None:
+        r = tmp_path / "r.csv"
+        r.write_text(risk_text)
+    one_line_error(run("reconstruct", "--curve", c, "--at-risk", r, "--out", tmp_path / "o.csv"), needle)
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_reconstruct_accepts_reading_error_within_tolerance(tmp_path, risk):
+    c = tmp_path / "c.csv"
+    c.write_text("time,survival\n0,1\n6,0.8\n7,0.81\n12,0.6\n18,0.5\n24,0.4\n")  # +0.01: a misclick
+    res = run("reconstruct", "--curve", c, "--at-risk", risk, "--out", tmp_path / "o.csv")
+    assert res.exit_code == 0, res.output
