@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mmdecide.fileio import atomic_write_text
 from mmdecide.engine.km import kaplan_meier
 from mmdecide.engine.logrank import logrank_test
 from mmdecide.engine.survdata import SurvivalData
@@ -141,7 +142,7 @@ def main() -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text)
+    atomic_write_text(RESULTS, text)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ sys.path.insert(0, str(HERE))
 
 from guyot_baseline import guyot_baseline  # noqa: E402
 
+from mmdecide.fileio import atomic_write_text  # noqa: E402
 from mmdecide.engine import reconstruct as rc  # noqa: E402
 from mmdecide.engine.simulate import (  # noqa: E402
     CENSORING_PATTERNS,
@@ -256,7 +257,7 @@ def write_results(sections, tm) -> None:
     lines += ["## Columns", "", "- baseline: `benchmarks/guyot_baseline.py`, the paper as written.",
               "- ours: `mmdecide.engine.reconstruct.reconstruct_ipd`."]
     lines += [f"- {k}: ours with one change: {v}." for k, v in ABLATIONS.items()]
-    out.write_text("\n".join(lines) + "\n")
+    atomic_write_text(out, "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import httpx
 
+from mmdecide.fileio import atomic_write_text
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "web.md"
 LOCUSTFILE = HERE / "locustfile.py"
@@ -171,7 +173,7 @@ def main() -> None:
         lines.append("Locust warned that its own CPU use was high in at least one run: the load generator "
                      "shares the 2 cores with the server, so the numbers are a lower bound on the server's speed.")
     lines += ["", f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.", ""]
-    RESULTS.write_text("\n".join(lines))
+    atomic_write_text(RESULTS, "\n".join(lines))
     print(f"wrote {RESULTS}")
 
 
