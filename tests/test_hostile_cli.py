@@ -145,6 +145,7 @@ def test_output_to_a_full_device(curve, risk):
     (["estimate", "--age", "abc"], "--age"),
     (["meta", "--effects", "x.csv", "--method", "XX"], "--method"),
     (["serve", "--port", "0"], "--port"),
+    (["serve", "--workers", "0"], "--workers"),
 ])
 def test_usage_errors_are_one_line(args, needle):
     one_line_error(run(*args), needle)

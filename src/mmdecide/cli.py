@@ -290,16 +290,24 @@ def estimate_cmd(
 
 @app.command("serve")
 def serve_cmd(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Address to listen on (default: this computer only).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (1-65535).")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (1-64); e.g. one per CPU core on a server.")] = 1,
+    allowed_host: Annotated[Optional[list[str]], typer.Option("--allowed-host", help="A Host name the app answers to when served beyond 127.0.0.1 (repeatable).")] = None,
 ) -> None:
     """Start the decision-aid web app (default http://127.0.0.1:8000) with the shipped evidence."""
     if not 1 <= port <= 65535:
         _fail(f"--port: must be from 1 to 65535, got {port}")
-    from .web.server import serve
+    if not 1 <= workers <= 64:
+        _fail(f"--workers: must be from 1 to 64, got {workers}")
+    from .web.server import allowed_hosts_for, exposure_warning, serve
 
-    typer.echo(f"mmdecide: serving on http://{host}:{port} (Ctrl-C to stop)")
-    serve(host=host, port=port)
+    allowed = allowed_hosts_for(host, allowed_host)
+    warning = exposure_warning(host, allowed)
+    if warning:
+        typer.echo(warning, err=True)
+    typer.echo(f"mmdecide: serving on http://{host}:{port} with {workers} worker(s) (Ctrl-C to stop)")
+    serve(host=host, port=port, workers=workers, allowed_hosts=allowed)
 
 
 class ReportFormat(str, Enum):

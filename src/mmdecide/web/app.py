@@ -16,9 +16,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .rendering import make_env, render
+from .security import SecurityHeaders
 from .services import Services
 from .settings import Settings
 
@@ -100,6 +102,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error_page(request, 500)
 
     app.add_middleware(_BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so every response has them
     return app
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .security import allowed_hosts_from_env
+
 __all__ = ["Settings", "default_docs_dir"]
 
 
@@ -35,3 +37,6 @@ class Settings:
     estimate_cache_size: int = 128
     #: where people can read the docs when the docs folder is not found (None: name the files)
     docs_url: str | None = None
+    #: Host header names the app answers (others get 400); None answers any, which is safe only
+    #: on 127.0.0.1. ``mmdecide serve --host`` sets it (environment variable MMDECIDE_ALLOWED_HOSTS).
+    allowed_hosts: tuple[str, ...] | None = field(default_factory=allowed_hosts_from_env)
