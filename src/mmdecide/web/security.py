@@ -24,15 +24,8 @@ log = logging.getLogger("mmdecide.web")
 #: ``mmdecide serve`` passes the Host allow-list to the app (and to every worker process) here.
 ALLOWED_HOSTS_ENV = "MMDECIDE_ALLOWED_HOSTS"
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
 
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"content-security-policy", CSP.encode()),
