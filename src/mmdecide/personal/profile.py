@@ -7,9 +7,9 @@ refused with a message naming the field and the allowed values or range.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import ProfileError
 
@@ -20,13 +20,36 @@ CYTOGENETIC_ABNORMALITIES = ("del17p", "t4-14", "t14-16", "gain1q", "amp1q")
 Cyto = Literal["del17p", "t4-14", "t14-16", "gain1q", "amp1q", "none-found"]
 
 
+def _whole_number(value: Any) -> Any:
+    """62.0 is the whole number 62 (JSON does not tell them apart); 62.5, "62" and true are not."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _schema_rules(schema: dict[str, Any]) -> None:
+    """The rules between fields (``_consistent`` below) in the JSON schema too, so that the
+    published schema of the API accepts exactly the profiles the model accepts."""
+    cyto = next((s for s in schema["properties"]["cytogenetics"].get("anyOf", []) if s.get("type") == "array"), None)
+    if cyto is not None:
+        cyto["uniqueItems"] = True
+        cyto["if"] = {"contains": {"const": "none-found"}}
+        cyto["then"] = {"maxItems": 1}
+    schema["allOf"] = [
+        {"if": {"properties": {"r_iss": {"const": stage}}, "required": ["r_iss"]},
+         "then": {"properties": {"iss": {"enum": [stage, None]}}}}
+        for stage in ("I", "III")
+    ]
+
+
 class PatientProfile(BaseModel):
     """A patient after autologous stem-cell transplant for newly diagnosed myeloma."""
 
-    # allow_inf_nan=False: NaN or infinity in any number field is refused like any bad value
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # allow_inf_nan=False: NaN or infinity in any number field is refused like any bad value;
+    # strict: no silent coercion (true -> 1.0, "62" -> 62), so the JSON schema is the whole rule
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True,
+                              json_schema_extra=_schema_rules)
 
-    age: int | None = Field(default=None, ge=18, le=100, description="age in years (18-100)")
+    age: Annotated[int, Field(ge=18, le=100), BeforeValidator(_whole_number)] | None = Field(
+        default=None, description="age in years (18-100)")
     sex: Literal["female", "male"] | None = None
     iss: Literal["I", "II", "III"] | None = Field(default=None, description="ISS stage at diagnosis")
     r_iss: Literal["I", "II", "III"] | None = Field(default=None, description="R-ISS stage at diagnosis")
@@ -35,7 +58,7 @@ class PatientProfile(BaseModel):
     albumin_g_dl: float | None = Field(default=None, gt=0, le=10, description="serum albumin at diagnosis, g/dL")
     ldh_high: bool | None = Field(default=None, description="LDH above the upper limit of normal at diagnosis")
     cytogenetics: tuple[Cyto, ...] | None = Field(
-        default=None, description="abnormalities found by FISH; ['none-found'] if tested and none found"
+        default=None, strict=False, description="abnormalities found by FISH; ['none-found'] if tested and none found"
     )
     response: Literal["sCR", "CR", "VGPR", "PR", "SD"] | None = Field(default=None, description="best response after transplant")
     mrd: Literal["negative", "positive"] | None = Field(default=None, description="minimal residual disease after transplant")

@@ -48,8 +48,10 @@ def _detail(field: str, rule: str, message: str) -> dict[str, str]:
 MAX_HORIZONS = 14
 #: Option ids as an enum in the OpenAPI document (from the one option registry).
 OptionId = Literal[tuple(o.id for o in OPTIONS)]  # type: ignore[valid-type]
-Horizon = Annotated[float, Field(gt=0, le=15, description="years, more than 0 and at most 15, in whole "
-                                 "months (multiples of 1/12 year)")]
+#: JSON Schema cannot say "a multiple of 1/12" for floats (validators disagree on rounding), so the
+#: API takes any number of years from one month to 15 and rounds it to the nearest whole month.
+Horizon = Annotated[float, Field(ge=1 / 12, le=15, description="years, from 1/12 (one month) to 15; "
+                                 "rounded to the nearest whole month")]
 
 
 class EstimateRequest(BaseModel):
@@ -171,7 +173,8 @@ def create_api(services: Services) -> FastAPI:
         ``mmdecide estimate --json``)."""
         profile = body.profile or PatientProfile()
         try:
-            result = services.estimate(profile, options=body.options, horizons=body.horizons)
+            horizons = None if body.horizons is None else [round(12 * h) / 12 for h in body.horizons]
+            result = services.estimate(profile, options=body.options, horizons=horizons)
         except InputError as exc:
             raise APIError(422, [exc.detail()]) from None
         return JSONResponse(result.model_dump(mode="json"))

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from .cache import ByteLRU
 
-__all__ = ["Busy", "PdfGate", "RETRY_AFTER_SECONDS"]
+__all__ = ["RETRY_AFTER_SECONDS", "Busy", "PdfGate"]
 
 #: What a busy answer asks the browser to wait: about one rendering.
 RETRY_AFTER_SECONDS = 5
