@@ -120,6 +120,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=30)
     args = ap.parse_args()
 
+    load_before = os.getloadavg()[0]
     port = free_port()
     host = f"http://127.0.0.1:{port}"
     t0 = time.perf_counter()
@@ -177,7 +178,9 @@ def main() -> None:
     if any(c for *_, c in results):
         lines.append("Locust warned that its own CPU use was high in at least one run: the load generator "
                      "shares the 2 cores with the server, so the numbers are a lower bound on the server's speed.")
-    lines += ["", f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.", ""]
+    lines += ["", f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+              f"1-minute load average before the run {load_before:.1f}, after {os.getloadavg()[0]:.1f} "
+              "(other work on the machine competes for the same cores).", ""]
     atomic_write_text(RESULTS, "\n".join(lines))
     print(f"wrote {RESULTS}")
 
