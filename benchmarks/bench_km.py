@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from mmdecide.fileio import atomic_write_text
 from mmdecide.engine.km import kaplan_meier
 from mmdecide.engine.logrank import logrank_test
 from mmdecide.engine.survdata import SurvivalData
+from mmdecide.fileio import atomic_write_text
 
 N = 1_000_000
 SEED = 20240501

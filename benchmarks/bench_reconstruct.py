@@ -24,7 +24,6 @@ sys.path.insert(0, str(HERE))
 
 from guyot_baseline import guyot_baseline  # noqa: E402
 
-from mmdecide.fileio import atomic_write_text  # noqa: E402
 from mmdecide.engine import reconstruct as rc  # noqa: E402
 from mmdecide.engine.simulate import (  # noqa: E402
     CENSORING_PATTERNS,
@@ -35,6 +34,7 @@ from mmdecide.engine.simulate import (  # noqa: E402
     simulate_trial,
 )
 from mmdecide.engine.survdata import SurvivalData  # noqa: E402
+from mmdecide.fileio import atomic_write_text  # noqa: E402
 
 SIZES = (50, 150, 300, 1000)
 SEEDS = (1, 2)

@@ -14,12 +14,15 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from typer._click import exceptions as click_exc  # typer >= 0.24 vendors click; its errors live here
+from typer._click import (
+    exceptions as click_exc,  # typer >= 0.24 vendors click; its errors live here
+)
 from typer.core import TyperGroup
 
 from . import api
 from .errors import EvidenceError, InputError, MmdecideError
 from .fileio import atomic_write, load_json_file
+
 
 class _OneLineErrors(TyperGroup):
     """Usage errors as one line (``error: mmdecide km: Missing option '--data'. ...``) instead of
