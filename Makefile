@@ -42,7 +42,7 @@ golden:
 
 ## schema: regenerate docs/estimate.schema.json (the published JSON schema of an estimate)
 schema: $(STAMP)
-	$(BIN)/python -c "import json; from mmdecide.personal import json_schema; open('docs/estimate.schema.json', 'w').write(json.dumps(json_schema(), indent=2, sort_keys=True) + chr(10))"
+	$(BIN)/python -c "import json; from mmdecide.personal import json_schema; from mmdecide.fileio import atomic_write_text; atomic_write_text('docs/estimate.schema.json', json.dumps(json_schema(), indent=2, sort_keys=True) + chr(10))"
 
 ## bench: run the benchmarks and write benchmarks/RESULTS.md
 bench: $(STAMP)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mmdecide.fileio import atomic_write_text
 from mmdecide.personal import estimate
 
 RESULTS = Path(__file__).parent / "results" / "estimate.md"
@@ -75,7 +76,7 @@ def main() -> None:
     ]
     text = "\n".join(lines) + "\n"
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(text)
+    atomic_write_text(RESULTS, text)
     sys.stdout.write(text)
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from mmdecide.engine.km import kaplan_meier
 from mmdecide.engine.logrank import logrank_test
 from mmdecide.engine.survdata import SurvivalData
+from mmdecide.fileio import atomic_write_text
 
 N = 1_000_000
 SEED = 20240501
@@ -141,7 +142,7 @@ def main() -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text)
+    atomic_write_text(RESULTS, text)
 
 
 if __name__ == "__main__":

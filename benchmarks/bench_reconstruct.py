@@ -35,6 +35,7 @@ from simulate import (  # noqa: E402
     simulate_trial,
 )
 from mmdecide.engine.survdata import SurvivalData  # noqa: E402
+from mmdecide.fileio import atomic_write_text  # noqa: E402
 
 SIZES = (50, 150, 300, 1000)
 SEEDS = (1, 2)
@@ -257,7 +258,7 @@ def write_results(sections, tm) -> None:
     lines += ["## Columns", "", "- baseline: `benchmarks/guyot_baseline.py`, the paper as written.",
               "- ours: `mmdecide.engine.reconstruct.reconstruct_ipd`."]
     lines += [f"- {k}: ours with one change: {v}." for k, v in ABLATIONS.items()]
-    out.write_text("\n".join(lines) + "\n")
+    atomic_write_text(out, "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

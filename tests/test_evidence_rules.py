@@ -20,7 +20,7 @@ GOOD = {
     "design": "randomized",
     "population": "adults after ASCT",
     "sources": [
-        {"id": "paper", "citation": "Doe J. Toy 2020;1:1", "url": "https://example.org/p",
+        {"id": "paper", "citation": "Doe J. Toy 2020;1:1", "url": "https://doi.org/10.1000/toy",
          "year": 2020, "tier": "primary", "type": "abstract"},
     ],
     "arms": [
@@ -98,6 +98,7 @@ CASES = [
     ("whole-count", "results[0].events.value", 4.5, "results[0].events.value"),
     ("time-unit", "results[0].median.unit", "percent", "results[0].median.unit"),
     ("value-or-note", "results[0].median", {"value": None, "unit": "months", "source": "paper", "locator": "abstract"}, "results[0].median"),
+    ("source-url", "sources[0].url", "http://47.251.13.51:8081/39331724", "sources[0].url"),
 ]
 
 
@@ -210,7 +211,7 @@ def test_corpus_rules_unique_ids_and_includes(tmp_path):
     corpus = load_corpus(tmp_path)
     assert corpus.included_elsewhere("toy-trial") == ["toy-meta"]
     prov = corpus.provenance("toy-trial", corpus.get("toy-trial").results[0].median)
-    assert prov.url == "https://example.org/p" and prov.locator == "abstract" and prov.tier == "primary"
+    assert prov.url == "https://doi.org/10.1000/toy" and prov.locator == "abstract" and prov.tier == "primary"
 
 
 def test_duplicate_arm_ids(tmp_path):

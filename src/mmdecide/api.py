@@ -18,7 +18,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from .csvio import InputError, read_columns
+from .csvio import read_columns
+from .errors import InputError, ResourceLimitError
 from .evidence import Corpus, Problem, load_corpus, validate_path
 
 __all__ = [
@@ -128,15 +129,15 @@ def km_summary(
     try:
         data = SurvivalData.from_arrays(cols[time], cols[event], cols[group] if group else None)
     except ValueError as exc:
-        raise InputError(f"{data_csv}: {_rename(str(exc), time, event, group)}") from None
+        raise InputError(str(data_csv), "value", _rename(str(exc), time, event, group)) from None
     if data.has_competing_events:
-        raise InputError(f"{data_csv}: column {event}: use 0 (censored) or 1 (event) only")
+        raise InputError(str(data_csv), "event-code", f"column {event}: use 0 (censored) or 1 (event) only")
     try:
         if group is None:
             return _km_object(kaplan_meier(data, conf_level), rmst_tau)
         return _grouped_km(data, rmst_tau, conf_level)
     except ValueError as exc:
-        raise InputError(f"{data_csv}: {exc}") from None
+        raise InputError(str(data_csv), "value", str(exc)) from None
 
 
 def _rename(message: str, time: str, event: str, group: str | None) -> str:
@@ -189,18 +190,23 @@ def meta_summary(
     cols = read_columns(effects_csv, {"study": "str", "hr": "float", "lower": "float", "upper": "float"})
     effects = []
     for i, study in enumerate(cols["study"]):
+        where = f"row {i + 2} (study {study})"
+        for col in ("hr", "lower", "upper"):
+            if not HR_MIN <= cols[col][i] <= HR_MAX:
+                raise ResourceLimitError(str(effects_csv), "magnitude", f"{where}: column {col}: "
+                                         f"{cols[col][i]:g} is outside {HR_MIN:g} to {HR_MAX:g}")
         try:
             effects.append(
                 effect_from_hr(cols["hr"][i], cols["lower"][i], cols["upper"][i], study=study)
             )
         except ValueError as exc:
-            raise InputError(f"{effects_csv}: row {i + 2} (study {study}): {exc}") from None
+            raise InputError(str(effects_csv), "value", f"{where}: {exc}") from None
     if len(set(cols["study"])) != len(cols["study"]):
-        raise InputError(f"{effects_csv}: column study: study names must be unique")
+        raise InputError(str(effects_csv), "unique", "column study: study names must be unique")
     try:
         res = pool(effects, method=method, hartung_knapp=hartung_knapp)  # type: ignore[arg-type]
     except ValueError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(str(effects_csv), "value", str(exc)) from None
     return {
         "method": res.method,
         "hartung_knapp": res.hartung_knapp,
@@ -229,28 +235,80 @@ def meta_summary(
 
 # -- reconstruction ------------------------------------------------------------------------------
 
+#: Hazard ratios outside this range are data-entry errors (published ones lie within 0.01-100);
+#: the bound also keeps the log scale far from floating-point overflow.
+HR_MIN, HR_MAX = 1e-6, 1e6
+#: The most patients a numbers-at-risk table may start with: the largest myeloma trials enrolled
+#: a few thousand; a bigger number would make the reconstruction allocate without bound.
+MAX_AT_RISK = 1_000_000
+#: The largest time accepted (any unit: months, years or days of follow-up).
+MAX_TIME = 100_000.0
+#: How far survival may rise between two consecutive rows and still count as reading error
+#: (it is then corrected by the running minimum); a larger rise is not a Kaplan-Meier curve.
+DIGITIZING_TOLERANCE = 0.02
+
+
 def reconstruct_from_csv(
     curve_csv: str | Path, at_risk_csv: str | Path, events: int | None = None
 ):
     """Reconstruct individual patient data from a digitized curve and a numbers-at-risk table.
 
     ``curve_csv`` has ``time,survival`` (a fraction, or percent when any value exceeds 1);
-    ``at_risk_csv`` has ``time,at_risk``. Returns the engine's Reconstruction object.
+    ``at_risk_csv`` has ``time,at_risk``. Both are checked first (see
+    :func:`check_reconstruct_inputs`). Returns the engine's Reconstruction object.
     """
     from .engine.reconstruct import reconstruct_ipd
 
     curve = read_columns(curve_csv, {"time": "float", "survival": "float"})
     risk = read_columns(at_risk_csv, {"time": "float", "at_risk": "int"})
-    surv = curve["survival"]
-    if any(s < 0 for s in surv):
-        raise InputError(f"{curve_csv}: column survival: values must be >= 0")
-    if max(surv) > 1:
-        if max(surv) > 100 + 1e-9:
-            raise InputError(f"{curve_csv}: column survival: percent values must be <= 100")
-        surv = [s / 100.0 for s in surv]
-    if events is not None and events < 0:
-        raise InputError(f"--events: must be >= 0, got {events}")
+    surv = check_reconstruct_inputs(str(curve_csv), curve["time"], curve["survival"],
+                                    str(at_risk_csv), risk["time"], risk["at_risk"], events)
     try:
         return reconstruct_ipd(curve["time"], surv, risk["time"], risk["at_risk"], total_events=events)
     except ValueError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(str(at_risk_csv), "value", str(exc)) from None
+
+
+def check_reconstruct_inputs(curve_name: str, times: list[float], surv: list[float], risk_name: str,
+                             risk_times: list[float], at_risk: list[int], events: int | None) -> list[float]:
+    """The survival column as fractions, or InputError naming the file and row (row 2 is the
+    first below the header)."""
+    if len(times) < 2:
+        raise InputError(curve_name, "points", "the curve needs at least two points")
+    if any(s < 0 for s in surv):
+        raise InputError(curve_name, "range", "column survival: values must be >= 0")
+    if max(surv) > 1:
+        if max(surv) > 100 + 1e-9:
+            raise InputError(curve_name, "range", "column survival: percent values must be <= 100")
+        surv = [s / 100.0 for s in surv]
+    lowest = surv[0]
+    for row, (t, s) in enumerate(zip(times, surv), start=2):
+        if not 0 <= t <= MAX_TIME:
+            raise ResourceLimitError(curve_name, "magnitude", f"row {row}, column time: {t:g} is outside "
+                                     f"0 to {MAX_TIME:g}")
+        if row > 2 and t < times[row - 3]:
+            raise InputError(curve_name, "sorted", f"row {row}, column time: {t:g} comes before the "
+                             f"{times[row - 3]:g} of row {row - 1}; sort the rows by time")
+        if s - lowest > DIGITIZING_TOLERANCE:
+            raise InputError(curve_name, "non-increasing", f"row {row}, column survival: the curve rises "
+                             f"by {s - lowest:.3g} (more than the {DIGITIZING_TOLERANCE:g} allowed for "
+                             "reading error); survival cannot increase")
+        lowest = min(lowest, s)
+    _check_risk_table(risk_name, risk_times, at_risk, max(times))
+    if events is not None and not 0 <= events <= at_risk[0]:
+        raise InputError("--events", "range", f"must be from 0 to the {at_risk[0]} at risk at time 0, got {events}")
+    return surv
+
+
+def _check_risk_table(name: str, times: list[float], at_risk: list[int], curve_end: float) -> None:
+    if not at_risk:
+        raise InputError(name, "rows", "no data rows below the header")
+    for row, (t, n) in enumerate(zip(times, at_risk), start=2):
+        if not 0 <= n <= MAX_AT_RISK:
+            raise ResourceLimitError(name, "magnitude", f"row {row}, column at_risk: {n} is outside "
+                                     f"0 to {MAX_AT_RISK:,}")
+        if t > curve_end:
+            raise InputError(name, "span", f"row {row}, column time: {t:g} is past the curve's last "
+                             f"time {curve_end:g}; the table must lie within the curve")
+
+

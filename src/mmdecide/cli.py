@@ -14,12 +14,48 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer._click import (
+    exceptions as click_exc,  # typer >= 0.24 vendors click; its errors live here
+)
+from typer.core import TyperGroup
 
 from . import api
-from .csvio import InputError
-from .evidence import EvidenceError
+from .errors import EvidenceError, InputError, MmdecideError
+from .fileio import atomic_write, load_json_file
+
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors as one line (``error: mmdecide km: Missing option '--data'. ...``) instead of
+    click's usage block or typer's box, and exit code 2 as for any bad input; an error mmdecide
+    raises on purpose that a command did not catch is one line too (anything else is a bug and
+    keeps its traceback)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_exc.NoArgsIsHelpError as exc:  # `mmdecide` or `mmdecide evidence` alone: the help
+            exc.show()
+            rv = 0
+        except click_exc.ClickException as exc:
+            where = f"{exc.ctx.command_path}: " if getattr(exc, "ctx", None) is not None else ""
+            hint = f" (see `{exc.ctx.command_path} --help`)" if isinstance(exc, click_exc.UsageError) and exc.ctx else ""
+            rv = _one_line(f"{where}{exc.format_message()}{hint}", exc.exit_code)
+        except MmdecideError as exc:
+            rv = _one_line(str(exc), EXIT_BAD_INPUT)
+        except typer.Abort:
+            rv = 130
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _one_line(message: str, code: int) -> int:
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    return code
+
 
 app = typer.Typer(
+    cls=_OneLineErrors,
     help="mmdecide: evidence and survival analysis for maintenance therapy after stem-cell "
     "transplant in multiple myeloma. Information for a conversation with the care team, not advice.",
     no_args_is_help=True,
@@ -192,13 +228,13 @@ def reconstruct(
     except InputError as exc:
         _fail(str(exc))
     try:
-        with out.open("w", newline="") as fh:
+        with atomic_write(out, "w", newline="") as fh:  # a kill or a full disk leaves the old file
             w = csv.writer(fh)
             w.writerow(["time", "event"])
             for t, e in zip(rec.data.time, rec.data.event):
                 w.writerow([repr(float(t)), int(e)])
     except OSError as exc:
-        _fail(f"--out: cannot write {out}: {exc.strerror}")
+        _fail(f"--out: cannot write {out}: {exc.strerror or exc}")
     typer.echo(rec.summary())
     typer.echo(f"wrote {rec.data.n} patients to {out}")
 
@@ -250,11 +286,9 @@ def estimate_cmd(
     profile: dict = {}
     if profile_file is not None:
         try:
-            profile = json.loads(profile_file.read_text())
-        except OSError as exc:
-            _fail(f"--profile: cannot read {profile_file}: {exc.strerror}")
-        except json.JSONDecodeError as exc:
-            _fail(f"--profile: {profile_file} is not valid JSON ({exc.msg}, line {exc.lineno})")
+            profile = load_json_file(profile_file, "--profile")
+        except InputError as exc:
+            _fail(str(exc))
         if not isinstance(profile, dict):
             _fail("--profile: the file must hold one JSON object")
     profile.update({k: v for k, v in fields.items() if v is not None})
@@ -262,7 +296,7 @@ def estimate_cmd(
         result = api.estimate(profile, options=_split_list(option), horizons=horizon)
     except ProfileError as exc:
         _fail("; ".join(f"{f}: {m}" for f, m in exc.errors))
-    except ValueError as exc:
+    except InputError as exc:
         _fail(str(exc))
     if json_out:
         typer.echo(result.model_dump_json(indent=2))
@@ -280,16 +314,24 @@ def estimate_cmd(
 
 @app.command("serve")
 def serve_cmd(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Address to listen on (default: this computer only).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (1-65535).")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (1-64); e.g. one per CPU core on a server.")] = 1,
+    allowed_host: Annotated[Optional[list[str]], typer.Option("--allowed-host", help="A Host name the app answers to when served beyond 127.0.0.1 (repeatable).")] = None,
 ) -> None:
     """Start the decision-aid web app (default http://127.0.0.1:8000) with the shipped evidence."""
     if not 1 <= port <= 65535:
         _fail(f"--port: must be from 1 to 65535, got {port}")
-    from .web.server import serve
+    if not 1 <= workers <= 64:
+        _fail(f"--workers: must be from 1 to 64, got {workers}")
+    from .web.server import allowed_hosts_for, exposure_warning, serve
 
-    typer.echo(f"mmdecide: serving on http://{host}:{port} (Ctrl-C to stop)")
-    serve(host=host, port=port)
+    allowed = allowed_hosts_for(host, allowed_host)
+    warning = exposure_warning(host, allowed)
+    if warning:
+        typer.echo(warning, err=True)
+    typer.echo(f"mmdecide: serving on http://{host}:{port} with {workers} worker(s) (Ctrl-C to stop)")
+    serve(host=host, port=port, workers=workers, allowed_hosts=allowed)
 
 
 @app.command("reproduce")

@@ -53,15 +53,18 @@ def test_estimate_is_exactly_the_python_result(api, body, args):
 
 @pytest.mark.parametrize("body, field, rule", [
     ({"profile": {"age": 250}}, "profile.age", "less_than_equal"),
-    ({"profile": {"age": "old"}}, "profile.age", "int_parsing"),
+    ({"profile": {"age": "old"}}, "profile.age", "int_type"),
+    ({"profile": {"months_since_transplant": True}}, "profile.months_since_transplant", "float_type"),
     ({"profile": {"favourite_colour": "blue"}}, "profile.favourite_colour", "extra_forbidden"),
     ({"profile": {"iss": "II", "r_iss": "I"}}, "profile.r_iss", "consistency"),
     ({"profile": {"iss": "V"}}, "profile.iss", "literal_error"),
     ({"profile": [1, 2]}, "profile", "dict_type"),
     ({"profile": {}, "surprise": 1}, "surprise", "extra_forbidden"),
     ({"horizons": ["soon"]}, "horizons[0]", "float_parsing"),
-    ({"horizons": [99]}, "horizons", "value"),
-    ({"options": ["leeches"]}, "options", "value"),
+    ({"horizons": [99]}, "horizons[0]", "less_than_equal"),
+    ({"horizons": [0.05]}, "horizons[0]", "greater_than_equal"),
+    ({"horizons": []}, "horizons", "too_short"),
+    ({"options": ["leeches"]}, "options[0]", "literal_error"),
     ({"options": "lenalidomide"}, "options", "list_type"),
 ])
 def test_validation_errors_name_the_field_and_rule(api, body, field, rule):
@@ -162,3 +165,27 @@ def test_openapi_is_served_and_no_cdn_docs(api, web_app):
     assert {"/estimate", "/trials", "/trials/{file_id}", "/meta-analyses"} <= set(spec["paths"])
     for url in ("/api/v1/docs", "/api/v1/redoc", "/docs", "/redoc", "/openapi.json"):
         assert api.get(url).status_code == 404, url
+
+
+def test_error_bodies_are_bounded():
+    """5,000 unknown profile keys: a short answer naming the first problems, not megabytes."""
+    body = {"profile": {f"k{i}": 0 for i in range(5000)}}
+    with TestClient(create_app(), raise_server_exceptions=False) as client:
+        r = client.post("/api/v1/estimate", json=body)
+    assert r.status_code == 422 and len(r.content) < 20_000
+    errors = _errors(r)
+    assert errors[0]["field"] == "profile.k0" and errors[0]["rule"] == "extra_forbidden"
+    assert errors[-1]["rule"] == "truncated" and "more problem" in errors[-1]["message"]
+
+
+def test_openapi_states_the_constraints(api):
+    doc = api.get("/api/v1/openapi.json").json()
+    req = doc["components"]["schemas"]["EstimateRequest"]["properties"]
+    horizons = next(s for s in req["horizons"]["anyOf"] if s.get("type") == "array")
+    assert horizons["maxItems"] == 14 and horizons["minItems"] == 1
+    assert horizons["items"]["minimum"] == 1 / 12 and horizons["items"]["maximum"] == 15
+    options = next(s for s in req["options"]["anyOf"] if s.get("type") == "array")
+    assert "lenalidomide" in options["items"]["enum"]
+    profile = doc["components"]["schemas"]["PatientProfile"]
+    age = next(s for s in profile["properties"]["age"]["anyOf"] if s.get("type") == "integer")
+    assert age["maximum"] == 100 and profile["additionalProperties"] is False

@@ -47,7 +47,6 @@ import numpy as np
 from scipy import stats
 
 from .tau2 import (
-    ConvergenceError,
     generalised_q,
     qprofile_ci,
     tau2_dl,
@@ -55,6 +54,8 @@ from .tau2 import (
     tau2_reml,
     trace_p,
 )
+
+from ..errors import ConvergenceError
 
 __all__ = [
     "Effect",

@@ -21,6 +21,8 @@ import math
 import numpy as np
 from scipy import optimize, stats
 
+from ..errors import ConvergenceError  # re-exported: raised when REML does not converge
+
 __all__ = [
     "ConvergenceError",
     "generalised_q",
@@ -36,10 +38,6 @@ __all__ = [
 _THRESHOLD = 1e-12  # REML Fisher scoring: stop when tau^2 changes by less than this
 _MAXITER = 10_000
 _LL0_TOL = 1e-12  # metafor's "stuck at a local maximum" check (control tol)
-
-
-class ConvergenceError(RuntimeError):
-    """An iterative tau^2 estimator did not converge (metafor stops with an error too)."""
 
 
 

@@ -21,6 +21,8 @@ from typing import Iterable
 import yaml
 from pydantic import ValidationError
 
+from ..errors import EvidenceError, InputError
+from ..fileio import json_depth, read_text_file
 from .rules import Problem, check_corpus, check_file
 from .schema import EvidenceFile, Source, Value
 
@@ -35,13 +37,10 @@ __all__ = [
 ]
 
 
-class EvidenceError(ValueError):
-    """The evidence base has problems; ``problems`` lists all of them."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        head = f"{len(problems)} problem(s) in the evidence base:"
-        super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
+#: The largest evidence file read (bytes; the biggest shipped file is about 40 KB).
+MAX_EVIDENCE_BYTES = 2 * 1024 * 1024
+#: The deepest bracket nesting accepted in an evidence file (the schema needs 4).
+MAX_YAML_DEPTH = 64
 
 
 #: libyaml's parser with PyYAML's safe constructor (plain data only: tags such as
@@ -87,9 +86,16 @@ def _loc_to_path(loc: tuple) -> str:
 
 def _parse(path: Path) -> tuple[EvidenceFile | None, list[Problem]]:
     name = str(path)
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    try:  # a regular UTF-8 file under the size limit, nested within bounds, before YAML parses it
+        text = read_text_file(path, max_bytes=MAX_EVIDENCE_BYTES)
+        if json_depth(text) > MAX_YAML_DEPTH:
+            return None, [Problem(name, "", "yaml-syntax", f"nested more than {MAX_YAML_DEPTH} levels deep")]
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)
+    except InputError as exc:
+        return None, [Problem(name, "", "file", exc.message)]
+    except RecursionError:  # block (indented) nesting deep enough to exhaust the parser's stack
+        return None, [Problem(name, "", "yaml-syntax", "nested too deeply to read")]
+    except yaml.YAMLError as exc:
         return None, [Problem(name, "", "yaml-syntax", " ".join(str(exc).split()))]
     if not isinstance(raw, dict):
         return None, [Problem(name, "", "schema", "the file must hold one mapping (key: value pairs)")]

@@ -13,6 +13,7 @@ from typing import Iterator
 from pydantic import BaseModel
 
 from .schema import AlternativeValue, EvidenceFile, Value
+from .urls import url_problems
 
 __all__ = ["RULES", "Problem", "check_corpus", "check_file", "walk_values"]
 
@@ -37,6 +38,9 @@ RULES = {
     "choice-explained": "a value with alternatives must say in `choice` why it is the one used",
     "value-or-note": "a missing value (null) needs a note saying why (e.g. 'not reached')",
     "time-unit": "medians and follow-up must be in months, years, weeks or days",
+    "source-url": "source links must be https to a named public host of a known kind (publisher, DOI, "
+                  "PubMed/PMC, registry, regulator, guideline, conference, repository, news): no raw IP, "
+                  "no other port, no staging or mirror copy",
 }
 
 # Endpoints whose landmark rate is a survival probability (so it can only fall over time).
@@ -96,6 +100,10 @@ def check_file(ev: EvidenceFile, file: str) -> list[Problem]:
     ):
         for dup in _duplicates(ids):
             bad(what, "unique-id", f"id {dup!r} is used more than once")
+
+    for i, s in enumerate(ev.sources):
+        for message in url_problems(s.url):
+            bad(f"sources[{i}].url", "source-url", f"{s.url[:120]} {message}")
 
     source_ids = {s.id for s in ev.sources}
     arm_n = {a.id: (a.n.value if a.n else None) for a in ev.arms}

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..errors import InputError
 from ..evidence import Corpus
 from .background import LIFE_TABLE, background_cumhaz
 from .harms import side_effects, spm_slots
@@ -182,7 +183,7 @@ def estimate(
     prof = parse_profile(profile)
     hz = _horizons(horizons)
     if not isinstance(n_draws, int) or isinstance(n_draws, bool) or not 200 <= n_draws <= 100_000:
-        raise ValueError(f"n_draws: must be a whole number from 200 to 100000, got {n_draws!r}")
+        raise InputError("n_draws", "range", f"must be a whole number from 200 to 100000, got {n_draws!r}")
     wanted = _option_ids(options)
     corpus = corpus if corpus is not None else default_corpus()
     prep = prepared(corpus, n_draws, seed)
@@ -391,11 +392,11 @@ def _horizons(horizons: Iterable[float] | None) -> tuple[float, ...]:
     try:
         hz = tuple(sorted({float(h) for h in horizons}))
     except (TypeError, ValueError):
-        raise ValueError("horizons: must be numbers of years") from None
+        raise InputError("horizons", "number", "must be numbers of years") from None
     if not hz or any(math.isnan(h) or not (0 < h <= 15) for h in hz):
-        raise ValueError(f"horizons: each must be more than 0 and at most 15 years, got {list(hz)}")
+        raise InputError("horizons", "range", f"each must be more than 0 and at most 15 years, got {list(hz)}")
     if any(abs(12 * h - round(12 * h)) > 1e-9 for h in hz):
-        raise ValueError("horizons: must be whole months (multiples of 1/12 year), e.g. 1, 2.5 or 7")
+        raise InputError("horizons", "whole-months", "must be whole months (multiples of 1/12 year), e.g. 1, 2.5 or 7")
     return hz
 
 
@@ -408,7 +409,7 @@ def _option_ids(options: Iterable[str] | None) -> set[str]:
     chosen = set(options)
     unknown = chosen - set(known)
     if unknown:
-        raise ValueError(f"options: unknown option(s) {sorted(unknown)}; choose from {known}")
+        raise InputError("options", "enum", f"unknown option(s) {sorted(unknown)}; choose from {known}")
     return chosen | {"observation"}
 
 

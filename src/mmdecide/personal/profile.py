@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from ..errors import ProfileError
 from .labs import LABS, parse_lab
 from .staging import problems
 
@@ -24,12 +25,24 @@ CYTOGENETIC_ABNORMALITIES = ("del17p", "t4-14", "t14-16", "gain1q", "amp1q")
 Cyto = Literal["del17p", "t4-14", "t14-16", "gain1q", "amp1q", "none-found"]
 
 
-class ProfileError(ValueError):
-    """An impossible profile: ``errors`` lists (field, message) pairs."""
+def _whole_number(value: Any) -> Any:
+    """62.0 is the whole number 62 (JSON does not tell them apart); 62.5, "62" and true are not."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
-    def __init__(self, errors: list[tuple[str, str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{f}: {m}" for f, m in errors))
+
+def _schema_rules(schema: dict[str, Any]) -> None:
+    """The rules between fields (``_consistent`` below) in the JSON schema too, so that the
+    published schema of the API accepts exactly the profiles the model accepts."""
+    cyto = next((s for s in schema["properties"]["cytogenetics"].get("anyOf", []) if s.get("type") == "array"), None)
+    if cyto is not None:
+        cyto["uniqueItems"] = True
+        cyto["if"] = {"contains": {"const": "none-found"}}
+        cyto["then"] = {"maxItems": 1}
+    schema["allOf"] = [
+        {"if": {"properties": {"r_iss": {"const": stage}}, "required": ["r_iss"]},
+         "then": {"properties": {"iss": {"enum": [stage, None]}}}}
+        for stage in ("I", "III")
+    ]
 
 
 def _lab(field: str, when: str) -> Any:
@@ -47,9 +60,13 @@ def _lab_type(field: str) -> Any:
 class PatientProfile(BaseModel):
     """A patient after autologous stem-cell transplant for newly diagnosed myeloma."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: NaN or infinity in any number field is refused like any bad value;
+    # strict: no silent coercion (true -> 1.0, "62" -> 62), so the JSON schema is the whole rule
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True,
+                              json_schema_extra=_schema_rules)
 
-    age: int | None = Field(default=None, ge=18, le=100, description="age in years (18-100)")
+    age: Annotated[int, Field(ge=18, le=100), BeforeValidator(_whole_number)] | None = Field(
+        default=None, description="age in years (18-100)")
     sex: Literal["female", "male"] | None = None
     iss: Literal["I", "II", "III"] | None = Field(default=None, description="ISS stage at diagnosis")
     r_iss: Literal["I", "II", "III"] | None = Field(default=None, description="R-ISS stage at diagnosis")
@@ -58,7 +75,7 @@ class PatientProfile(BaseModel):
     albumin_g_dl: _lab_type("albumin_g_dl") = _lab("albumin_g_dl", "in serum at diagnosis")
     ldh_high: bool | None = Field(default=None, description="LDH above the upper limit of normal at diagnosis")
     cytogenetics: tuple[Cyto, ...] | None = Field(
-        default=None, description="abnormalities found by FISH; ['none-found'] if tested and none found"
+        default=None, strict=False, description="abnormalities found by FISH; ['none-found'] if tested and none found"
     )
     response: Literal["sCR", "CR", "VGPR", "PR", "SD"] | None = Field(default=None, description="best response after transplant")
     mrd: Literal["negative", "positive"] | None = Field(default=None, description="minimal residual disease after transplant")
@@ -134,6 +151,7 @@ def parse_profile(data: PatientProfile | dict[str, Any] | None) -> PatientProfil
         raise
     except ValidationError as exc:
         errors = []
+        rules: dict[str, str] = {}
         for err in exc.errors(include_url=False):
             cause = err.get("ctx", {}).get("error") if err.get("ctx") else None
             if isinstance(cause, ProfileError):
@@ -142,4 +160,5 @@ def parse_profile(data: PatientProfile | dict[str, Any] | None) -> PatientProfil
             msg = _message(err)
             field, _, text = msg.partition(": ")
             errors.append((field, text))
-        raise ProfileError(errors) from None
+            rules.setdefault(field, "finite" if err["type"] == "finite_number" else err["type"])
+        raise ProfileError(errors, rules) from None

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import EvidenceMissing
 from ..evidence import Corpus, Value
 from ..evidence.schema import Comparison
 from .result import SourceRef
 
 __all__ = ["EvidenceMissing", "HRLink", "arm_n", "cite", "find_comparison", "follow_up_months"]
-
-
-class EvidenceMissing(LookupError):
-    """An entry the model needs is not in the evidence base (the number is then absent)."""
 
 
 def cite(corpus: Corpus, evidence: str, value: Value, what: str) -> SourceRef:

@@ -38,7 +38,6 @@ class PatientProfile(Protocol):
     response: str | None
     mrd: str | None
 
-    @property
     def high_risk_cytogenetics(self) -> bool | None: ...
 
 __all__ = ["ISS_ALBUMIN", "ISS_B2M_HIGH", "ISS_B2M_LOW", "R2_GROUPS", "R2_POINTS", "problems"]

@@ -10,19 +10,21 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..errors import InputError
 from ..evidence import EvidenceFile
 from ..personal import EstimateResult, PatientProfile, ProfileError, parse_profile
+from ..personal.options import OPTIONS
 from .services import Services
 
-__all__ = ["EstimateRequest", "create_api", "TRIAL_KINDS", "POOLED_KINDS"]
+__all__ = ["POOLED_KINDS", "TRIAL_KINDS", "EstimateRequest", "create_api"]
 
 log = logging.getLogger("mmdecide.web")
 
@@ -41,22 +43,29 @@ def _detail(field: str, rule: str, message: str) -> dict[str, str]:
     return {"field": field, "rule": rule, "message": message}
 
 
+#: The most horizons one request may ask for: each costs about 0.1 MB of answer and some CPU, so
+#: the count bounds the work and the size of a response (the pages use at most 14).
+MAX_HORIZONS = 14
+#: Option ids as an enum in the OpenAPI document (from the one option registry).
+OptionId = Literal[tuple(o.id for o in OPTIONS)]  # type: ignore[valid-type]
+#: JSON Schema cannot say "a multiple of 1/12" for floats (validators disagree on rounding), so the
+#: API takes any number of years from one month to 15 and rounds it to the nearest whole month.
+Horizon = Annotated[float, Field(ge=1 / 12, le=15, description="years, from 1/12 (one month) to 15; "
+                                 "rounded to the nearest whole month")]
+
+
 class EstimateRequest(BaseModel):
-    """A profile (every field optional; see ``PatientProfile`` in the estimate schema), and
-    optionally which options and horizons (years) to estimate."""
+    """A profile (every field optional; see ``PatientProfile``), and optionally which options
+    and horizons (years) to estimate."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    profile: dict[str, Any] | None = Field(
-        default=None, description="PatientProfile fields: age, sex, iss, r_iss, r2_iss, "
-        "beta2_microglobulin_mg_l, albumin_g_dl, ldh_high, cytogenetics, response, mrd, "
-        "creatinine_clearance_ml_min, hemoglobin_g_dl, neutrophils_10e9_l, platelets_10e9_l, induction, "
-        "transplant, months_since_transplant. A lab value is a number in the field's unit, or text "
-        "with a unit ('35 g/L') or {'value': 35, 'unit': 'g/L'}",
-        examples=[{"age": 62, "r_iss": "II", "mrd": "negative"}],
-    )
-    options: list[str] | None = Field(default=None, max_length=20, examples=[["lenalidomide"]])
-    horizons: list[float] | None = Field(default=None, max_length=60, examples=[[1, 3, 5]])
+    profile: PatientProfile | None = Field(
+        default=None, description="A lab value is a number in the field's unit, or text with a unit ('35 g/L')",
+        examples=[{"age": 62, "r_iss": "II", "mrd": "negative"}])
+    options: list[OptionId] | None = Field(default=None, max_length=len(OPTIONS), examples=[["lenalidomide"]])
+    horizons: list[Horizon] | None = Field(default=None, min_length=1, max_length=MAX_HORIZONS,
+                                           examples=[[1, 3, 5]])
 
 
 class ErrorItem(BaseModel):
@@ -79,25 +88,48 @@ _ERRORS = {400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": 
 
 
 def profile_error_details(data: Any, exc: ProfileError, prefix: str = "profile.") -> list[dict[str, str]]:
-    """ProfileError messages with the pydantic rule each broke ('consistency' for rules between
-    fields, such as R-ISS I needing ISS I)."""
-    rules: dict[str, str] = {}
-    if isinstance(data, dict):
-        try:
-            PatientProfile.model_validate(data)
-        except ValidationError as err:
-            for e in err.errors(include_url=False):
-                f = ".".join(str(p) for p in e["loc"] if not isinstance(p, int)) or "profile"
-                rules.setdefault(f, "consistency" if e["type"] == "value_error" else e["type"])
-        except ProfileError:
-            pass
-    else:
-        rules["profile"] = "dict_type"
+    """ProfileError messages with the rule each broke ('consistency' for rules between fields,
+    such as R-ISS I needing ISS I), taken from the error's own ``rules``."""
     out = []
     for field, message in exc.errors:
-        rule = rules.get(field, "consistency")
+        rule = exc.rules.get(field, "dict_type" if field == "profile" else "consistency")
         name = "profile" if field == "profile" else f"{prefix}{field}"
         out.append(_detail(name, rule, message))
+    return out
+
+
+#: An error answer lists at most this many problems, each message at most MAX_MESSAGE characters,
+#: so 5,000 unknown keys give a short answer, not megabytes.
+MAX_DETAILS = 20
+MAX_MESSAGE = 300
+
+
+def validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
+    """The problems of a request body, field by field; profile problems in the words of
+    :func:`~mmdecide.personal.parse_profile` (with the rule each broke), truncated."""
+    details: list[dict[str, str]] = []
+    profile_done = False
+    for e in exc.errors():
+        loc = tuple(e.get("loc", ()))
+        if loc[:2] == ("body", "profile") and isinstance(exc.body, dict):
+            if not profile_done:
+                profile_done = True
+                try:
+                    parse_profile(exc.body.get("profile"))
+                except ProfileError as perr:
+                    details.extend(profile_error_details(exc.body.get("profile"), perr))
+                    continue
+            else:
+                continue
+        details.append(_detail(_loc(loc), str(e.get("type", "invalid")), str(e.get("msg", ""))))
+    return truncate_details(details)
+
+
+def truncate_details(details: list[dict[str, str]]) -> list[dict[str, str]]:
+    out = [{k: (v if len(v) <= MAX_MESSAGE else v[: MAX_MESSAGE - 3] + "...") for k, v in d.items()}
+           for d in details[:MAX_DETAILS]]
+    if len(details) > MAX_DETAILS:
+        out.append(_detail("body", "truncated", f"{len(details) - MAX_DETAILS} more problem(s) not shown"))
     return out
 
 
@@ -119,19 +151,18 @@ def create_api(services: Services) -> FastAPI:
 
     @api.exception_handler(APIError)
     async def _api_error(request: Request, exc: APIError) -> JSONResponse:
-        return JSONResponse({"detail": exc.details}, status_code=exc.status)
+        return JSONResponse({"detail": truncate_details(exc.details)}, status_code=exc.status)
 
     @api.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [_detail(_loc(tuple(e.get("loc", ()))), str(e.get("type", "invalid")), str(e.get("msg", "")))
-                   for e in exc.errors()]
-        return JSONResponse({"detail": details[:50]}, status_code=422)
+        return JSONResponse({"detail": validation_details(exc)}, status_code=422)
 
     @api.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         rule = {400: "invalid-json", 404: "not-found", 405: "method", 413: "too-large"}.get(exc.status_code, "http")
         field = "body" if exc.status_code in (400, 413) else "path"
-        return JSONResponse({"detail": [_detail(field, rule, str(exc.detail))]}, status_code=exc.status_code)
+        return JSONResponse({"detail": [_detail(field, rule, str(exc.detail))]}, status_code=exc.status_code,
+                            headers=exc.headers)  # e.g. Allow on 405
 
     @api.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
@@ -142,16 +173,12 @@ def create_api(services: Services) -> FastAPI:
     def estimate(body: EstimateRequest, services: ServicesDep) -> JSONResponse:
         """Benefit and harm of each maintenance option for a profile (same as
         ``mmdecide estimate --json``)."""
+        profile = body.profile or PatientProfile()
         try:
-            profile = parse_profile(body.profile)
-        except ProfileError as exc:
-            raise APIError(422, profile_error_details(body.profile, exc)) from None
-        try:
-            result = services.estimate(profile, options=body.options, horizons=body.horizons)
-        except ValueError as exc:
-            field, _, message = str(exc).partition(": ")
-            field = field if field in ("options", "horizons") else "body"
-            raise APIError(422, [_detail(field, "value", message or str(exc))]) from None
+            horizons = None if body.horizons is None else [round(12 * h) / 12 for h in body.horizons]
+            result = services.estimate(profile, options=body.options, horizons=horizons)
+        except InputError as exc:
+            raise APIError(422, [exc.detail()]) from None
         return JSONResponse(result.model_dump(mode="json"))
 
     @api.get("/trials", responses=_ERRORS)

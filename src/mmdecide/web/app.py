@@ -13,12 +13,16 @@ from importlib import resources
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .pdf_gate import PdfGate
 from .rendering import make_env, render
+from .security import SecurityHeaders
 from .services import Services
 from .settings import Settings
 
@@ -77,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.services = Services(settings)
     app.state.templates = make_env()
+    app.state.pdf_gate = PdfGate(settings.pdf_cache_bytes, settings.pdf_concurrency)
 
     from .api import create_api
     from .pages import evidence, home, methods, profile, results, summary
@@ -87,8 +92,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(resources.files("mmdecide") / "web" / "static")), name="static")
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
-        return _error_page(request, exc.status_code)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/v1"):  # e.g. a %0A in the path: no mount matched
+            return JSONResponse({"detail": [{"field": "path", "rule": "not-found" if exc.status_code == 404
+                                             else "http", "message": str(exc.detail)}]},
+                                status_code=exc.status_code, headers=exc.headers)
+        page = _error_page(request, exc.status_code)
+        page.headers.update(exc.headers or {})  # e.g. Allow on 405
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> HTMLResponse:
@@ -100,6 +111,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error_page(request, 500)
 
     app.add_middleware(_BodyLimit, max_bytes=settings.max_body_bytes)
+    # an estimate is ~1.2 MB of JSON that repeats its sources; gzip makes it ~15x smaller
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if settings.allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so every response has them
     return app
 
 

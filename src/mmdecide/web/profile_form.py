@@ -9,6 +9,7 @@ the field names of :class:`~mmdecide.personal.ProfileError`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlencode
@@ -159,6 +160,9 @@ def read_profile(source: Any) -> tuple[PatientProfile | None, dict[str, Any], li
             try:
                 number = float(value.replace(",", "."))
             except ValueError:
+                errors.append((f.name, "Please enter a number, or leave it empty if you don't know."))
+                continue
+            if not math.isfinite(number):  # "nan", "inf", "1e309" parse as floats but are no value
                 errors.append((f.name, "Please enter a number, or leave it empty if you don't know."))
                 continue
             if f.name in _INT_FIELDS:

@@ -9,9 +9,7 @@ render; no evidence logic lives in a route.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING, Iterable
 from .. import __version__
 from ..evidence import Corpus, EvidenceFile, load_corpus
 from ..personal import DEFAULT_HORIZONS, EstimateResult, PatientProfile, estimate
+from .cache import ByteLRU, estimate_weight
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -40,22 +39,6 @@ class EvidenceFacts:
     package_version: str
 
 
-@dataclass
-class _LRU:
-    size: int
-    items: OrderedDict = field(default_factory=OrderedDict)
-
-    def get(self, key):
-        if key in self.items:
-            self.items.move_to_end(key)
-            return self.items[key]
-        return None
-
-    def put(self, key, value) -> None:
-        self.items[key] = value
-        self.items.move_to_end(key)
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
 
 
 class Services:
@@ -64,8 +47,7 @@ class Services:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.corpus: Corpus = load_corpus(settings.evidence_dir)
-        self._lock = threading.Lock()
-        self._cache = _LRU(settings.estimate_cache_size)
+        self._cache = ByteLRU(settings.estimate_cache_bytes)
         self._anchors: dict[tuple[str, str, str], str] = {}
         for ev in self.corpus:
             for s in ev.sources:
@@ -79,12 +61,11 @@ class Services:
         opts = None if options is None else tuple(sorted(set(options)))
         hz = None if horizons is None else tuple(sorted({float(h) for h in horizons}))
         key = (profile.model_dump_json(), opts, hz)
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is None:
-                hit = estimate(profile, options=opts, horizons=hz, corpus=self.corpus)
-                self._cache.put(key, hit)
-            return hit
+        hit = self._cache.get(key)
+        if hit is None:  # computed outside any lock: two requests may both compute, none waits
+            hit = estimate(profile, options=opts, horizons=hz, corpus=self.corpus)
+            self._cache.put(key, hit, estimate_weight(len(hit.horizons_years)))
+        return hit
 
     def results(self, profile: PatientProfile) -> EstimateResult:
         """The estimate at the default horizons (1, 2, 3, 5, 7 years): the numbers shown."""

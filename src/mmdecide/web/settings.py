@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .security import allowed_hosts_from_env
+
 __all__ = ["Settings", "default_docs_dir"]
 
 
@@ -31,7 +33,15 @@ class Settings:
     docs_dir: Path | None = field(default_factory=default_docs_dir)
     #: the largest request body the app reads (bytes); larger ones get 413 before parsing
     max_body_bytes: int = 64 * 1024
-    #: personal estimates kept per app (keyed by profile); a profile's estimate takes ~0.1 s
-    estimate_cache_size: int = 128
+    #: memory for personal estimates kept per app (keyed by profile and horizons; a profile's
+    #: estimate takes ~0.2 s and ~0.1 MB per horizon): 64 MB holds about 50 profiles' pages
+    estimate_cache_bytes: int = 64 * 1024 * 1024
+    #: memory for rendered summary PDFs (keyed by the page's content; one is ~0.1 MB, ~2.7 s CPU)
+    pdf_cache_bytes: int = 16 * 1024 * 1024
+    #: PDFs rendered at the same time; more requests get 503 "busy, try again" at once
+    pdf_concurrency: int = 2
     #: where people can read the docs when the docs folder is not found (None: name the files)
     docs_url: str | None = None
+    #: Host header names the app answers (others get 400); None answers any, which is safe only
+    #: on 127.0.0.1. ``mmdecide serve --host`` sets it (environment variable MMDECIDE_ALLOWED_HOSTS).
+    allowed_hosts: tuple[str, ...] | None = field(default_factory=allowed_hosts_from_env)

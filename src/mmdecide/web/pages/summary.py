@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...report.plain_language import top_side_effects
+from ..pdf_gate import RETRY_AFTER_SECONDS, Busy
 from ..rendering import render
 from .results import ServicesDep, page_context, read_request
 
@@ -39,7 +40,17 @@ def summary_pdf(request: Request, services: ServicesDep) -> Response:
         return page
     from weasyprint import HTML
 
-    pdf = HTML(string=page.body.decode("utf-8"), base_url=None, url_fetcher=_no_fetch).write_pdf()
+    def make_pdf() -> bytes:
+        return HTML(string=page.body.decode("utf-8"), base_url=None, url_fetcher=_no_fetch).write_pdf()
+
+    try:
+        pdf = request.app.state.pdf_gate.render(page.body, make_pdf)
+    except Busy:
+        busy = render(request, "error.html", status_code=503, status=503, title="Busy, please try again",
+                      text=f"Many summaries are being made right now. Please try again in "
+                           f"{RETRY_AFTER_SECONDS} seconds.")
+        busy.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return busy
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": 'attachment; filename="mmdecide-summary.pdf"'})
 
