@@ -24,14 +24,13 @@ MAX_FUNCTION_LINES = 80
 LONG_MODULES: dict[str, int] = {}
 
 #: Functions over MAX_FUNCTION_LINES today ("module:qualified name" -> lines allowed), each to
-#: split; personal/model.py:estimate is being rewritten with the personal model. An entry may
+#: split. An entry may
 #: only shrink: the limit is today's length.
 LONG_FUNCTIONS: dict[str, int] = {
     "engine/reconstruct.py:_reconstruct": 93,  # to split
     "engine/summary_fit.py:fit_published_summaries": 88,  # to split
-    "evidence/rules.py:check_file": 82,  # to split
-    "personal/model.py:estimate": 142,  # to split (being rewritten)
-    "web/api.py:create_api": 90,  # to split (route functions nested in the factory)
+    "personal/model.py:estimate": 103,  # to split
+    "web/api.py:create_api": 85,  # to split (route functions nested in the factory)
 }
 
 #: Part -> the parts it must never import (directly or through a deferred import).

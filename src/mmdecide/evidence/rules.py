@@ -92,19 +92,7 @@ def check_file(ev: EvidenceFile, file: str) -> list[Problem]:
     def bad(path: str, rule: str, message: str) -> None:
         out.append(Problem(file, path, rule, message))
 
-    for what, ids in (
-        ("sources", [s.id for s in ev.sources]),
-        ("arms", [a.id for a in ev.arms]),
-        ("analyses", [a.id for a in ev.analyses]),
-        ("facts", [f.id for f in ev.facts]),
-    ):
-        for dup in _duplicates(ids):
-            bad(what, "unique-id", f"id {dup!r} is used more than once")
-
-    for i, s in enumerate(ev.sources):
-        for message in url_problems(s.url):
-            bad(f"sources[{i}].url", "source-url", f"{s.url[:120]} {message}")
-
+    _check_ids_and_urls(ev, bad)
     source_ids = {s.id for s in ev.sources}
     arm_n = {a.id: (a.n.value if a.n else None) for a in ev.arms}
     analysis_ids = {a.id for a in ev.analyses}
@@ -171,6 +159,21 @@ def check_file(ev: EvidenceFile, file: str) -> list[Problem]:
         if fu is not None and fu.unit not in _TIME_UNITS:
             bad(f"analyses[{i}].median_follow_up.unit", "time-unit", f"follow-up needs a time unit, got {fu.unit!r}")
     return out
+
+
+def _check_ids_and_urls(ev: EvidenceFile, bad) -> None:
+    """Ids unique within their list; every source link of an allowed kind (see urls.py)."""
+    for what, ids in (
+        ("sources", [s.id for s in ev.sources]),
+        ("arms", [a.id for a in ev.arms]),
+        ("analyses", [a.id for a in ev.analyses]),
+        ("facts", [f.id for f in ev.facts]),
+    ):
+        for dup in _duplicates(ids):
+            bad(what, "unique-id", f"id {dup!r} is used more than once")
+    for i, s in enumerate(ev.sources):
+        for message in url_problems(s.url):
+            bad(f"sources[{i}].url", "source-url", f"{s.url[:120]} {message}")
 
 
 def _walk_plain_sources(ev: EvidenceFile) -> Iterator[tuple[str, str]]:

@@ -42,7 +42,11 @@ HOST_KINDS: dict[str, tuple[str, ...]] = {
              "valuebasedcancer.com", "oncpracticemanagement.com", "theoncologypharmacist.com",
              "docwirenews.com", "physiciansweekly.com", "ecancer.org", "univadis.co.uk",
              "congressupdatehematology.be", "mims.com", "pocn.com", "medicom-publishers.com",
-             "hmpgloballearningnetwork.com", "medimix.be", "medpath.com"),
+             "hmpgloballearningnetwork.com", "medimix.be", "medpath.com",
+             "sohoonline.org"),  # SOHO News: the Society of Hematologic Oncology's news pages
+    # the regulator's label text as published by DailyMed, or reproduced by a label site (a
+    # source from such a copy says so in its note, and its tier stays "label")
+    "label": ("dailymed.nlm.nih.gov", "prescriberpoint.com"),
     "manufacturer": ("revlimidhcp.com", "jnjmedicalconnect.com", "bms.com", "janssen.com", "takeda.com",
                      "packageinserts.bms.com"),
 }
