@@ -16,10 +16,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from . import access_log
 from .rendering import make_env, render
 from .services import Services
+from .session import COOKIE_NAME, MAX_AGE_SECONDS, secret_key
 from .settings import Settings
 
 __all__ = ["create_app"]
@@ -79,9 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = make_env()
 
     from .api import create_api
-    from .pages import evidence, home, methods, profile, results, summary
+    from .pages import about, evidence, home, methods, profile, results, summary
 
-    for module in (home, profile, results, summary, evidence, methods):
+    for module in (home, profile, results, summary, evidence, methods, about):
         app.include_router(module.router)
     app.mount("/api/v1", create_api(app.state.services))
     app.mount("/static", StaticFiles(directory=str(resources.files("mmdecide") / "web" / "static")), name="static")
@@ -100,6 +103,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error_page(request, 500)
 
     app.add_middleware(_BodyLimit, max_bytes=settings.max_body_bytes)
+    # the answers live in a signed cookie in the person's browser, never on the server (session.py)
+    app.add_middleware(SessionMiddleware, secret_key=secret_key(settings.session_key),
+                       session_cookie=COOKIE_NAME, max_age=MAX_AGE_SECONDS, same_site="strict")
+    access_log.install()
     return app
 
 

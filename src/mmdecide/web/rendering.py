@@ -121,9 +121,14 @@ def make_env() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(resources.files("mmdecide") / "web" / "templates")),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
     )
+    from .charts import icon_symbol, marker_symbol
+    from .results_view import between
+
+    env.globals.update(icon_symbol=icon_symbol, marker_symbol=marker_symbol, between=between)
     env.filters.update(whole=whole, people=people, range=fmt_range, signed=fmt_signed,
                        months=fmt_months, hr=fmt_hr, g=fmt_g, years=fmt_years,
-                       zip=lambda a, b: list(zip(a, b)))
+                       zip=lambda a, b: list(zip(a, b)),
+                       sentence=lambda s: s[:1].upper() + s[1:] if s else s)
     return env
 
 
@@ -131,6 +136,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     """Render a page in the site layout (the app's settings and evidence version included)."""
     app = request.app
     services = app.state.services
-    ctx = {"request": request, "facts": services.facts, "page": template.removesuffix(".html"), **context}
+    session = request.scope.get("session") or {}
+    ctx = {"request": request, "facts": services.facts, "page": template.removesuffix(".html"),
+           "has_details": bool(session.get("profile")), **context}
     html = app.state.templates.get_template(template).render(ctx)
     return HTMLResponse(html, status_code=status_code)

@@ -35,3 +35,5 @@ class Settings:
     estimate_cache_size: int = 128
     #: where people can read the docs when the docs folder is not found (None: name the files)
     docs_url: str | None = None
+    #: the key that signs the session cookie (None: MMDECIDE_SESSION_KEY, else random per process)
+    session_key: str | None = None
