@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult
+from ..personal import PatientProfile
+from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult, SourceRef
 from ..report.plain_language import STRENGTH_WORDS, top_side_effects
 from ..report.plain_language import _plain_side_effect as plain_side_effect
 from .charts import MARKERS, PALETTE, IconGroup, Series, icon_array, survival_chart
@@ -182,6 +183,40 @@ def _harm(o: OptionResult) -> tuple[str, Number, Number | None, str] | None:
     comp = s.comparator_percent if s.comparator_percent and s.comparator_percent.estimate is not None else None
     comparator = (s.comparator or "").split(" (")[0]
     return plain_side_effect(s), s.percent, comp, comparator
+
+
+def key_sources(view: ResultsView, k: int = 3) -> list[SourceRef]:
+    """The ``k`` publications behind the most numbers of the first layer (alive without
+    progression, alive and second cancers of every shown option at the chosen horizon): primary
+    publications before labels and secondary sources, then by how many numbers use them, first
+    cited first on ties. These are the sources a leaflet names in full."""
+    counts: dict[tuple[str, str], int] = {}
+    first: dict[tuple[str, str], SourceRef] = {}
+    for ov in view.options:
+        for n in (ov.at.pfs_out_of_100, ov.at.os_out_of_100, ov.at.spm_hematologic_percent,
+                  ov.at.spm_solid_percent, ov.at.spm_any_percent):
+            for ref in {(r.citation, r.url): r for r in n.sources}.values():
+                key = (ref.citation, ref.url)
+                counts[key] = counts.get(key, 0) + 1
+                first.setdefault(key, ref)
+    order = list(first)
+    ranked = sorted(order, key=lambda key: (first[key].tier != "primary", -counts[key], order.index(key)))
+    return [first[key] for key in ranked[:k]]
+
+
+def clinic_questions(profile: PatientProfile) -> list[str]:
+    """Questions about the answers that move the numbers most, worded for what the person knows."""
+    out = []
+    if profile.mrd is None:
+        out.append("Can I have an MRD test after my transplant? What would the result mean for maintenance?")
+    else:
+        out.append(f"My MRD test was {profile.mrd}. How does that change the choice of maintenance?")
+    high = profile.high_risk_cytogenetics()
+    if high is None:
+        out.append("Did my FISH test find any high-risk changes, such as del(17p) or t(4;14)?")
+    elif high:
+        out.append("My FISH test found high-risk changes. What does that mean for my maintenance?")
+    return out
 
 
 def default_options(result: EstimateResult) -> list[str]:

@@ -27,6 +27,7 @@ from ..results_view import (
     NOT_OFFERED_WORDS,
     before_after,
     build_view,
+    clinic_questions,
     default_options,
     plain_summary,
     with_options,
@@ -79,7 +80,7 @@ def page_context(request: Request, services: Services) -> dict:
         "refs": SourceList(services.source_anchor), "duration_words": DURATION_WORDS,
         "not_offered_words": NOT_OFFERED_WORDS,
         "whatif_fields": [f for f in FIELDS if f.name in WHATIF_FIELDS],
-        "known": profile.known_fields(),
+        "known": profile.known_fields(), "clinic_questions": clinic_questions(profile),
     }
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ...report.plain_language import top_side_effects
 from ..rendering import render
+from ..results_view import key_sources
 from ..session import has_profile_query, no_store
 from .results import ServicesDep, old_link, page_context
 
@@ -19,10 +20,10 @@ router = APIRouter()
 
 def _summary(request: Request, services, inline_css: str | None = None) -> HTMLResponse:
     ctx = page_context(request, services)
-    ctx["top_side_effects"] = {ov.option.option: top_side_effects(ov.option, 3) for ov in ctx["view"].options}
-    ctx["refs"].by_publication = True  # one line per publication keeps the summary to two pages
+    ctx["top_side_effects"] = {ov.option.option: top_side_effects(ov.option, 2) for ov in ctx["view"].options}
+    ctx["key_sources"] = key_sources(ctx["view"])
     ctx["matters_labels"] = [label for key, label in ctx["matters_choices"] if key in ctx["matters"]]
-    ctx["today"] = date.today().isoformat()
+    ctx["today"] = date.today()
     return render(request, "summary.html", inline_css=inline_css or "", **ctx)
 
 
