@@ -117,12 +117,22 @@ def between(n: Number) -> str:
     return f"about {lo}" if lo == hi else f"between {lo} and {hi}"
 
 
+def about(x: float | None) -> str:
+    """'about 16', or 'fewer than 1' (never 'about fewer than 1')."""
+    n = people(x)
+    return n if n.startswith("fewer") else f"about {n}"
+
+
+def _name(ov: OptionView) -> str:
+    return "no maintenance" if ov.is_reference else ov.option.plain_label
+
+
 def _benefit_icons(ov: OptionView, ep: str, years: float) -> tuple[Markup, str, list[IconGroup]]:
     what = {"pfs": "alive with the myeloma not back", "os": "alive"}[ep]
     rest = {"pfs": "the myeloma came back, or they died", "os": "died"}[ep]
     opt: Number = getattr(ov.at, f"{ep}_out_of_100")
     ref: Number = getattr(ov.ref, f"{ep}_out_of_100")
-    name = ov.option.plain_label
+    name = _name(ov)
     when = fmt_years(years)
     if opt.estimate is None:
         return Markup(""), f"The studies do not give this number for {name}: {opt.reason or 'not estimated'}.", []
@@ -143,28 +153,28 @@ def _benefit_icons(ov: OptionView, ep: str, years: float) -> tuple[Markup, str, 
     groups.append(IconGroup(100 - sum(g.n for g in groups), "#595959", "rest", rest))
     if opt.extrapolated:
         text += " This is beyond how long the trials followed people."
-    title = f"{name}: people {what} after {when}, out of 100"
+    title = f"{ov.option.plain_label}: people {what} after {when}, out of 100"
     return icon_array(groups, title, text), text, groups
 
 
 def _spm_icons(ov: OptionView, years: float) -> tuple[Markup | None, str, list[IconGroup]]:
     """Second cancers with this option: each kind drawn as the number the text says."""
     at, ref = ov.at, ov.ref
-    name = ov.option.plain_label
+    name = _name(ov)
     when = fmt_years(years)
     h, s, a = at.spm_hematologic_percent, at.spm_solid_percent, at.spm_any_percent
     if h.estimate is not None and s.estimate is not None:
         groups = [IconGroup(whole(h.estimate), HARM_COLOUR, "cross", "a second blood cancer"),
                   IconGroup(whole(s.estimate), HARM2_COLOUR, "cross", "a second cancer that is not a blood cancer")]
-        text = (f"With {name}, after {when}, about {people(h.estimate)} out of 100 would get a second blood "
-                f"cancer ({between(h)}) and {people(s.estimate)} another second cancer ({between(s)}).")
+        text = (f"With {name}, after {when}, {about(h.estimate)} out of 100 would get a second blood "
+                f"cancer ({between(h)}) and {about(s.estimate)} another second cancer ({between(s)}).")
         rh, rs = ref.spm_hematologic_percent, ref.spm_solid_percent
         if not ov.is_reference and rh.estimate is not None and rs.estimate is not None:
-            text += (f" With no maintenance: {people(rh.estimate)} ({between(rh)}) and "
-                     f"{people(rs.estimate)} ({between(rs)}).")
+            text += (f" With no maintenance: {about(rh.estimate)} ({between(rh)}) and "
+                     f"{about(rs.estimate)} ({between(rs)}).")
     elif a.estimate is not None:
         groups = [IconGroup(whole(a.estimate), HARM_COLOUR, "cross", "a second cancer of any kind")]
-        text = (f"With {name}, after {when}, about {people(a.estimate)} out of 100 would get a second "
+        text = (f"With {name}, after {when}, {about(a.estimate)} out of 100 would get a second "
                 f"cancer of any kind ({between(a)}).")
     else:
         reason = h.reason or a.reason or "not in the evidence base"
@@ -172,7 +182,7 @@ def _spm_icons(ov: OptionView, years: float) -> tuple[Markup | None, str, list[I
     groups.append(IconGroup(100 - sum(g.n for g in groups), "#595959", "rest", "no second cancer"))
     if any(n.extrapolated for n in (h, s, a) if n.estimate is not None):
         text += " This is beyond how long the trials followed people."
-    return icon_array(groups, f"{name}: second cancers after {when}, out of 100", text), text, groups
+    return icon_array(groups, f"{ov.option.plain_label}: second cancers after {when}, out of 100", text), text, groups
 
 
 def _harm(o: OptionResult) -> tuple[str, Number, Number | None, str] | None:
