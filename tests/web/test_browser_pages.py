@@ -53,6 +53,16 @@ def test_axe_no_serious_violations(goto, page, live_server, site_pages, axe_sour
         f"- {v['id']} ({v['impact']}, {v['count']} nodes): {v['help']}; e.g. {v['nodes'][:2]}" for v in blocking)
 
 
+@pytest.mark.parametrize("name", ["results", "summary", "about", "how-to-read", "form"])
+def test_axe_no_serious_violations_on_a_phone(goto, phone, live_server, site_pages, axe_source, name):
+    """The same axe-core check at 375 px, with every layer (and its tables) opened."""
+    goto(phone, live_server + site_pages[name], name)
+    phone.add_script_tag(content=axe_source)
+    violations = phone.evaluate(AXE_RUN_JS, AXE_TAGS)
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, f"{name} at 375 px: " + "; ".join(f"{v['id']}: {v['nodes'][:2]}" for v in blocking)
+
+
 @pytest.fixture
 def phone(make_context):
     ctx = make_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True,
