@@ -104,7 +104,7 @@ class ViewChoice:
 def stored_view(request: Request, default_years: int, allowed_years: Iterable[int]) -> ViewChoice:
     data = _session(request).get("view") or {}
     years = data.get("years")
-    years = years if years in set(allowed_years) else default_years
+    years = years if isinstance(years, int) and years in set(allowed_years) else default_years
     options = data.get("options")
     options = [str(o) for o in options] if isinstance(options, list) else None
     matters = [str(m) for m in data.get("matters") or [] if isinstance(m, str)]
