@@ -403,3 +403,13 @@ def test_summary_pdf_fits_on_two_pages_for_a_detailed_profile(client, all_option
     res = client.get("/summary.pdf")
     assert res.status_code == 200
     assert len(PdfReader(io.BytesIO(res.content)).pages) <= 2
+
+
+def test_links_to_other_sites_send_no_referrer(client, web_app):
+    enter(client)
+    ev = sorted(web_app.state.services.corpus.files)[0]
+    for url in ("/results", "/summary", "/evidence", f"/evidence/{ev}", "/methods"):
+        soup = soup_of(client.get(url))
+        assert soup.find("meta", attrs={"name": "referrer", "content": "no-referrer"}), url
+        for a in soup.find_all("a", href=re.compile(r"^https?://")):
+            assert {"noopener", "noreferrer"} <= set(a.get("rel") or []), (url, a["href"])
