@@ -3,7 +3,7 @@
 A profile is kept between pages in the signed session cookie (``session.py``) in the same
 encoding the form posts (``[["age", "62"], ["cytogenetics", "del17p"], ...]``), never in a URL.
 Every field is optional; "I don't know" is an empty value. :func:`read_profile` turns either a
-query string or a posted form into a validated profile or a list of (field, message) errors with
+posted form (or the session's stored answers) into a validated profile or a list of (field, message) errors with
 the field names of :class:`~mmdecide.personal.ProfileError`.
 """
 
