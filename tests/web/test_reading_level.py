@@ -86,9 +86,11 @@ def results_plain_text(client) -> str:
 
 
 def results_help_text(client) -> str:
-    """The boxes to change what is shown, the what-if help and the options not shown."""
+    """The boxes to change what is shown, the what-if help, the options not shown and how the
+    answers change the numbers."""
     soup = _soup(client, "/results")
-    return _prose(soup.select("#choose .help, #choose legend, #layer-not-offered li, #see-why > p"))
+    return _prose(soup.select("#choose .help, #choose legend, #layer-not-offered li, #see-why > p, "
+                              "#layer-effects > p, #layer-effects li"))
 
 
 def summary_text(client) -> str:

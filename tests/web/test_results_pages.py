@@ -413,3 +413,18 @@ def test_links_to_other_sites_send_no_referrer(client, web_app):
         assert soup.find("meta", attrs={"name": "referrer", "content": "no-referrer"}), url
         for a in soup.find_all("a", href=re.compile(r"^https?://")):
             assert {"noopener", "noreferrer"} <= set(a.get("rel") or []), (url, a["href"])
+
+
+def test_how_the_answers_change_the_numbers_in_plain_words(client):
+    profile = {"age": 74, "r_iss": "III", "mrd": "positive"}
+    result = estimate(profile)
+    page = enter(client, form={k: str(v) for k, v in profile.items()})
+    items = {text(li.find("strong")).rstrip(":"): text(li) for li in page.select("#layer-effects > ul > li")}
+    assert len(items) == len({e.factor for e in result.profile_effects})
+    for e in result.profile_effects:
+        if e.factor == "mrd":
+            assert e.applied and "Used: your answer changes the numbers" in items["MRD result"]
+        if e.factor == "age" and not e.applied:
+            assert "Not used" in items["Your age"]
+    # the evidence's own words stay, for the care team
+    assert all("For your care team:" in words for words in items.values())

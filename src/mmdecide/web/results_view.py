@@ -58,6 +58,28 @@ NOT_OFFERED_WORDS = {
 }
 
 
+#: Profile factors in plain words (the estimate's ``profile_effects[].factor``).
+FACTOR_WORDS = {
+    "age": "Your age", "sex": "Sex", "iss": "ISS stage", "r-iss": "R-ISS stage", "r2-iss": "R2-ISS group",
+    "del17p": "del(17p)", "t4-14": "t(4;14)", "t14-16": "t(14;16)", "gain1q": "1q gain",
+    "amp1q": "1q amplification", "high-risk-cytogenetics": "High-risk FISH changes",
+    "response": "Response after transplant", "mrd": "MRD result", "ldh": "LDH",
+}
+
+
+def effect_words(effect) -> tuple[str, str]:
+    """(the factor, what the tool did with it) in plain words, for one profile effect."""
+    name = FACTOR_WORDS.get(effect.factor, effect.factor)
+    why = effect.explanation.lower()
+    if effect.applied and effect.level is None:
+        return name, "You did not answer, so the tool mixes all possible answers. This makes the ranges wider."
+    if effect.applied:
+        return name, "Used: your answer changes the numbers."
+    if "already part of" in why:
+        return name, "Not used again: it is already part of your stage."
+    return name, "Not used: the studies do not give enough to use it."
+
+
 @dataclass
 class OptionView:
     option: OptionResult

@@ -29,6 +29,7 @@ from ..results_view import (
     build_view,
     clinic_questions,
     default_options,
+    effect_words,
     plain_summary,
     with_options,
 )
@@ -78,7 +79,7 @@ def page_context(request: Request, services: Services) -> dict:
         "view": view, "result": shown_result, "all_options": result.options, "shown": shown,
         "plain": plain_summary(shown_result, choice.years), "comparison": comparison,
         "refs": SourceList(services.source_anchor), "duration_words": DURATION_WORDS,
-        "not_offered_words": NOT_OFFERED_WORDS,
+        "not_offered_words": NOT_OFFERED_WORDS, "effect_words": effect_words,
         "whatif_fields": [f for f in FIELDS if f.name in WHATIF_FIELDS],
         "known": profile.known_fields(), "clinic_questions": clinic_questions(profile),
     }
