@@ -12,6 +12,7 @@ import re
 
 from pypdf import PdfReader
 
+
 def _norm(text: str) -> str:
     """Lower case, one space between words, no soft hyphens: for comparing page and PDF text."""
     text = text.replace("\u00ad", "").replace("\u2019", "'").replace("\ufb01", "fi").replace("\ufb02", "fl")

@@ -407,7 +407,7 @@ def test_summary_pdf_fits_on_two_pages_for_a_detailed_profile(client, all_option
 
 def test_links_to_other_sites_send_no_referrer(client, web_app):
     enter(client)
-    ev = sorted(web_app.state.services.corpus.files)[0]
+    ev = min(web_app.state.services.corpus.files)
     for url in ("/results", "/summary", "/evidence", f"/evidence/{ev}", "/methods"):
         soup = soup_of(client.get(url))
         assert soup.find("meta", attrs={"name": "referrer", "content": "no-referrer"}), url

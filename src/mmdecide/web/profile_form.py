@@ -9,13 +9,24 @@ the field names of :class:`~mmdecide.personal.ProfileError`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from ..personal import PatientProfile, ProfileError, parse_profile
 
-__all__ = ["FIELDS", "FormField", "MATTERS", "WHATIF_FIELDS", "changes", "describe", "profile_params",
-           "read_choice", "read_profile", "YEARS"]
+__all__ = [
+    "FIELDS",
+    "MATTERS",
+    "WHATIF_FIELDS",
+    "YEARS",
+    "FormField",
+    "changes",
+    "describe",
+    "profile_params",
+    "read_choice",
+    "read_profile",
+]
 
 #: The horizons a person can choose on the results page.
 YEARS = (1, 2, 3, 5, 7)

@@ -9,9 +9,10 @@ and to the publication.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any
 
 import jinja2
 from fastapi import Request
@@ -26,7 +27,7 @@ def whole(x: float | None) -> int | None:
     """A count out of 100 people as the estimate rounds it (``round``, as ``*_out_of_100``)."""
     if x is None or not math.isfinite(x):
         return None
-    return int(round(x))
+    return round(x)
 
 
 def people(x: float | None) -> str:
