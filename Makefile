@@ -7,8 +7,11 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: run test lint golden bench schema clean
 
 # The browser tests drive Debian's Chromium (never a downloaded browser) and run axe-core from the
-# npm registry, served locally. Installing Chromium needs root, as on CI and the dev machines.
+# npm registry, served locally. Installing Chromium (and poppler-utils) needs root, as on CI and
+# the dev machines.
 CHROMIUM := /usr/bin/chromium
+# the clinic-leaflet test renders the PDF with poppler's pdftoppm (Debian package poppler-utils)
+PDFTOPPM := /usr/bin/pdftoppm
 AXE := tests/web/node_modules/axe-core/axe.min.js
 
 $(STAMP): pyproject.toml
@@ -24,11 +27,14 @@ run: $(STAMP)
 $(CHROMIUM):
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium
 
+$(PDFTOPPM):
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils
+
 $(AXE): tests/web/package.json tests/web/package-lock.json
 	npm ci --prefix tests/web --no-audit --no-fund --silent
 
 ## test: the whole test suite
-test: $(STAMP) $(CHROMIUM) $(AXE)
+test: $(STAMP) $(CHROMIUM) $(PDFTOPPM) $(AXE)
 	$(BIN)/python -m pytest
 
 ## lint: ruff on the code, mypy --strict on the engine (CI runs it before the tests)

@@ -35,8 +35,10 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1"}
 
-#: A profile that is neither average nor extreme (R-ISS II, MRD positive).
-PROFILE_QUERY = "age=62&sex=female&r_iss=II&mrd=positive&response=VGPR"
+#: A profile that is neither average nor extreme (R-ISS II, MRD positive), as the form posts it.
+PROFILE_FORM = {"age": "62", "sex": "female", "r_iss": "II", "mrd": "positive", "response": "VGPR"}
+#: Pages that show a person's own answers: the profile is entered (POST) before they are opened.
+PERSONAL_PAGES = {"results", "summary"}
 
 
 def _free_port() -> int:
@@ -160,8 +162,41 @@ def axe_source() -> str:
 
 
 @pytest.fixture(scope="session")
-def profile_query() -> str:
-    return PROFILE_QUERY
+def profile_form() -> dict:
+    return PROFILE_FORM
+
+
+@pytest.fixture(scope="session")
+def enter():
+    """``enter(page, base, form=None)``: post the answers, as the form does."""
+    return enter_profile
+
+
+@pytest.fixture(scope="session")
+def open_page():
+    """``open_page(page, base, path, name)``: open one of ``site_pages`` as a person would."""
+    return open_site_page
+
+
+def enter_profile(page, base: str, form: dict | None = None) -> None:
+    """Post the answers as the form does: the session cookie lands in the page's context."""
+    r = page.request.post(base + "/profile", form=form or PROFILE_FORM, max_redirects=0)
+    assert r.status == 303, r.status
+
+
+def open_site_page(page, base: str, path: str, name: str):
+    """Open one of ``site_pages`` as a person would reach it; returns the navigation response.
+    Personal pages get the profile first; the form with errors is the form posted with an age
+    of 300."""
+    if name in PERSONAL_PAGES:
+        enter_profile(page, base)
+    if name == "form-errors":
+        page.goto(base + "/profile")
+        page.fill("#input-age", "300")
+        with page.expect_navigation() as nav:
+            page.get_by_role("button", name="Show my results").click()
+        return nav.value
+    return page.goto(base + path)
 
 
 @pytest.fixture(scope="session")
@@ -173,14 +208,16 @@ def evidence_id(app) -> str:
 
 @pytest.fixture(scope="session")
 def site_pages(evidence_id) -> dict[str, str]:
-    """Every page type, by name: path (GET). The form with errors is a GET of /results whose
-    query cannot be read (the same form page, status 422)."""
+    """Every page type, by name: path (GET). The form with errors is reached by posting the form
+    (see ``open_site_page``); the personal pages show the answers posted first."""
     return {
         "start": "/",
         "form": "/profile",
-        "form-errors": "/results?age=abc&albumin_g_dl=-3",
-        "results": f"/results?{PROFILE_QUERY}&years=5",
-        "summary": f"/summary?{PROFILE_QUERY}&years=5",
+        "form-errors": "/profile",
+        "results": "/results",
+        "summary": "/summary",
+        "about": "/about",
+        "how-to-read": "/how-to-read",
         "evidence-list": "/evidence",
         "evidence-page": f"/evidence/{evidence_id}",
         "methods": "/methods",

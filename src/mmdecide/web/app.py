@@ -17,13 +17,16 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from . import access_log
 from .pdf_gate import PdfGate
 from .rendering import make_env, render
 from .security import SecurityHeaders
 from .services import Services
+from .session import COOKIE_NAME, MAX_AGE_SECONDS, secret_key
 from .settings import Settings
 
 __all__ = ["create_app"]
@@ -84,9 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.pdf_gate = PdfGate(settings.pdf_cache_bytes, settings.pdf_concurrency)
 
     from .api import create_api
-    from .pages import evidence, home, methods, profile, results, summary
+    from .pages import about, evidence, home, methods, profile, results, summary
 
-    for module in (home, profile, results, summary, evidence, methods):
+    for module in (home, profile, results, summary, evidence, methods, about):
         app.include_router(module.router)
     app.mount("/api/v1", create_api(app.state.services))
     app.mount("/static", StaticFiles(directory=str(resources.files("mmdecide") / "web" / "static")), name="static")
@@ -111,11 +114,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error_page(request, 500)
 
     app.add_middleware(_BodyLimit, max_bytes=settings.max_body_bytes)
+    # the answers live in a signed cookie in the person's browser, never on the server (session.py)
+    app.add_middleware(SessionMiddleware, secret_key=secret_key(settings.session_key),
+                       session_cookie=COOKIE_NAME, max_age=MAX_AGE_SECONDS, same_site="strict")
     # an estimate is ~1.2 MB of JSON that repeats its sources; gzip makes it ~15x smaller
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if settings.allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
     app.add_middleware(SecurityHeaders)  # added last: outermost, so every response has them
+    access_log.install()
     return app
 
 

@@ -13,7 +13,18 @@ from itertools import count
 
 from markupsafe import Markup, escape
 
-__all__ = ["IconGroup", "Series", "forest_plot", "icon_array", "km_plot", "survival_chart", "PALETTE"]
+__all__ = [
+    "MARKERS",
+    "PALETTE",
+    "IconGroup",
+    "Series",
+    "forest_plot",
+    "icon_array",
+    "icon_symbol",
+    "km_plot",
+    "marker_symbol",
+    "survival_chart",
+]
 
 #: (colour, dash pattern, words for the dash) per line, in order; black first for no maintenance.
 PALETTE = (
@@ -24,6 +35,9 @@ PALETTE = (
     ("#cc79a7", "4 4", "short dashes"),
     ("#e69f00", "12 4 2 4 2 4", "dash-dot-dot"),
 )
+
+#: Point markers of the survival curves, one per option (line style is kept for "beyond follow-up").
+MARKERS = ("circle", "square", "triangle", "diamond", "down", "cross")
 
 _ids = count(1)
 
@@ -42,8 +56,8 @@ def _head(width: float, height: float, title: str, desc: str, css: str) -> tuple
 
 @dataclass(frozen=True)
 class IconGroup:
-    """``n`` people drawn in ``colour``; ``shape`` 'person' (filled), 'plus' (filled with a white
-    plus, for the extra people) or 'empty' (outline)."""
+    """``n`` people drawn in ``colour``; ``shape``: 'person' (filled), 'tick' (filled, white tick:
+    benefit), 'cross' (filled, white cross: harm) or 'rest' (outline only)."""
 
     n: int
     colour: str
@@ -51,84 +65,150 @@ class IconGroup:
     label: str
 
 
+_CELL = 22
+
+
+def _person(x: float, y: float) -> str:
+    """One person (a head and shoulders) whose cell's top centre is (x, y)."""
+    return (f"M{x - 3.6:g},{y + 5.5:g}a3.6,3.6 0 1,0 7.2,0a3.6,3.6 0 1,0 -7.2,0"
+            f"M{x - 6:g},{y + 19:g}v-4.5a6,5 0 0 1 12,0v4.5z")
+
+
+def _mark(shape: str, x: float, y: float) -> str:
+    """The white symbol on a person's body: a tick for benefit, a cross for harm."""
+    if shape == "tick":
+        return f"M{x - 3.2:g},{y + 15.6:g}l2.2,2.2l4.2,-4.6"
+    if shape == "cross":
+        return f"M{x - 2.6:g},{y + 13.2:g}l5.2,4.6M{x + 2.6:g},{y + 13.2:g}l-5.2,4.6"
+    return ""
+
+
+def _icons(shape: str, colour: str, cells: range, cell: float = _CELL) -> list[str]:
+    d = [_person((i % 10) * cell + cell / 2, (i // 10) * cell) for i in cells]
+    marks = [_mark(shape, (i % 10) * cell + cell / 2, (i // 10) * cell) for i in cells]
+    fill = "#ffffff" if shape == "rest" else colour
+    out = [f'<path d="{"".join(d)}" fill="{fill}" stroke="{colour}" stroke-width="1.2"/>']
+    if any(marks):
+        out.append(f'<path d="{"".join(marks)}" stroke="#ffffff" stroke-width="1.8" fill="none"/>')
+    return out
+
+
 def icon_array(groups: list[IconGroup], title: str, desc: str) -> Markup:
-    """100 people in a 10 x 10 grid, filled row by row from the top left, group after group."""
-    cell = 22
-    head, _ = _head(10 * cell, 10 * cell, title, desc, "icon-array")
+    """100 people in a 10 x 10 grid, filled row by row from the top left, group after group;
+    whatever the groups leave is drawn as outlined 'rest' people."""
+    head, _ = _head(10 * _CELL, 10 * _CELL, title, desc, "icon-array")
     parts = [head]
     # one <path> per group (every icon of the group as sub-paths) keeps a page with several
-    # arrays small: a person is a head (two arcs) and shoulders
+    # arrays small
     start = 0
-    for g in [*groups, IconGroup(100 - sum(max(0, x.n) for x in groups), "#595959", "rest", "others")]:
+    left = 100 - sum(max(0, g.n) for g in groups)
+    for g in [*groups, IconGroup(left, "#595959", "rest", "others")]:
         n = max(0, min(g.n, 100 - start))
         if n == 0:
             continue
-        d, plus = [], []
-        for i in range(start, start + n):
-            x, y = (i % 10) * cell + cell / 2, (i // 10) * cell
-            d.append(f"M{x - 3.6:g},{y + 5.5:g}a3.6,3.6 0 1,0 7.2,0a3.6,3.6 0 1,0 -7.2,0"
-                     f"M{x - 6:g},{y + 19:g}v-4.5a6,5 0 0 1 12,0v4.5z")
-            if g.shape == "plus":
-                plus.append(f"M{x - 2.6:g},{y + 15.5:g}h5.2M{x:g},{y + 12.9:g}v5.2")
-        hollow = g.shape in ("empty", "rest")
-        fill = "#ffffff" if hollow else g.colour
-        parts.append(f'<path d="{"".join(d)}" fill="{fill}" stroke="{g.colour}" stroke-width="1.2"/>')
-        if plus:
-            parts.append(f'<path d="{"".join(plus)}" stroke="#ffffff" stroke-width="1.6" fill="none"/>')
+        parts.extend(_icons(g.shape, g.colour, range(start, start + n)))
         start += n
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
+def icon_symbol(group: IconGroup) -> Markup:
+    """One person of ``group``'s kind, for a legend (decorative: the legend's words say it)."""
+    body = "".join(_icons(group.shape, group.colour, range(1)))
+    return Markup(f'<svg class="legend-icon" viewBox="0 0 {_CELL} {_CELL}" aria-hidden="true" '
+                  f'focusable="false">{body}</svg>')
+
+
 @dataclass(frozen=True)
 class Series:
-    """One option's curve: points (years, estimate, lower, upper) in percent."""
+    """One option's curve: points (years, estimate, lower, upper, beyond follow-up) in percent;
+    ``weak`` draws it lighter (weak or indirect evidence)."""
 
     label: str
     colour: str
-    dash: str
-    points: list[tuple[float, float | None, float | None, float | None]]
+    marker: str
+    points: list[tuple[float, float | None, float | None, float | None, bool]]
+    weak: bool = False
+
+
+def _marker(shape: str, x: float, y: float, colour: str, tip: str) -> str:
+    r = 4.5
+    shapes = {
+        "circle": f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}"',
+        "square": f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r}" height="{2 * r}"',
+        "triangle": f'<polygon points="{x:.1f},{y - r - 1:.1f} {x + r + 1:.1f},{y + r:.1f} {x - r - 1:.1f},{y + r:.1f}"',
+        "diamond": f'<polygon points="{x:.1f},{y - r - 1:.1f} {x + r + 1:.1f},{y:.1f} {x:.1f},{y + r + 1:.1f} {x - r - 1:.1f},{y:.1f}"',
+        "down": f'<polygon points="{x - r - 1:.1f},{y - r:.1f} {x + r + 1:.1f},{y - r:.1f} {x:.1f},{y + r + 1:.1f}"',
+        "cross": f'<path d="M{x - r:.1f},{y - r:.1f}l{2 * r},{2 * r}m0,{-2 * r}l{-2 * r},{2 * r}" stroke-width="3"',
+    }
+    stroke = colour if shape == "cross" else "#ffffff"
+    return (f'{shapes.get(shape, shapes["circle"])} fill="{colour}" stroke="{stroke}">'
+            f'<title>{escape(tip)}</title></{_tag(shapes.get(shape, shapes["circle"]))}>')
+
+
+def _tag(element: str) -> str:
+    return element[1:].split(" ", 1)[0]
+
+
+def marker_symbol(shape: str, colour: str) -> Markup:
+    """A legend key: a short solid line with the option's marker (decorative)."""
+    return Markup(f'<svg class="legend-line" viewBox="0 0 36 14" aria-hidden="true" focusable="false">'
+                  f'<line x1="0" x2="36" y1="7" y2="7" stroke="{colour}" stroke-width="3"/>'
+                  f'{_marker(shape, 18, 7, colour, "")}</svg>')
 
 
 def survival_chart(series: list[Series], title: str, desc: str, max_years: float = 7.0) -> Markup:
     """Percent alive (or alive without progression) over time: a line per option with a shaded
-    95% band; each point has a ``<title>`` tooltip with its value and range."""
+    95% band, solid while the trials followed people and dashed beyond; each point has a
+    ``<title>`` tooltip with its value and range."""
     w, h, left, right, top, bottom = 640, 360, 52, 16, 14, 46
     pw, ph = w - left - right, h - top - bottom
-    sx = lambda t: left + pw * t / max_years  # noqa: E731
-    sy = lambda p: top + ph * (1 - p / 100)  # noqa: E731
+    sx = lambda t: left + pw * t / max_years  # noqa: E731 (scale functions)
+    sy = lambda p: top + ph * (1 - p / 100)  # noqa: E731 (scale functions)
     head, _ = _head(w, h, title, desc, "chart")
     out = [head]
     for p in (0, 25, 50, 75, 100):
         out.append(f'<line x1="{left}" x2="{w - right}" y1="{sy(p):.1f}" y2="{sy(p):.1f}" stroke="#c8c8c8" stroke-width="1"/>'
                    f'<text x="{left - 6}" y="{sy(p) + 4:.1f}" text-anchor="end" font-size="12">{p}%</text>')
-    for t in range(0, int(max_years) + 1):
+    for t in range(int(max_years) + 1):
         out.append(f'<line x1="{sx(t):.1f}" x2="{sx(t):.1f}" y1="{top + ph}" y2="{top + ph + 5}" stroke="#1a1a1a"/>'
                    f'<text x="{sx(t):.1f}" y="{top + ph + 19}" text-anchor="middle" font-size="12">{t}</text>')
     out.append(f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" stroke="#1a1a1a"/>'
                f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + ph}" stroke="#1a1a1a"/>'
                f'<text x="{left + pw / 2:.1f}" y="{h - 6}" text-anchor="middle" font-size="13">Years after the start of maintenance</text>')
     for s in series:
-        pts = [(t, e, lo, hi) for t, e, lo, hi in s.points if e is not None]
-        if not pts:
-            continue
-        band = [(t, lo) for t, _, lo, _ in pts if lo is not None]
-        upper = [(t, hi) for t, _, _, hi in pts if hi is not None]
-        if len(band) == len(pts) == len(upper):
-            poly = " ".join(f"{sx(t):.1f},{sy(v):.1f}" for t, v in upper + band[::-1])
-            out.append(f'<polygon points="{poly}" fill="{s.colour}" fill-opacity="0.13" stroke="none"/>')
-        line = " ".join(f"{sx(t):.1f},{sy(e):.1f}" for t, e, _, _ in pts)
-        dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
-        out.append(f'<polyline points="{line}" fill="none" stroke="{s.colour}" stroke-width="2.5"{dash}>'
-                   f'<title>{escape(s.label)}</title></polyline>')
-        for t, e, lo, hi in pts:
-            if t == 0:
-                continue
-            rng = f" (range {lo:.0f}% to {hi:.0f}%)" if lo is not None and hi is not None else ""
-            out.append(f'<circle cx="{sx(t):.1f}" cy="{sy(e):.1f}" r="4" fill="{s.colour}" stroke="#ffffff" stroke-width="1">'
-                       f'<title>{escape(s.label)}, {t:g} years: {e:.0f}%{escape(rng)}</title></circle>')
+        out.extend(_series(s, sx, sy))
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _series(s: Series, sx, sy) -> list[str]:
+    pts = [p for p in s.points if p[1] is not None]
+    if not pts:
+        return []
+    out = []
+    opacity = ' stroke-opacity="0.6"' if s.weak else ""
+    if all(p[2] is not None and p[3] is not None for p in pts):
+        poly = " ".join(f"{sx(t):.1f},{sy(hi):.1f}" for t, _, _, hi, _ in pts) + " " + " ".join(
+            f"{sx(t):.1f},{sy(lo):.1f}" for t, _, lo, _, _ in pts[::-1])
+        out.append(f'<polygon points="{poly}" fill="{s.colour}" fill-opacity="{0.07 if s.weak else 0.13}" stroke="none"/>')
+    # within follow-up: solid up to the last followed point; beyond: dashed from there on
+    last_in = max((i for i, p in enumerate(pts) if not p[4]), default=0)
+    solid, beyond = pts[: last_in + 1], pts[last_in:]
+    for part, dash in ((solid, ""), (beyond, ' stroke-dasharray="7 5"')):
+        if len(part) < 2:
+            continue
+        line = " ".join(f"{sx(t):.1f},{sy(e):.1f}" for t, e, _, _, _ in part)
+        words = " (beyond trial follow-up)" if dash else ""
+        out.append(f'<polyline points="{line}" fill="none" stroke="{s.colour}" stroke-width="2.5"{dash}{opacity}>'
+                   f'<title>{escape(s.label)}{words}</title></polyline>')
+    for t, e, lo, hi, beyond_fu in pts:
+        if t == 0:
+            continue
+        rng = f" (range {lo:.0f}% to {hi:.0f}%)" if lo is not None and hi is not None else ""
+        flag = ", beyond trial follow-up" if beyond_fu else ""
+        out.append(_marker(s.marker, sx(t), sy(e), s.colour, f"{s.label}, {t:g} years: {e:.0f}%{rng}{flag}"))
+    return out
 
 
 def forest_plot(rows: list[dict], title: str, desc: str, lo: float = 0.2, hi: float = 1.5) -> Markup:
@@ -139,7 +219,7 @@ def forest_plot(rows: list[dict], title: str, desc: str, lo: float = 0.2, hi: fl
     w, row_h, left, right, top = 640, 30, 300, 20, 10
     h = top + row_h * len(rows) + 44
     pw = w - left - right
-    sx = lambda x: left + pw * (math.log(min(max(x, lo), hi)) - math.log(lo)) / (math.log(hi) - math.log(lo))  # noqa: E731
+    sx = lambda x: left + pw * (math.log(min(max(x, lo), hi)) - math.log(lo)) / (math.log(hi) - math.log(lo))  # noqa: E731 (scale functions)
     head, _ = _head(w, h, title, desc, "chart")
     out = [head]
     bottom = top + row_h * len(rows)
@@ -178,14 +258,14 @@ def km_plot(arms: list[dict], title: str, desc: str, unit: str) -> Markup:
     pw, ph = w - left - right, h - top - bottom
     tmax = max(max(a["time"]) for a in arms) if arms else 1.0
     tmax = math.ceil(tmax)
-    sx = lambda t: left + pw * t / tmax  # noqa: E731
-    sy = lambda s: top + ph * (1 - s)  # noqa: E731
+    sx = lambda t: left + pw * t / tmax  # noqa: E731 (scale functions)
+    sy = lambda s: top + ph * (1 - s)  # noqa: E731 (scale functions)
     head, _ = _head(w, h, title, desc, "chart")
     out = [head]
     for p in (0, 0.25, 0.5, 0.75, 1.0):
         out.append(f'<line x1="{left}" x2="{w - right}" y1="{sy(p):.1f}" y2="{sy(p):.1f}" stroke="#c8c8c8"/>'
                    f'<text x="{left - 6}" y="{sy(p) + 4:.1f}" text-anchor="end" font-size="12">{100 * p:.0f}%</text>')
-    for t in range(0, tmax + 1):
+    for t in range(tmax + 1):
         out.append(f'<text x="{sx(t):.1f}" y="{top + ph + 19}" text-anchor="middle" font-size="12">{t}</text>')
     out.append(f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" stroke="#1a1a1a"/>'
                f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + ph}" stroke="#1a1a1a"/>'

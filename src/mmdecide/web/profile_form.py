@@ -1,23 +1,34 @@
 """The "About you" form: one field per ``PatientProfile`` field, with plain help text.
 
-A profile travels in the URL as query parameters in the same encoding the form posts
-(``age=62&r_iss=II&cytogenetics=del17p&cytogenetics=gain1q``): nothing is stored on the server.
+A profile is kept between pages in the signed session cookie (``session.py``) in the same
+encoding the form posts (``[["age", "62"], ["cytogenetics", "del17p"], ...]``), never in a URL.
 Every field is optional; "I don't know" is an empty value. :func:`read_profile` turns either a
-query string or a posted form into a validated profile or a list of (field, message) errors with
+posted form (or the session's stored answers) into a validated profile or a list of (field, message) errors with
 the field names of :class:`~mmdecide.personal.ProfileError`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
-from urllib.parse import urlencode
+from typing import Any
 
 from ..personal import PatientProfile, ProfileError, parse_profile
 from ..personal.labs import LABS
 
-__all__ = ["FIELDS", "FormField", "MATTERS", "profile_params", "read_profile", "YEARS"]
+__all__ = [
+    "FIELDS",
+    "MATTERS",
+    "WHATIF_FIELDS",
+    "YEARS",
+    "FormField",
+    "changes",
+    "describe",
+    "profile_params",
+    "read_choice",
+    "read_profile",
+]
 
 #: The horizons a person can choose on the results page.
 YEARS = (1, 2, 3, 5, 7)
@@ -30,6 +41,10 @@ MATTERS = (
     ("fewer-second-cancers", "Avoiding second cancers"),
     ("fewer-visits", "Fewer clinic visits and pills"),
 )
+
+#: The answers the "what if" box on the results page can change one at a time: those that move the
+#: numbers most and that a person can ask their team about (the MRD result first).
+WHATIF_FIELDS = ("mrd", "response", "r_iss", "cytogenetics")
 
 UNKNOWN = ""  # the value of every "I don't know" choice
 
@@ -208,19 +223,6 @@ def profile_params(profile: PatientProfile) -> list[tuple[str, str]]:
     return out
 
 
-def query(profile: PatientProfile, **extra: Any) -> str:
-    """The query string of a profile plus extra parameters (lists repeat the key)."""
-    params = profile_params(profile)
-    for k, v in extra.items():
-        if v is None:
-            continue
-        if isinstance(v, (list, tuple)):
-            params.extend((k, str(x)) for x in v)
-        else:
-            params.append((k, str(v)))
-    return urlencode(params)
-
-
 def read_choice(source: Any, name: str, allowed: Sequence[str]) -> list[str]:
     """The allowed values of a multi-valued parameter, in the order of ``allowed``."""
     got = set(_values(source, name))
@@ -231,7 +233,9 @@ def describe(profile: PatientProfile) -> list[tuple[str, str]]:
     """(label, value in words) for every known field, for the results and summary pages."""
     out = []
     for name, value in profile.known_fields().items():
-        f = _BY_NAME[name]
+        f = _BY_NAME.get(name)
+        if f is None:  # a profile field the form does not ask (set through the API only)
+            continue
         labels = dict(f.choices)
         if isinstance(value, bool):
             text = labels["yes" if value else "no"]
@@ -242,4 +246,14 @@ def describe(profile: PatientProfile) -> list[tuple[str, str]]:
         else:
             text = labels.get(str(value), str(value))
         out.append((f.label, text))
+    return out
+
+
+def changes(before: PatientProfile, after: PatientProfile) -> list[tuple[str, str, str]]:
+    """(question, answer before, answer now) for every answer that differs."""
+    old, new = dict(describe(before)), dict(describe(after))
+    out = []
+    for f in FIELDS:
+        if old.get(f.label) != new.get(f.label):
+            out.append((f.label, old.get(f.label, "I don't know"), new.get(f.label, "I don't know")))
     return out

@@ -9,9 +9,10 @@ and to the publication.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any
 
 import jinja2
 from fastapi import Request
@@ -27,7 +28,7 @@ def whole(x: float | None) -> int | None:
     """A count out of 100 people as the estimate rounds it (``round``, as ``*_out_of_100``)."""
     if x is None or not math.isfinite(x):
         return None
-    return int(round(x))
+    return round(x)
 
 
 def people(x: float | None) -> str:
@@ -122,9 +123,14 @@ def make_env() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(resources.files("mmdecide") / "web" / "templates")),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
     )
+    from .charts import icon_symbol, marker_symbol
+    from .results_view import between
+
+    env.globals.update(icon_symbol=icon_symbol, marker_symbol=marker_symbol, between=between)
     env.filters.update(whole=whole, people=people, range=fmt_range, signed=fmt_signed,
                        months=fmt_months, hr=fmt_hr, g=fmt_g, years=fmt_years,
-                       zip=lambda a, b: list(zip(a, b)))
+                       zip=lambda a, b: list(zip(a, b)),
+                       sentence=lambda s: s[:1].upper() + s[1:] if s else s)
     env.globals.update(harms_for=harms_for, high_risk_for=high_risk_for)
     return env
 
@@ -133,6 +139,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     """Render a page in the site layout (the app's settings and evidence version included)."""
     app = request.app
     services = app.state.services
-    ctx = {"request": request, "facts": services.facts, "page": template.removesuffix(".html"), **context}
+    session = request.scope.get("session") or {}
+    ctx = {"request": request, "facts": services.facts, "page": template.removesuffix(".html"),
+           "has_details": bool(session.get("profile")), **context}
     html = app.state.templates.get_template(template).render(ctx)
     return HTMLResponse(html, status_code=status_code)

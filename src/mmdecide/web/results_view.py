@@ -11,15 +11,30 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult
-from .charts import PALETTE, IconGroup, Series, icon_array, survival_chart
-from .rendering import fmt_range, fmt_years, people, whole
+from ..personal import PatientProfile
+from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult, SourceRef
+from ..report.plain_language import STRENGTH_WORDS, top_side_effects
+from ..report.plain_language import _plain_side_effect as plain_side_effect
+from .charts import MARKERS, PALETTE, IconGroup, Series, icon_array, survival_chart
+from .rendering import fmt_years, people, whole
 
-__all__ = ["OptionView", "ResultsView", "build_view", "DURATION_WORDS", "plain_summary"]
+__all__ = [
+    "DURATION_WORDS",
+    "OptionView",
+    "ResultsView",
+    "before_after",
+    "build_view",
+    "default_options",
+    "plain_summary",
+    "with_options",
+]
 
-BASE_COLOUR = "#0072b2"  # Okabe-Ito blue: people who do as well with or without the option
-EXTRA_COLOUR = "#d55e00"  # Okabe-Ito vermillion: the difference the option makes
-SOLID_COLOUR = "#009e73"  # Okabe-Ito bluish green: second cancers that are not blood cancers
+#: Picture colours (Okabe-Ito, each >= 3:1 against white) and symbols: benefit is blue or green
+#: with a tick, harm is vermillion or wine with a cross, so colour is never the only cue.
+BASE_COLOUR = "#0072b2"  # blue: people who do as well with or without the option
+BENEFIT_COLOUR = "#007a5a"  # dark bluish green + tick: the extra people the option helps
+HARM_COLOUR = "#d55e00"  # vermillion + cross: a second blood cancer, or people worse off with it
+HARM2_COLOUR = "#882255"  # wine + cross: a second cancer that is not a blood cancer
 
 DURATION_WORDS = {
     "until-progression": "until the myeloma comes back (or side effects are too much)",
@@ -31,12 +46,45 @@ DURATION_WORDS = {
 }
 
 
+#: Why an option is not shown, in plain words, by option id; the evidence's own reason follows
+#: for the care team. An option without an entry here shows the evidence's reason only.
+NOT_OFFERED_WORDS = {
+    "thalidomide": "Its trials did not give a clear enough result against no maintenance to work out "
+                   "numbers for you.",
+    "bortezomib": "In its trial, people also had it before the transplant. So its effect as maintenance "
+                  "alone cannot be told apart.",
+    "daratumumab-lenalidomide": "Its only trial took only people who still had a trace of myeloma after "
+                                "the transplant (MRD positive). Your answers do not say you are MRD positive.",
+}
+
+
+#: Profile factors in plain words (the estimate's ``profile_effects[].factor``).
+FACTOR_WORDS = {
+    "age": "Your age", "sex": "Sex", "iss": "ISS stage", "r-iss": "R-ISS stage", "r2-iss": "R2-ISS group",
+    "del17p": "del(17p)", "t4-14": "t(4;14)", "t14-16": "t(14;16)", "gain1q": "1q gain",
+    "amp1q": "1q amplification", "high-risk-cytogenetics": "High-risk FISH changes",
+    "response": "Response after transplant", "mrd": "MRD result", "ldh": "LDH",
+}
+
+
+def effect_words(effect) -> tuple[str, str]:
+    """(the factor, what the tool did with it) in plain words, for one profile effect."""
+    name = FACTOR_WORDS.get(effect.factor, effect.factor)
+    why = effect.explanation.lower()
+    if effect.applied and effect.level is None:
+        return name, "You did not answer, so the tool mixes all possible answers. This makes the ranges wider."
+    if effect.applied:
+        return name, "Used: your answer changes the numbers."
+    if "already part of" in why:
+        return name, "Not used again: it is already part of your stage."
+    return name, "Not used: the studies do not give enough to use it."
+
+
 @dataclass
 class OptionView:
     option: OptionResult
     colour: str
-    dash: str
-    dash_words: str
+    marker: str
     at: HorizonResult
     ref: HorizonResult
     is_reference: bool
@@ -46,11 +94,25 @@ class OptionView:
     text_pfs: str = ""
     text_os: str = ""
     text_spm: str = ""
+    groups_pfs: list[IconGroup] = field(default_factory=list)
+    groups_os: list[IconGroup] = field(default_factory=list)
     spm_groups: list[IconGroup] = field(default_factory=list)
+    #: the most common serious side effect in the trials: (plain words, the option's percent,
+    #: the comparison group's percent or None, the comparison group's name)
+    harm: tuple[str, Number, Number | None, str] | None = None
 
     @property
     def indirect(self) -> bool:
         return self.option.evidence.kind == "indirect"
+
+    @property
+    def weak(self) -> bool:
+        """Shown lighter, with a label: indirect, or rated low or very low."""
+        return self.indirect or self.option.evidence.strength in ("low", "very low")
+
+    @property
+    def strength_words(self) -> str:
+        return STRENGTH_WORDS.get(self.option.evidence.strength, self.option.evidence.strength)
 
 
 @dataclass
@@ -69,92 +131,165 @@ def _at(o: OptionResult, years: float) -> HorizonResult:
     return next(h for h in o.horizons if h.years == years)
 
 
-def _benefit_icons(ov: OptionView, ep: str, years: float) -> tuple[Markup, str]:
-    what = {"pfs": "alive without the myeloma coming back", "os": "alive"}[ep]
+def between(n: Number) -> str:
+    """'between 19 and 62' (the 95% range in words), or '' when there is no range."""
+    if n.lower is None or n.upper is None:
+        return ""
+    lo, hi = people(n.lower), people(n.upper)
+    return f"about {lo}" if lo == hi else f"between {lo} and {hi}"
+
+
+def about(x: float | None) -> str:
+    """'about 16', or 'fewer than 1' (never 'about fewer than 1')."""
+    n = people(x)
+    return n if n.startswith("fewer") else f"about {n}"
+
+
+def _name(ov: OptionView) -> str:
+    return "no maintenance" if ov.is_reference else ov.option.plain_label
+
+
+def _benefit_icons(ov: OptionView, ep: str, years: float) -> tuple[Markup, str, list[IconGroup]]:
+    what = {"pfs": "alive with the myeloma not back", "os": "alive"}[ep]
+    rest = {"pfs": "the myeloma came back, or they died", "os": "died"}[ep]
     opt: Number = getattr(ov.at, f"{ep}_out_of_100")
     ref: Number = getattr(ov.ref, f"{ep}_out_of_100")
-    diff: Number = getattr(ov.at, f"{ep}_difference_percent")
-    name = ov.option.plain_label
+    name = _name(ov)
     when = fmt_years(years)
     if opt.estimate is None:
-        return Markup(""), f"The studies do not give this number for {name}: {opt.reason or 'not estimated'}."
+        return Markup(""), f"The studies do not give this number for {name}: {opt.reason or 'not estimated'}.", []
     k1 = whole(opt.estimate)
     if ov.is_reference or ref.estimate is None:
         groups = [IconGroup(k1, BASE_COLOUR, "person", what)]
-        text = (f"Out of 100 people like you, about {k1} (range {fmt_range(opt)}) would be {what} "
-                f"after {when} with {name}.")
+        text = f"With {name}, about {k1} out of 100 would be {what} after {when} ({between(opt)})."
     else:
         k0 = whole(ref.estimate)
         if k1 >= k0:
             groups = [IconGroup(k0, BASE_COLOUR, "person", f"{what} with or without it"),
-                      IconGroup(k1 - k0, EXTRA_COLOUR, "plus", f"extra people {what} with it")]
+                      IconGroup(k1 - k0, BENEFIT_COLOUR, "tick", f"{what} only with it: the extra people it helps")]
         else:
             groups = [IconGroup(k1, BASE_COLOUR, "person", f"{what} with or without it"),
-                      IconGroup(k0 - k1, EXTRA_COLOUR, "empty", f"{what} only without it")]
-        d = whole(diff.estimate) if diff.estimate is not None else k1 - k0
-        words = f"{abs(d)} more" if d > 0 else (f"{abs(d)} fewer" if d < 0 else "no difference")
-        drange = f" (range {_signed_range(diff)})" if diff.lower is not None else ""
-        text = (f"Out of 100 people like you, after {when}: about {k1} (range {fmt_range(opt)}) would be "
-                f"{what} with {name}, and about {k0} (range {fmt_range(ref)}) with no maintenance. "
-                f"That is {words}{drange}.")
+                      IconGroup(k0 - k1, HARM_COLOUR, "cross", f"{what} only without it")]
+        text = (f"With {name}, about {k1} out of 100 would be {what} after {when} ({between(opt)}). "
+                f"With no maintenance, about {k0} ({between(ref)}).")
+    groups.append(IconGroup(100 - sum(g.n for g in groups), "#595959", "rest", rest))
     if opt.extrapolated:
         text += " This is beyond how long the trials followed people."
-    title = f"{name}: people {what} after {when}, out of 100"
-    return icon_array(groups, title, text), text
-
-
-def _signed_range(n: Number) -> str:
-    lo, hi = whole(n.lower), whole(n.upper)
-    return f"{lo:+d} to {hi:+d}"
+    title = f"{ov.option.plain_label}: people {what} after {when}, out of 100"
+    return icon_array(groups, title, text), text, groups
 
 
 def _spm_icons(ov: OptionView, years: float) -> tuple[Markup | None, str, list[IconGroup]]:
-    at = ov.at
-    name = ov.option.plain_label
+    """Second cancers with this option: each kind drawn as the number the text says."""
+    at, ref = ov.at, ov.ref
+    name = _name(ov)
     when = fmt_years(years)
     h, s, a = at.spm_hematologic_percent, at.spm_solid_percent, at.spm_any_percent
-    rh, rs = ov.ref.spm_hematologic_percent, ov.ref.spm_solid_percent
-    if h.estimate is not None and s.estimate is not None and not ov.is_reference \
-            and rh.estimate is not None and rs.estimate is not None:
-        # harms shown like benefits: people who would get a second cancer anyway, and the extra
-        # people who would get one with the option
-        k1, k0 = whole(h.estimate + s.estimate), whole(rh.estimate + rs.estimate)
-        groups = [IconGroup(min(k0, k1), BASE_COLOUR, "person", "a second cancer with or without it"),
-                  IconGroup(max(k1 - k0, 0), EXTRA_COLOUR, "plus", "extra people with a second cancer with it")]
-        text = (f"Out of 100 people like you with {name}, after {when} about {people(h.estimate)} "
-                f"(range {fmt_range(h)}) would get a second blood cancer and about {people(s.estimate)} "
-                f"(range {fmt_range(s)}) a second cancer that is not a blood cancer. With no maintenance "
-                f"it would be about {people(rh.estimate)} (range {fmt_range(rh)}) and "
-                f"{people(rs.estimate)} (range {fmt_range(rs)}). In the picture, the extra people are "
-                f"those who would get a second cancer only with {name}.")
-    elif h.estimate is not None and s.estimate is not None:
-        groups = [IconGroup(whole(h.estimate), EXTRA_COLOUR, "person", "a second blood cancer"),
-                  IconGroup(whole(s.estimate), SOLID_COLOUR, "plus", "a second cancer that is not a blood cancer")]
-        text = (f"Out of 100 people like you with {name}, after {when} about {people(h.estimate)} "
-                f"(range {fmt_range(h)}) would get a second blood cancer and about {people(s.estimate)} "
-                f"(range {fmt_range(s)}) a second cancer that is not a blood cancer.")
+    if h.estimate is not None and s.estimate is not None:
+        groups = [IconGroup(whole(h.estimate), HARM_COLOUR, "cross", "a second blood cancer"),
+                  IconGroup(whole(s.estimate), HARM2_COLOUR, "cross", "a second cancer that is not a blood cancer")]
+        text = (f"With {name}, after {when}, {about(h.estimate)} out of 100 would get a second blood "
+                f"cancer ({between(h)}) and {about(s.estimate)} another second cancer ({between(s)}).")
+        rh, rs = ref.spm_hematologic_percent, ref.spm_solid_percent
+        if not ov.is_reference and rh.estimate is not None and rs.estimate is not None:
+            text += (f" With no maintenance: {about(rh.estimate)} ({between(rh)}) and "
+                     f"{about(rs.estimate)} ({between(rs)}).")
     elif a.estimate is not None:
-        groups = [IconGroup(whole(a.estimate), EXTRA_COLOUR, "person", "a second cancer of any kind")]
-        text = (f"Out of 100 people like you with {name}, after {when} about {people(a.estimate)} "
-                f"(range {fmt_range(a)}) would get a second cancer of any kind.")
+        groups = [IconGroup(whole(a.estimate), HARM_COLOUR, "cross", "a second cancer of any kind")]
+        text = (f"With {name}, after {when}, {about(a.estimate)} out of 100 would get a second "
+                f"cancer of any kind ({between(a)}).")
     else:
         reason = h.reason or a.reason or "not in the evidence base"
         return None, f"The studies do not tell us how many people taking {name} get a second cancer ({reason}).", []
+    groups.append(IconGroup(100 - sum(g.n for g in groups), "#595959", "rest", "no second cancer"))
     if any(n.extrapolated for n in (h, s, a) if n.estimate is not None):
         text += " This is beyond how long the trials followed people."
-    return icon_array(groups, f"{name}: second cancers after {when}, out of 100", text), text, groups
+    return icon_array(groups, f"{ov.option.plain_label}: second cancers after {when}, out of 100", text), text, groups
+
+
+def _harm(o: OptionResult) -> tuple[str, Number, Number | None, str] | None:
+    top = top_side_effects(o, 1)
+    if not top:
+        return None
+    s = top[0]
+    comp = s.comparator_percent if s.comparator_percent and s.comparator_percent.estimate is not None else None
+    comparator = (s.comparator or "").split(" (")[0]
+    return plain_side_effect(s), s.percent, comp, comparator
+
+
+def key_sources(view: ResultsView, k: int = 3) -> list[SourceRef]:
+    """The ``k`` publications behind the most numbers of the first layer (alive without
+    progression, alive and second cancers of every shown option at the chosen horizon): primary
+    publications before labels and secondary sources, then by how many numbers use them, first
+    cited first on ties. These are the sources a leaflet names in full."""
+    counts: dict[tuple[str, str], int] = {}
+    first: dict[tuple[str, str], SourceRef] = {}
+    for ov in view.options:
+        for n in (ov.at.pfs_out_of_100, ov.at.os_out_of_100, ov.at.spm_hematologic_percent,
+                  ov.at.spm_solid_percent, ov.at.spm_any_percent):
+            for ref in {(r.citation, r.url): r for r in n.sources}.values():
+                key = (ref.citation, ref.url)
+                counts[key] = counts.get(key, 0) + 1
+                first.setdefault(key, ref)
+    order = list(first)
+    ranked = sorted(order, key=lambda key: (first[key].tier != "primary", -counts[key], order.index(key)))
+    return [first[key] for key in ranked[:k]]
+
+
+def clinic_questions(profile: PatientProfile) -> list[str]:
+    """Questions about the answers that move the numbers most, worded for what the person knows."""
+    out = []
+    if profile.mrd is None:
+        out.append("Can I have an MRD test after my transplant? What would the result mean for maintenance?")
+    else:
+        out.append(f"My MRD test was {profile.mrd}. How does that change the choice of maintenance?")
+    high = profile.high_risk_cytogenetics()
+    if high is None:
+        out.append("Did my FISH test find any high-risk changes, such as del(17p) or t(4;14)?")
+    elif high:
+        out.append("My FISH test found high-risk changes. What does that mean for my maintenance?")
+    return out
+
+
+def default_options(result: EstimateResult) -> list[str]:
+    """The options shown until a person ticks others: no maintenance, and every option compared
+    with it directly in randomized trials whose evidence is rated moderate or high."""
+    return [o.option for o in result.options
+            if o.option == "observation" or (o.evidence.kind == "direct-randomized"
+                                             and o.evidence.strength in ("high", "moderate"))]
+
+
+def with_options(result: EstimateResult, ids: list[str]) -> EstimateResult:
+    """The same estimate with only the options in ``ids`` (no maintenance always kept): the
+    numbers do not change, only which options are shown."""
+    keep = set(ids) | {"observation"}
+    return result.model_copy(update={"options": [o for o in result.options if o.option in keep]})
+
+
+def before_after(before: EstimateResult, after: EstimateResult, ids: list[str], years: int) -> list[dict]:
+    """For each shown option: the numbers at ``years`` with the old answers and with the new."""
+    rows = []
+    old = {o.option: o for o in before.options}
+    for o in after.options:
+        if o.option not in ids or o.option not in old:
+            continue
+        a, b = _at(o, years), _at(old[o.option], years)
+        rows.append({"label": o.plain_label, "option": o.option,
+                     "pfs": (b.pfs_out_of_100, a.pfs_out_of_100), "os": (b.os_out_of_100, a.os_out_of_100)})
+    return rows
 
 
 def build_view(result: EstimateResult, curves: EstimateResult, years: int) -> ResultsView:
     ref_opt = next(o for o in result.options if o.option == "observation")
     views: list[OptionView] = []
     for i, o in enumerate(result.options):
-        colour, dash, dash_words = PALETTE[i % len(PALETTE)]
-        ov = OptionView(option=o, colour=colour, dash=dash, dash_words=dash_words, at=_at(o, years),
+        colour = PALETTE[i % len(PALETTE)][0]
+        ov = OptionView(option=o, colour=colour, marker=MARKERS[i % len(MARKERS)], at=_at(o, years),
                         ref=_at(ref_opt, years), is_reference=o.option == "observation")
-        ov.icons_pfs, ov.text_pfs = _benefit_icons(ov, "pfs", years)
-        ov.icons_os, ov.text_os = _benefit_icons(ov, "os", years)
+        ov.icons_pfs, ov.text_pfs, ov.groups_pfs = _benefit_icons(ov, "pfs", years)
+        ov.icons_os, ov.text_os, ov.groups_os = _benefit_icons(ov, "os", years)
         ov.icons_spm, ov.text_spm, ov.spm_groups = _spm_icons(ov, years)
+        ov.harm = _harm(o)
         views.append(ov)
 
     rows: dict[str, dict[float, tuple[Number, Number]]] = {}
@@ -162,33 +297,31 @@ def build_view(result: EstimateResult, curves: EstimateResult, years: int) -> Re
     for ov in views:
         o = next(c for c in curves.options if c.option == ov.option.option)
         rows[o.option] = {h.years: (h.pfs_percent, h.os_percent) for h in o.horizons}
-        pfs = [(0.0, 100.0, 100.0, 100.0)] + [(h.years, h.pfs_percent.estimate, h.pfs_percent.lower, h.pfs_percent.upper)
-                                             for h in o.horizons]
-        os_ = [(0.0, 100.0, 100.0, 100.0)] + [(h.years, h.os_percent.estimate, h.os_percent.lower, h.os_percent.upper)
-                                             for h in o.horizons]
-        series_pfs.append(Series(o.plain_label, ov.colour, ov.dash, pfs))
+        start = (0.0, 100.0, 100.0, 100.0, False)
+        pfs = [start] + [(h.years, h.pfs_percent.estimate, h.pfs_percent.lower, h.pfs_percent.upper,
+                          h.pfs_percent.extrapolated) for h in o.horizons]
+        os_ = [start] + [(h.years, h.os_percent.estimate, h.os_percent.lower, h.os_percent.upper,
+                          h.os_percent.extrapolated) for h in o.horizons]
+        series_pfs.append(Series(o.plain_label, ov.colour, ov.marker, pfs, ov.weak))
         if all(h.os_percent.estimate is None for h in o.horizons):
             missing_os.append(o.plain_label)
         else:
-            series_os.append(Series(o.plain_label, ov.colour, ov.dash, os_))
+            series_os.append(Series(o.plain_label, ov.colour, ov.marker, os_, ov.weak))
     names = ", ".join(ov.option.plain_label for ov in views)
+    how = ("Solid lines cover the time the trials followed people; dashed lines go beyond it. "
+           "Shaded bands show the range. Lighter lines have weak evidence. The table gives every point.")
     chart_pfs = survival_chart(
-        series_pfs, "People alive without the myeloma coming back, by year",
-        f"A line for each option ({names}) from the start of maintenance to 7 years; shaded bands "
-        f"show the range. The table below gives every point.")
+        series_pfs, "People alive with the myeloma not back, by year",
+        f"A line for each option ({names}) from the start of maintenance to 7 years. {how}")
     chart_os = survival_chart(
         series_os, "People alive, by year",
-        "A line for each option with overall-survival numbers, from the start of maintenance to 7 years; "
-        "shaded bands show the range. The table below gives every point.")
+        f"A line for each option with numbers on survival, from the start of maintenance to 7 years. {how}")
     return ResultsView(result=result, years=years, options=views, chart_pfs=chart_pfs, chart_os=chart_os,
                        curve_years=list(curves.horizons_years), curve_rows=rows, missing_os=missing_os)
 
 
 def plain_summary(result: EstimateResult, years: int):
-    """The plain-language summary (``mmdecide.report.plain_language``), or None if that module
-    is not available."""
-    try:
-        from ..report.plain_language import summarize
-    except ImportError:  # pragma: no cover - the module ships with the package
-        return None
+    """The plain-language summary (``mmdecide.report.plain_language``)."""
+    from ..report.plain_language import summarize
+
     return summarize(result, float(years))

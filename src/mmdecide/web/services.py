@@ -1,10 +1,9 @@
 """What the pages need from the core: one :class:`Services` object per app.
 
-The evidence base is loaded once per app; personal estimates are cached per profile (the profile
-lives in the URL, so the cache holds nothing a person could not see in their own address bar);
-the reproduction report, the forest plot and the reconstruction are computed on first use, by
-:mod:`mmdecide.report` (the web computes no analysis itself). Routes call these methods and
-render; no evidence logic lives in a route.
+The evidence base is loaded once per app; personal estimates are cached in memory per profile
+(never written anywhere, no name or address attached, gone when the process stops);
+the reproduction report, the forest plot and the reconstruction are computed on first use.
+Routes call these methods and render; no evidence logic lives in a route.
 """
 
 from __future__ import annotations

@@ -45,3 +45,5 @@ class Settings:
     #: Host header names the app answers (others get 400); None answers any, which is safe only
     #: on 127.0.0.1. ``mmdecide serve --host`` sets it (environment variable MMDECIDE_ALLOWED_HOSTS).
     allowed_hosts: tuple[str, ...] | None = field(default_factory=allowed_hosts_from_env)
+    #: the key that signs the session cookie (None: MMDECIDE_SESSION_KEY, else random per process)
+    session_key: str | None = None

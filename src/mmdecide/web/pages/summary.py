@@ -1,7 +1,9 @@
-"""Printable summary (``/summary``) and the same page as a PDF (``/summary.pdf``, WeasyPrint)."""
+"""Printable summary (``/summary``) and the clinic leaflet as a PDF (``/summary.pdf``,
+WeasyPrint); both read the answers from the session cookie, never from the address."""
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import resources
 
 from fastapi import APIRouter, Request
@@ -10,30 +12,34 @@ from fastapi.responses import HTMLResponse, Response
 from ...report.plain_language import top_side_effects
 from ..pdf_gate import RETRY_AFTER_SECONDS, Busy
 from ..rendering import render
-from .results import ServicesDep, page_context, read_request
+from ..results_view import key_sources
+from ..session import has_profile_query, no_store
+from .results import ServicesDep, old_link, page_context
 
 router = APIRouter()
 
 
 def _summary(request: Request, services, inline_css: str | None = None) -> HTMLResponse:
-    profile, years, matters, error = read_request(request)
-    if error is not None:
-        return error
-    ctx = page_context(request, services, profile, years, matters)
-    ctx["top_side_effects"] = {ov.option.option: top_side_effects(ov.option, 3) for ov in ctx["view"].options}
-    ctx["refs"].by_publication = True  # one line per publication keeps the summary to two pages
-    ctx["matters_labels"] = [label for key, label in ctx["matters_choices"] if key in matters]
+    ctx = page_context(request, services)
+    ctx["top_side_effects"] = {ov.option.option: top_side_effects(ov.option, 2) for ov in ctx["view"].options}
+    ctx["key_sources"] = key_sources(ctx["view"])
+    ctx["matters_labels"] = [label for key, label in ctx["matters_choices"] if key in ctx["matters"]]
+    ctx["today"] = date.today()
     return render(request, "summary.html", inline_css=inline_css or "", **ctx)
 
 
 @router.get("/summary", response_class=HTMLResponse)
-def summary(request: Request, services: ServicesDep) -> HTMLResponse:
-    return _summary(request, services)
+def summary(request: Request, services: ServicesDep) -> Response:
+    if has_profile_query(request):
+        return old_link()
+    return no_store(_summary(request, services))
 
 
 @router.get("/summary.pdf")
 def summary_pdf(request: Request, services: ServicesDep) -> Response:
     """The summary page printed by WeasyPrint (its print stylesheet inlined: no URL is fetched)."""
+    if has_profile_query(request):
+        return old_link()
     css = (resources.files("mmdecide") / "web" / "static" / "style.css").read_text(encoding="utf-8")
     page = _summary(request, services, inline_css=css)
     if page.status_code != 200:
@@ -50,9 +56,9 @@ def summary_pdf(request: Request, services: ServicesDep) -> Response:
                       text=f"Many summaries are being made right now. Please try again in "
                            f"{RETRY_AFTER_SECONDS} seconds.")
         busy.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return busy
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": 'attachment; filename="mmdecide-summary.pdf"'})
+        return no_store(busy)
+    return no_store(Response(pdf, media_type="application/pdf",
+                             headers={"Content-Disposition": 'attachment; filename="mmdecide-summary.pdf"'}))
 
 
 def _no_fetch(url: str, *args, **kwargs):
