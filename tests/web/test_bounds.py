@@ -98,11 +98,13 @@ def test_busy_pdf_is_a_503_with_retry_after(client, monkeypatch):
         raise Busy
 
     monkeypatch.setattr(client.app.state.pdf_gate, "render", busy)
-    r = client.get("/summary.pdf?age=62")
+    client.post("/profile", data={"age": "62"})  # the answers go into the session cookie
+    r = client.get("/summary.pdf")
     assert r.status_code == 503 and r.headers["retry-after"] == "5"
     assert "try again" in r.text
 
 
 def test_gzip_of_html_pages(client):
-    r = client.get("/results?age=62", headers={"accept-encoding": "gzip"})
+    client.post("/profile", data={"age": "62"})
+    r = client.get("/results", headers={"accept-encoding": "gzip"})
     assert r.headers["content-encoding"] == "gzip" and r.status_code == 200

@@ -49,8 +49,11 @@ def _lab(field: str, when: str) -> Any:
     """A lab field: a number in its unit, or text/object with a unit, converted by :mod:`.labs`."""
     lab = LABS[field]
     units = ", ".join(u for u, _ in lab.units)
+    # the bounds of a bare number in the field's unit, stated in the JSON schema as well (text with
+    # another unit, e.g. "35 g/L", is converted first and then held to the same bounds)
     return Field(default=None, description=f"{lab.words} {when}, in {lab.unit} ({lab.low:g} to "
-                 f"{lab.high:g}); text with a unit is also accepted (units: {units})")
+                 f"{lab.high:g}); text with a unit is also accepted (units: {units})",
+                 json_schema_extra={"minimum": lab.low, "maximum": lab.high})
 
 
 def _lab_type(field: str) -> Any:

@@ -118,13 +118,20 @@ class SourceList:
         return runs
 
 
+def between(n: Number) -> str:
+    """'between 19 and 62' (the 95% range in words), or '' when there is no range."""
+    if n.lower is None or n.upper is None:
+        return ""
+    lo, hi = people(n.lower), people(n.upper)
+    return f"about {lo}" if lo == hi else f"between {lo} and {hi}"
+
+
 def make_env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files("mmdecide") / "web" / "templates")),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
     )
     from .charts import icon_symbol, marker_symbol
-    from .results_view import between
 
     env.globals.update(icon_symbol=icon_symbol, marker_symbol=marker_symbol, between=between)
     env.filters.update(whole=whole, people=people, range=fmt_range, signed=fmt_signed,

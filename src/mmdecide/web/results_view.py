@@ -16,7 +16,7 @@ from ..personal.result import EstimateResult, HorizonResult, Number, OptionResul
 from ..report.plain_language import STRENGTH_WORDS, top_side_effects
 from ..report.side_effect_words import plain_side_effect
 from .charts import MARKERS, PALETTE, IconGroup, Series, icon_array, survival_chart
-from .rendering import fmt_years, people, whole
+from .rendering import between, fmt_years, people, whole
 
 __all__ = [
     "DURATION_WORDS",
@@ -129,14 +129,6 @@ class ResultsView:
 
 def _at(o: OptionResult, years: float) -> HorizonResult:
     return next(h for h in o.horizons if h.years == years)
-
-
-def between(n: Number) -> str:
-    """'between 19 and 62' (the 95% range in words), or '' when there is no range."""
-    if n.lower is None or n.upper is None:
-        return ""
-    lo, hi = people(n.lower), people(n.upper)
-    return f"about {lo}" if lo == hi else f"between {lo} and {hi}"
 
 
 def about(x: float | None) -> str:
