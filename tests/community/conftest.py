@@ -94,6 +94,20 @@ def db_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
+def make_community():
+    """Community(url, **settings) with fast password hashing; closed at the end of the test."""
+    made = []
+
+    def make(url: str, **settings) -> Community:
+        made.append(Community(CommunityConfig(database_url=url, **{**FAST, **settings})))
+        return made[-1]
+
+    yield make
+    for c in made:
+        c.close()
+
+
+@pytest.fixture
 def community(db_url):
     c = Community(CommunityConfig(database_url=db_url, k=3, **FAST))
     yield c

@@ -71,19 +71,16 @@ def test_handle_taken_and_bad_handles(community):
     assert rows(community, Member) == 1
 
 
-def test_login_rate_limit_is_stored_in_the_database(community, db_url):
+def test_login_rate_limit_is_stored_in_the_database(community, db_url, make_community):
     member(community)
     limit = community.config.login_attempts
     for _ in range(limit):
         with pytest.raises(NotAllowed, match="do not match"):
             community.accounts.log_in("ana", "wrong password!", who="client-1")
     # a second app on the same database (another worker) sees the same counter
-    from mmdecide.community.config import CommunityConfig
-    from mmdecide.community.service import Community
-    other = Community(CommunityConfig(database_url=db_url, argon2_time_cost=1, argon2_memory_kib=1024))
+    other = make_community(db_url)
     with pytest.raises(NotAllowed, match="too many attempts"):
         other.accounts.log_in("ana", PW, who="client-1")
-    other.close()
     # another client is not blocked
     assert community.accounts.log_in("ana", PW, who="client-2")[1].handle == "ana"
 
