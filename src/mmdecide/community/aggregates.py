@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import select
 
 from ..engine.km import kaplan_meier
@@ -169,31 +170,29 @@ def _counts(s, model, column, ids: set[int], keys, k: int, n: int) -> dict[str, 
 
 
 def _labs(s, cohort: dict[int, TreatmentPeriod], k: int) -> dict[str, list[dict]]:
-    per: dict[tuple[str, str], dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     q = select(LabValue.member_id, LabValue.kind, LabValue.day, LabValue.value).where(
         LabValue.member_id.in_(set(cohort)))
-    for member_id, kind, day, value in s.execute(q):
-        months = _months(cohort[member_id].start, day)
-        for label, (lo, hi) in LAB_BINS.items():
-            if lo <= months < hi:
-                per[(kind, label)][member_id].append(value)
-                break
+    df = pd.DataFrame(s.execute(q).all(), columns=["member", "kind", "day", "value"])
+    if df.empty:
+        return {}
+    start = {m: p.start.toordinal() for m, p in cohort.items()}
+    day = np.fromiter((d.toordinal() for d in df["day"]), dtype=np.int64, count=len(df))
+    months = (day - df["member"].map(start).to_numpy()) / DAYS_PER_MONTH
+    edges = [lo for lo, _ in LAB_BINS.values()] + [list(LAB_BINS.values())[-1][1]]
+    df["bin"] = pd.cut(months, edges, right=False, labels=list(LAB_BINS))
+    # one value per member and bin (their own median), so a member with many tests counts once
+    per_member = df.dropna(subset=["bin"]).groupby(["kind", "bin", "member"], observed=True)["value"].median()
     out: dict[str, list[dict]] = {}
-    for kind in LAB_KINDS:
-        rows = []
-        for label in LAB_BINS:
-            members = per.get((kind, label), {})
-            if not members:
-                continue
-            values = np.array([np.median(v) for v in members.values()])
-            shown = len(values) >= k
-            rows.append({"bin": label, "members": len(values) if shown else None,
-                         "median": float(np.median(values)) if shown else None,
-                         "q1": float(np.quantile(values, 0.25)) if shown else None,
-                         "q3": float(np.quantile(values, 0.75)) if shown else None})
-        if rows:
-            out[kind] = rows
-    return out
+    for (kind, label), values in per_member.groupby(level=["kind", "bin"], observed=True):
+        v = values.to_numpy()
+        shown = len(v) >= k
+        out.setdefault(kind, []).append({
+            "bin": label, "members": len(v) if shown else None,
+            "median": float(np.median(v)) if shown else None,
+            "q1": float(np.quantile(v, 0.25)) if shown else None,
+            "q3": float(np.quantile(v, 0.75)) if shown else None})
+    order = list(LAB_BINS)
+    return {kind: sorted(out[kind], key=lambda r: order.index(r["bin"])) for kind in LAB_KINDS if kind in out}
 
 
 def aggregate(db: Database, filters: Filters, k: int = 10, today: date | None = None) -> Aggregate:
