@@ -88,9 +88,10 @@ class Accounts:
     # -- sign-up and login ------------------------------------------------------------------
 
     def sign_up(self, handle: str, password: str, who: str = "") -> int:
+        # counted first, so that refused attempts (a bot trying names) count too
+        self.count_attempt("signup", who, self.config.signup_attempts)
         handle = validate.handle(handle)
         password = validate.password(password)
-        self.count_attempt("signup", who, self.config.signup_attempts)
         hashed = self.hasher.hash(password)
         try:
             with self.db.transaction() as s:
