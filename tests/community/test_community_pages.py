@@ -203,3 +203,28 @@ def test_no_member_data_in_logs(client, caplog):
     logged = "\n".join(r.getMessage() for r in caplog.records)
     for secret in ("secret-handle", PW, "123.456", "my private words"):
         assert secret not in logged
+
+
+def test_stories_need_a_moderator_and_can_be_reported(client, community):
+    join(client, "ana")
+    r = client.post("/community/story", data={"csrf": csrf(client, "/community/me"), "text": XSS + " my story",
+                                              "share": "yes"})
+    assert r.status_code == 303
+    assert "my story" not in client.get("/community/stories").text  # not shown before approval
+    assert client.get("/community/moderate").status_code == 404  # members cannot see the queue
+    client.cookies.clear()
+    join(client, "mod")
+    with community.db.transaction() as s:
+        s.execute(Member.__table__.update().where(Member.handle == "mod").values(role="moderator"))
+    queue = client.get("/community/moderate")
+    assert queue.status_code == 200 and "my story" in queue.text and "<script>alert" not in queue.text
+    story_id = BeautifulSoup(queue.text, "html.parser").select_one("form[action='/community/moderate'] input[name=id]")["value"]
+    r = client.post("/community/moderate", data={"csrf": csrf(client, "/community/moderate"), "id": story_id,
+                                                 "decision": "approve"})
+    assert r.status_code == 303
+    shown = client.get("/community/stories").text
+    assert "my story" in shown and "&lt;script&gt;" in shown and "ana" not in shown  # no author shown
+    r = client.post("/community/stories/report", data={"csrf": csrf(client, "/community/stories"), "id": story_id})
+    assert r.status_code == 200 and "hidden until a moderator" in r.text
+    assert "my story" not in client.get("/community/stories").text
+    assert "my story" in client.get("/community/moderate").text  # back in the queue

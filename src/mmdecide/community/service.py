@@ -16,6 +16,7 @@ from .aggregates import Aggregate, Filters, aggregate
 from .config import CommunityConfig
 from .db import Database
 from .entries import Entries
+from .stories import Stories
 
 __all__ = ["Community"]
 
@@ -43,6 +44,10 @@ class Community:
     @property
     def entries(self) -> Entries:
         return Entries(self.db, self.config.story_max_chars)
+
+    @property
+    def stories(self) -> Stories:
+        return Stories(self.db)
 
     def aggregate(self, filters: Filters, today: date | None = None) -> Aggregate:
         return aggregate(self.db, filters, self.config.k, today)

@@ -13,8 +13,9 @@ __all__ = ["install"]
 
 
 def install(app: FastAPI, community: Community | None = None) -> None:
-    from . import account_pages, record_pages
+    from . import account_pages, record_pages, story_pages
 
     app.state.community = community or Community()
     app.include_router(account_pages.router)
     app.include_router(record_pages.router)
+    app.include_router(story_pages.router)
