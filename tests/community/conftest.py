@@ -83,7 +83,7 @@ def _new_postgres_db(admin_url: str) -> str:
 
 
 #: fast argon2 settings for tests (the defaults take ~0.1 s per hash on purpose)
-FAST = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
+FAST = {"argon2_time_cost": 1, "argon2_memory_kib": 1024, "aggregate_cache_seconds": 0}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

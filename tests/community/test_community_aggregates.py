@@ -124,3 +124,14 @@ def test_synthetic_generator_is_seeded(sqlite_community, tmp_path, make_communit
         assert generate(c.db, members=30, labs_per_member=7, seed=5, today=TODAY) == 210
     a, b = (c.aggregate(Filters(), today=TODAY) for c in (sqlite_community, other))
     assert a.n_members == 30 and a == b
+
+
+def test_aggregates_are_cached_for_a_while(tmp_path, make_community):
+    c = make_community(f"sqlite:///{tmp_path / 'c.sqlite3'}", k=3, aggregate_cache_seconds=60)
+    generate(c.db, members=5, labs_per_member=2, seed=1, today=TODAY)
+    first = c.aggregate(Filters(), today=TODAY)
+    generate(c.db, members=5, labs_per_member=2, seed=2, today=TODAY)
+    assert c.aggregate(Filters(), today=TODAY) is first  # within the minute: the cached result
+    assert c.aggregate(Filters(risk="high"), today=TODAY) is not first  # other filters: computed
+    fresh = make_community(c.config.database_url, k=3)  # cache off
+    assert first.n_members == 5 and fresh.aggregate(Filters(), today=TODAY).n_members == 10

@@ -141,7 +141,7 @@ class Accounts:
     def session(self, token: str | None) -> Login | None:
         if not token:
             return None
-        with self.db.transaction() as s:
+        with self.db.reading() as s:
             row = s.get(SessionRow, _hash_token(token))
             if row is None or row.expires_at < _now():
                 return None

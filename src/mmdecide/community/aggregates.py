@@ -197,7 +197,7 @@ def _labs(s, cohort: dict[int, TreatmentPeriod], k: int) -> dict[str, list[dict]
 
 def aggregate(db: Database, filters: Filters, k: int = 10, today: date | None = None) -> Aggregate:
     today = today or date.today()
-    with db.transaction() as s:
+    with db.reading() as s:
         cohort = _cohort(s, filters, today)
         n = len(cohort)
         if n < k:

@@ -33,6 +33,8 @@ class CommunityConfig:
     #: argon2id cost (argon2-cffi's defaults, RFC 9106 low-memory profile); tests lower them
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
+    #: how old a shown aggregate may be (seconds; 0 turns the per-process cache off)
+    aggregate_cache_seconds: int = 60
     #: the longest story, in characters
     story_max_chars: int = 2000
 

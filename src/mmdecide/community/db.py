@@ -5,9 +5,12 @@ inside the package), created on first use with nothing to configure. ``MMDECIDE_
 points at PostgreSQL instead (``postgresql://user:pass@host/db``) for a deployment with several
 workers: sessions and rate-limit counters are rows, so any worker can serve any request.
 
-SQLite runs in WAL mode (readers do not block the writer) with foreign keys on, and every
-transaction starts with ``BEGIN IMMEDIATE`` so two writers queue on the busy timeout instead of
-failing with "database is locked" when a read transaction turns into a write.
+SQLite runs in WAL mode (readers do not block the writer) with foreign keys on. Every writing
+transaction starts with ``BEGIN IMMEDIATE`` so two writers queue instead of failing with
+"database is locked" when a read turns into a write; within one process writers also queue on a
+lock, because SQLite's own busy wait sleeps in steps of up to 100 ms and so makes the slowest
+writes far slower than the lock does. Read-only transactions (``Database.reading``) start with a
+plain ``BEGIN`` and never wait for writers.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -73,7 +77,9 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # readers take no lock (WAL serves them a snapshot); writers take the write lock up front
+        read = conn.get_execution_options().get("mmdecide_read", False)
+        conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -91,6 +97,9 @@ class Database:
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10, max_overflow=20)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.engine.execution_options(mmdecide_read=True),
+                                           expire_on_commit=False)
+        self._write_lock = threading.Lock() if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -99,8 +108,19 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session in one transaction: committed at the end, rolled back on any error."""
-        with self._sessions.begin() as session:
+        if self._write_lock is None:
+            with self._sessions.begin() as session:
+                yield session
+            return
+        with self._write_lock, self._sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only transaction (one consistent snapshot; it never waits for writers)."""
+        with self._read_sessions.begin() as session:
+            yield session
+            session.rollback()  # nothing to commit; ends the snapshot at once
 
     def _alembic(self) -> Config:
         cfg = Config()
@@ -148,7 +168,7 @@ def backup(db: Database, target: Path) -> dict[str, int]:
     """Write every member's data to ``target`` (JSON, written atomically); rows per table."""
     tables = [t for t in Base.metadata.sorted_tables if t.name not in _NOT_BACKED_UP]
     out: dict = {"format": BACKUP_FORMAT, "revision": db.current(), "tables": {}}
-    with db.transaction() as s:
+    with db.reading() as s:
         for table in tables:
             rows = s.execute(table.select().order_by(*table.primary_key.columns)).mappings()
             out["tables"][table.name] = [{k: _encode(v) for k, v in r.items()} for r in rows]

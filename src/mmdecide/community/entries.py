@@ -204,7 +204,7 @@ class Entries:
 
     def timeline(self, member_id: int) -> dict[str, list[dict]]:
         """Everything the member entered, each list in date order (the timeline and export)."""
-        with self.db.transaction() as s:
+        with self.db.reading() as s:
             member = s.get(Member, member_id)
             if member is None:
                 raise NotFound("member: not found")

@@ -9,6 +9,8 @@ starting together do not race (``mmdecide db upgrade`` does the same ahead of ti
 from __future__ import annotations
 
 import threading
+import time
+from collections import OrderedDict
 from datetime import date
 
 from .accounts import Accounts
@@ -26,6 +28,7 @@ class Community:
         self.config = config or CommunityConfig.from_env()
         self._lock = threading.Lock()
         self._db: Database | None = None
+        self._cache: OrderedDict[tuple, tuple[float, Aggregate]] = OrderedDict()
 
     @property
     def db(self) -> Database:
@@ -50,7 +53,27 @@ class Community:
         return Stories(self.db)
 
     def aggregate(self, filters: Filters, today: date | None = None) -> Aggregate:
-        return aggregate(self.db, filters, self.config.k, today)
+        """The aggregate for ``filters``, at most ``aggregate_cache_seconds`` old.
+
+        Reading every matching lab value takes seconds with many members, and a group's numbers
+        barely move in a minute, so each process keeps recent results (a bounded LRU cache).
+        """
+        ttl = self.config.aggregate_cache_seconds
+        if ttl <= 0:
+            return aggregate(self.db, filters, self.config.k, today)
+        key = (filters, self.config.k, today or date.today())
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and now - hit[0] < ttl:
+                self._cache.move_to_end(key)
+                return hit[1]
+        result = aggregate(self.db, filters, self.config.k, today)
+        with self._lock:
+            self._cache[key] = (now, result)
+            while len(self._cache) > 256:
+                self._cache.popitem(last=False)
+        return result
 
     def close(self) -> None:
         if self._db is not None:

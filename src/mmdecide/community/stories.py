@@ -23,7 +23,7 @@ class Stories:
 
     def shown(self) -> list[dict]:
         """Approved stories, newest first, without the author's nickname."""
-        with self.db.transaction() as s:
+        with self.db.reading() as s:
             rows = s.scalars(select(Story).where(Story.status == "approved").order_by(Story.id.desc()))
             return [{"id": r.id, "text": r.text, "date": r.created_at.date().isoformat()} for r in rows]
 
