@@ -116,7 +116,8 @@ def test_secure_cookie_over_https(app, community):
 
 def test_every_form_needs_the_csrf_token(client, community):
     join(client)
-    forms = ["/community/entries/add", "/community/entries/delete", "/community/about",
+    forms = ["/community/entries/add", "/community/entries/delete", "/community/entries/edit",
+             "/community/entries/save", "/community/about", "/community/moderate", "/community/stories/report",
              "/community/story", "/community/aggregates", "/community/password", "/community/delete",
              "/community/consent", "/community/logout"]
     for path in forms:
@@ -228,3 +229,28 @@ def test_stories_need_a_moderator_and_can_be_reported(client, community):
     assert r.status_code == 200 and "hidden until a moderator" in r.text
     assert "my story" not in client.get("/community/stories").text
     assert "my story" in client.get("/community/moderate").text  # back in the queue
+
+
+def test_edit_an_entry(client, community):
+    join(client, "ana")
+    add(client, "lab", kind="hemoglobin", value="96", unit="g/L", day="2024-03-05")
+    with community.db.transaction() as s:
+        lab_id = s.scalar(select(LabValue.id))
+    token = csrf(client, "/community/me")
+    form = client.post("/community/entries/edit", data={"csrf": token, "entry": "lab", "id": str(lab_id)})
+    assert form.status_code == 200
+    soup = BeautifulSoup(form.text, "html.parser")
+    assert soup.find("input", {"name": "value"})["value"] == "96"  # as entered, in the unit entered
+    assert soup.find("select", {"name": "unit"}).find("option", selected=True)["value"] == "g/L"
+    fields = {"csrf": token, "entry": "lab", "id": str(lab_id), "kind": "hemoglobin", "unit": "g/dL",
+              "day": "2024-03-05"}
+    r = client.post("/community/entries/save", data={**fields, "value": "99"})
+    assert r.status_code == 422 and "outside 1 to 25 g/dL" in r.text
+    assert client.post("/community/entries/save", data={**fields, "value": "10.2"}).status_code == 303
+    with community.db.transaction() as s:
+        assert s.scalar(select(LabValue.value)) == 10.2
+    client.cookies.clear()
+    join(client, "bea")  # another member cannot open or save ana's entry
+    token = csrf(client, "/community/me")
+    assert client.post("/community/entries/edit", data={"csrf": token, "entry": "lab", "id": str(lab_id)}).status_code == 404
+    assert client.post("/community/entries/save", data={**fields, "csrf": token, "value": "8"}).status_code == 404

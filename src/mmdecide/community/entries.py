@@ -170,6 +170,12 @@ class Entries:
                         raise CommunityInputError(
                             "stop date: a dose change of this treatment falls outside the new dates")
 
+    def get(self, member_id: int, kind: str, entry_id: Any) -> dict:
+        """One of the member's own entries as a dict (NotFound for anyone else's)."""
+        spec = _kind(kind)
+        with self.db.reading() as s:
+            return _row_dict(_own(s, spec.model, entry_id, member_id))
+
     def delete(self, member_id: int, kind: str, entry_id: Any) -> None:
         spec = _kind(kind)
         with self.db.transaction() as s:

@@ -88,6 +88,48 @@ async def add_entry(request: Request) -> Response:
     return redirect(request, "/community/me")
 
 
+def _edit_page(request: Request, kind: str, entry_id, values: dict, status: int = 200,
+               error: str | None = None) -> Response:
+    timeline = community(request).entries.timeline(current(request).member_id)
+    return page(request, "edit.html", status, title="Change an entry", kind=kind, entry_id=entry_id,
+                values=values, error=error, periods=timeline["period"], today=date.today().isoformat(),
+                **TERMS)
+
+
+@router.post("/entries/edit")
+async def edit_form(request: Request) -> Response:
+    """The form to change one entry (a POST, so the entry's id stays out of the address)."""
+    form = await request.form()
+    check_csrf(request, form)
+    login, away = _member(request)
+    if away:
+        return away
+    kind = str(form.get("entry") or "")
+    try:
+        values = community(request).entries.get(login.member_id, kind, form.get("id"))
+    except NotFound:
+        raise HTTPException(404) from None
+    return _edit_page(request, kind, values["id"], values)
+
+
+@router.post("/entries/save")
+async def save_entry(request: Request) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    login, away = _member(request)
+    if away:
+        return away
+    kind = str(form.get("entry") or "")
+    fields = {k: v for k, v in form.items() if k not in ("csrf", "entry", "id")}
+    try:
+        community(request).entries.edit(login.member_id, kind, form.get("id"), fields)
+    except NotFound:
+        raise HTTPException(404) from None
+    except CommunityInputError as exc:
+        return _edit_page(request, kind, form.get("id"), fields, 422, error=str(exc))
+    return redirect(request, "/community/me")
+
+
 @router.post("/entries/delete")
 async def delete_entry(request: Request) -> Response:
     form = await request.form()
