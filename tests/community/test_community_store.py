@@ -263,3 +263,13 @@ def test_restore_refuses_a_file_that_is_not_a_backup(community, tmp_path):
     bad.write_text("not json")
     with pytest.raises(CommunityInputError, match="cannot be read as JSON"):
         restore(community.db, bad)
+
+
+def test_migrations_match_the_models(community):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    assert community.db.current() == community.db.head()
+    with community.db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
