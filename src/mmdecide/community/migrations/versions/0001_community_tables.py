@@ -15,7 +15,13 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # split in parts only to keep each function short; the order respects the foreign keys
+    _accounts()
+    _health_entries()
+    _stories_and_treatment()
 
+
+def _accounts() -> None:
     op.create_table('member',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('handle', sa.String(length=32), nullable=False),
@@ -46,6 +52,8 @@ def upgrade() -> None:
     with op.batch_alter_table('consent', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consent_member_id'), ['member_id'], unique=False)
 
+
+def _health_entries() -> None:
     op.create_table('lab_value',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -98,6 +106,8 @@ def upgrade() -> None:
     with op.batch_alter_table('side_effect', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_side_effect_member_id'), ['member_id'], unique=False)
 
+
+def _stories_and_treatment() -> None:
     op.create_table('story',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -142,10 +152,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_dose_change_period_id'), ['period_id'], unique=False)
 
 
-
-
 def downgrade() -> None:
-
     with op.batch_alter_table('dose_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dose_change_period_id'))
         batch_op.drop_index(batch_op.f('ix_dose_change_member_id'))
