@@ -68,7 +68,15 @@ def test_member_journey_in_chromium(page, live_server, community_store, axe_sour
     row = page.locator("table").first.locator("tbody tr").first
     assert "2024-03-01" in row.inner_text() and "9.6" in row.inner_text()
     assert axe(page, axe_source) == []
+    page.get_by_role("button", name="Change Hemoglobin of 2024-03-01").click()  # the edit form
+    assert page.locator("#e-value").input_value() == "96" and axe(page, axe_source) == []
+    page.locator("#e-value").fill("97")
+    page.get_by_role("button", name="Save the change").click()
+    page.wait_for_url("**/community/me")
+    assert "9.7" in page.locator("table").first.inner_text()
 
+    page.get_by_role("link", name="Stories").click()
+    assert axe(page, axe_source) == []
     page.get_by_role("link", name="Members like you").click()
     assert "40 members" in page.locator("[role=status]").inner_text()  # the synthetic members
     assert page.locator(".suppressed").count() > 0  # some cells are hidden, and say so
@@ -83,7 +91,7 @@ def test_member_journey_in_chromium(page, live_server, community_store, axe_sour
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as JSON").click()
     data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
-    assert data["member"][0]["handle"] == "browser-ana" and data["lab"][0]["value"] == pytest.approx(9.6)
+    assert data["member"][0]["handle"] == "browser-ana" and data["lab"][0]["value"] == pytest.approx(9.7)
     assert axe(page, axe_source) == []
 
     page.locator("#delete-password").fill(PW)
