@@ -68,3 +68,74 @@ def test_fifty_members_writing_at_once(community):
         assert set(per_member.values()) == {5}
         # 50 concurrent increments of one counter: none lost
         assert s.scalar(select(func.sum(RateCounter.count)).where(RateCounter.key == "login:same-client")) == 50
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_sigkill_of_the_web_server_during_a_burst(community, db_url):
+    """The real server (uvicorn, this app) killed while 8 clients post lab values: every value
+    whose POST was answered (303) is in the database afterwards."""
+    import threading
+    import time
+
+    import httpx
+
+    mid = community.accounts.sign_up("ana", PW)
+    community.accounts.give_consent(mid, CONSENT_VERSION)
+    token, login = community.accounts.log_in("ana", PW)
+    community.db.dispose()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "MMDECIDE_DATABASE_URL": db_url}
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "mmdecide.web:create_app", "--port", str(port),
+           "--log-level", "warning"]
+    acked: list[int] = []
+    lock, stop = threading.Lock(), threading.Event()
+
+    def client(worker: int) -> None:
+        with httpx.Client(base_url=base, cookies={"mmdecide_session": token}, timeout=10) as c:
+            for i in range(worker, 2900, 8):
+                if stop.is_set():
+                    return
+                try:
+                    r = c.post("/community/entries/add", data={
+                        "csrf": login.csrf, "entry": "lab", "kind": "platelets", "value": str(i + 1),
+                        "unit": "x10^9/L", "day": "2024-01-01"})
+                except httpx.HTTPError:
+                    return  # the server is gone
+                if r.status_code == 303:
+                    with lock:
+                        acked.append(i + 1)
+
+    with subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as server:
+        deadline = time.monotonic() + 120
+        while True:  # wait until the app answers (it loads the evidence base first)
+            try:
+                if httpx.get(base + "/community", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+            time.sleep(0.2)
+        threads = [threading.Thread(target=client, args=(w,)) for w in range(8)]
+        for t in threads:
+            t.start()
+        while len(acked) < 100 and any(t.is_alive() for t in threads):
+            time.sleep(0.01)
+        server.send_signal(signal.SIGKILL)  # in the middle of the burst
+        server.wait(timeout=30)
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+    assert server.returncode == -signal.SIGKILL and len(acked) >= 100
+    with community.db.transaction() as s:
+        stored = set(s.scalars(select(LabValue.entered_value).where(LabValue.member_id == mid)))
+        assert {float(v) for v in acked} <= stored
+        if community.db.is_sqlite:
+            assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
