@@ -14,7 +14,7 @@ from markupsafe import Markup
 from ..personal import PatientProfile
 from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult, SourceRef
 from ..report.plain_language import STRENGTH_WORDS, top_side_effects
-from ..report.plain_language import _plain_side_effect as plain_side_effect
+from ..report.side_effect_words import plain_side_effect
 from .charts import MARKERS, PALETTE, IconGroup, Series, icon_array, survival_chart
 from .rendering import fmt_years, people, whole
 
