@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint golden bench schema clean
+.PHONY: run test lint golden bench schema clean postgres
 
 # The browser tests drive Debian's Chromium (never a downloaded browser) and run axe-core from the
 # npm registry, served locally. Installing Chromium (and poppler-utils) needs root, as on CI and
@@ -33,8 +33,14 @@ $(PDFTOPPM):
 $(AXE): tests/web/package.json tests/web/package-lock.json
 	npm ci --prefix tests/web --no-audit --no-fund --silent
 
+# The community store tests also run on PostgreSQL: a throw-away cluster from Debian's packages,
+# started by the tests in a temporary folder on a free port and stopped after (needs root to install).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql)
+
 ## test: the whole test suite
-test: $(STAMP) $(CHROMIUM) $(PDFTOPPM) $(AXE)
+test: $(STAMP) $(CHROMIUM) $(PDFTOPPM) $(AXE) postgres
 	$(BIN)/python -m pytest
 
 ## lint: ruff on the code, mypy --strict on the engine (CI runs it before the tests)

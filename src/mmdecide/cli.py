@@ -64,6 +64,9 @@ app = typer.Typer(
 )
 evidence_app = typer.Typer(help="The evidence base: validate, list and show evidence files.", no_args_is_help=True)
 app.add_typer(evidence_app, name="evidence")
+from .community.cli import db_app  # noqa: E402 (the community database commands)
+
+app.add_typer(db_app, name="db")
 
 EXIT_BAD_INPUT = 2
 

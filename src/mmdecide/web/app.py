@@ -91,6 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (home, profile, results, summary, evidence, methods, about):
         app.include_router(module.router)
+    from ..community.web import install as install_community
+
+    install_community(app)  # the community pages (their database opens on first use)
     app.mount("/api/v1", create_api(app.state.services))
     app.mount("/static", StaticFiles(directory=str(resources.files("mmdecide") / "web" / "static")), name="static")
 
