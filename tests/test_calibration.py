@@ -1,0 +1,109 @@
+"""Each option against its own trials (issue 8 point 5): the table in the CLI and the Python API,
+the per-option flag on every estimate, and the trial's own results shown beside a mismatch.
+The rows are reported as they come out: these tests check that each row is computed and judged
+by its stated tolerance, never that the model is good."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from mmdecide import api
+from mmdecide.cli import app
+from mmdecide.personal import estimate
+from mmdecide.personal.calibration import (
+    LANDMARK_TOLERANCE_POINTS,
+    MEDIAN_TOLERANCE,
+    calibration_by_option,
+    calibration_table,
+)
+from mmdecide.personal.options import OPTIONS
+from mmdecide.report.estimate_text import estimate_text
+from mmdecide.report.plain_language import summarize, summary_text
+
+CALIBRATED = {o.id for o in OPTIONS} - {"observation"}
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return calibration_table()
+
+
+def _judged_by_tolerance(r) -> bool:
+    if r.published is None:  # 'not reached': agrees when the model's median lies past the follow-up
+        return True
+    if r.model is None:
+        return not r.within_tolerance
+    tol = MEDIAN_TOLERANCE * r.published if r.quantity.startswith("median") else LANDMARK_TOLERANCE_POINTS
+    return r.within_tolerance == (abs(r.model - r.published) <= tol)
+
+
+@pytest.mark.parametrize("option", sorted(CALIBRATED))
+def test_each_option_has_rows_from_its_own_trial_with_tolerance_verdict_and_source(rows, option):
+    mine = [r for r in rows if r.option == option]
+    assert mine, option
+    own = next(o for o in OPTIONS if o.id == option).pfs_links[0].evidence
+    for r in mine:
+        assert r.trial == own and r.endpoint in ("PFS", "OS")
+        assert r.tolerance and _judged_by_tolerance(r), r
+        assert r.model_arm in (option, "observation", "lenalidomide")
+        if r.published is not None:  # a published number cites the entry it comes from
+            assert r.source is not None and r.source.evidence == own and r.source.value == r.published
+            assert r.source.url.startswith("http") and r.source.locator
+
+
+def test_the_rows_as_computed(rows):
+    """Reported, not asserted good: the baseline trial agrees, the others' arms are as computed."""
+    got = {(r.trial, r.arm, r.endpoint, r.quantity): r for r in rows}
+    mcc = got[("mccarthy-2017-meta", "control", "PFS", "median (months)")]
+    assert mcc.published == 23.5 and mcc.model == pytest.approx(23.5, abs=0.05) and mcc.within_tolerance
+    obs = got[("cassiopeia", "observation", "PFS", "median (months)")]
+    assert obs.published == 45.8 and obs.model == pytest.approx(23.5, abs=0.05) and not obs.within_tolerance
+    krd = got[("atlas", "krd", "PFS", "median (months)")]
+    assert krd.published == 59.1 and krd.model > 59.1 * (1 + MEDIAN_TOLERANCE) and not krd.within_tolerance
+    auriga = got[("auriga", "d-r", "PFS", "percent at 30 months")]
+    assert auriga.published == 82.7 and auriga.model is not None
+
+
+def test_every_estimate_carries_each_options_calibration():
+    r = estimate({}, horizons=[3])
+    by = {o.option: o.calibration for o in r.options}
+    assert by["lenalidomide"].within and by["observation"].within
+    for option in ("ixazomib", "daratumumab", "carfilzomib-lenalidomide-dexamethasone"):
+        c = by[option]
+        assert not c.within and "do not match its own trial" in c.reason
+        assert any(not row.within_tolerance for row in c.rows)
+        assert c.trial_effects and all(e.hazard_ratio.sources for e in c.trial_effects)
+    dara = by["daratumumab"].trial_effects[0]
+    assert dara.trial == "cassiopeia" and dara.hazard_ratio.estimate == 0.49
+    assert calibration_by_option()["daratumumab"] == by["daratumumab"]
+
+
+def test_text_and_plain_outputs_show_the_trials_numbers_beside_a_mismatch():
+    r = estimate({}, options=["daratumumab", "lenalidomide"], horizons=[5])
+    text = estimate_text(r)
+    dara_block = text.split("Daratumumab")[1]
+    assert "DOES NOT MATCH ITS OWN TRIAL" in dara_block and "45.8 months" in dara_block
+    len_block = text.split("Lenalidomide")[1].split("Daratumumab")[0]
+    assert "DOES NOT MATCH" not in len_block
+    plain = summary_text(summarize(r, 5))
+    assert "do not match its own trial, CASSIOPEIA part 2." in plain
+    assert ("half of people with no maintenance were still alive without the myeloma coming back at "
+            "45.8 months. Our numbers say 24 months.") in plain
+    assert "the chance of the myeloma coming back was 0.49 times the chance with no maintenance" in plain
+
+
+def test_cli_calibration_table_and_json(rows):
+    runner = CliRunner()
+    out = runner.invoke(app, ["calibration"])
+    assert out.exit_code == 0
+    assert f"{sum(r.within_tolerance for r in rows)} of {len(rows)} rows within tolerance" in out.output
+    assert "ATLAS (interim-2023)" in out.output
+    js = runner.invoke(app, ["calibration", "--json"])
+    assert js.exit_code == 0
+    data = json.loads(js.output)
+    assert [(d["option"], d["arm"], d["within_tolerance"]) for d in data] == \
+        [(r.option, r.arm, r.within_tolerance) for r in rows]
+    assert [r.model_dump(mode="json") for r in api.calibration()] == data
