@@ -107,3 +107,22 @@ def test_cli_calibration_table_and_json(rows):
     assert [(d["option"], d["arm"], d["within_tolerance"]) for d in data] == \
         [(r.option, r.arm, r.within_tolerance) for r in rows]
     assert [r.model_dump(mode="json") for r in api.calibration()] == data
+
+
+def test_external_validation_rows_as_computed():
+    """Held-out arms (not used to fit) beside the model, reported: each row read from the evidence
+    base with its source and judged by the stated tolerance, whatever the verdict."""
+    from mmdecide.personal.validation import HELD_OUT, external_validation
+
+    rows = external_validation()
+    assert {(r.trial, r.arm) for r in rows} == {(h.evidence, h.arm) for h in HELD_OUT}
+    fitted = {lk.evidence for o in OPTIONS for lk in (*o.pfs_links, *(o.os_links or ()))}
+    assert not fitted & {r.trial for r in rows}  # none of them feeds the model
+    for r in rows:
+        assert _judged_by_tolerance(r), r
+        assert r.published is None or (r.source is not None and r.source.value == r.published)
+    got = {(r.trial, r.arm, r.endpoint, r.quantity): r for r in rows}
+    connect = got[("connect-mm", "lenalidomide-maintenance", "PFS", "median (months)")]
+    assert connect.published == 50.3 and connect.model == pytest.approx(51.2, abs=0.1) and connect.within_tolerance
+    perseus = got[("perseus", "vrd-r", "PFS", "percent at 48 months")]
+    assert perseus.published == 67.7 and perseus.model == pytest.approx(52.0, abs=0.5) and not perseus.within_tolerance

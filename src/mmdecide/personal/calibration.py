@@ -95,47 +95,48 @@ def _table(key: int) -> tuple[CalibrationRow, ...]:
                     continue
                 target = _model_option(link, res.arm) or spec.id
                 if target != "?":
-                    rows += _rows(corpus, spec.id, link, res, target, runs)
+                    rows += _rows(corpus, spec.id, link.evidence, link.analysis, res, target, runs)
     return tuple(rows)
 
 
-def _run(corpus: Corpus, link: HRLink, target: str, years: list[float], runs: dict) -> EstimateResult:
-    profile = _TRIAL_PROFILE.get(link.evidence, {})
-    key = (target, link.evidence, tuple(years))
+def _run(corpus: Corpus, evidence: str, target: str, years: list[float], runs: dict) -> EstimateResult:
+    profile = _TRIAL_PROFILE.get(evidence, {})
+    key = (target, evidence, tuple(years))
     if key not in runs:
         runs[key] = run_model(profile, options=[target] if target != "observation" else ["lenalidomide"],
                               horizons=years or None, corpus=corpus, n_draws=_DRAWS)
     return runs[key]
 
 
-def _rows(corpus, option, link, res, target, runs) -> list[CalibrationRow]:
+def _rows(corpus, option, evidence, analysis, res, target, runs, note: str = "") -> list[CalibrationRow]:
+    """The published median and landmarks of one arm (``res``) beside the model's ``target`` option."""
     out: list[CalibrationRow] = []
     years = sorted({lm.time / 12 if lm.time_unit == "months" else lm.time for lm in res.landmarks
                     if lm.rate.value is not None})
-    o = next((x for x in _run(corpus, link, target, years, runs).options if x.option == target), None)
+    o = next((x for x in _run(corpus, evidence, target, years, runs).options if x.option == target), None)
     if o is None:
         return out
-    fu = follow_up_months(corpus, link.evidence, link.analysis)
+    fu = follow_up_months(corpus, evidence, analysis)
     med = o.median_pfs_months if res.endpoint == "PFS" else o.median_os_months
-    labels = {a.id: a.label for a in corpus.get(link.evidence).arms}
-    what = f"{res.endpoint} {{}}, {labels.get(res.arm, res.arm)} [{link.analysis}]"
-    base = {"option": option, "trial": link.evidence, "trial_name": trial_name(corpus, link.evidence),
-            "analysis": link.analysis, "arm": res.arm, "arm_label": labels.get(res.arm, res.arm),
+    labels = {a.id: a.label for a in corpus.get(evidence).arms}
+    what = f"{res.endpoint} {{}}, {labels.get(res.arm, res.arm)} [{analysis}]"
+    base = {"option": option, "trial": evidence, "trial_name": trial_name(corpus, evidence),
+            "analysis": analysis, "arm": res.arm, "arm_label": labels.get(res.arm, res.arm),
             "model_arm": target, "endpoint": res.endpoint}
     if res.median is not None and res.median.value is not None:
         pub = float(res.median.value)
         ok = med.estimate is not None and abs(med.estimate - pub) <= MEDIAN_TOLERANCE * pub
         out.append(CalibrationRow(**base, quantity="median (months)", published=pub, model=med.estimate,
-                                  tolerance=_MEDIAN_WORDS, within_tolerance=ok, note=f"model arm: {target}",
-                                  source=cite(corpus, link.evidence, res.median, what.format("median"))))
+                                  tolerance=_MEDIAN_WORDS, within_tolerance=ok, note=f"model arm: {target}{note}",
+                                  source=cite(corpus, evidence, res.median, what.format("median"))))
     elif res.median_not_reached:
         model = med.estimate
         beyond = model is None or (fu is not None and model > fu)
         out.append(CalibrationRow(**base, quantity="median (months)", published=None, model=model,
                                   tolerance="published 'not reached': the model's median beyond the follow-up",
                                   within_tolerance=bool(beyond),
-                                  note=f"published: not reached (median follow-up {fu} months); model arm: {target}",
-                                  source=_not_reached_source(corpus, link, res, what.format("median not reached"))))
+                                  note=f"published: not reached ({_fu_words(fu)}); model arm: {target}{note}",
+                                  source=_not_reached_source(corpus, evidence, analysis, res, what.format("median not reached"))))
     for lm in res.landmarks:
         if lm.rate.value is None:
             continue
@@ -145,19 +146,23 @@ def _rows(corpus, option, link, res, target, runs) -> list[CalibrationRow]:
         ok = n.estimate is not None and abs(n.estimate - lm.rate.value) <= LANDMARK_TOLERANCE_POINTS
         out.append(CalibrationRow(**base, quantity=f"percent at {12 * yrs:g} months", published=float(lm.rate.value),
                                   model=n.estimate, tolerance=_LANDMARK_WORDS, within_tolerance=ok,
-                                  note=f"model arm: {target}",
-                                  source=cite(corpus, link.evidence, lm.rate, what.format(f"percent at {12 * yrs:g} months"))))
+                                  note=f"model arm: {target}{note}",
+                                  source=cite(corpus, evidence, lm.rate, what.format(f"percent at {12 * yrs:g} months"))))
     return out
 
 
-def _not_reached_source(corpus: Corpus, link: HRLink, res, what: str) -> SourceRef | None:
+def _fu_words(fu: float | None) -> str:
+    return "median follow-up not given, so the model cannot be judged" if fu is None else f"median follow-up {fu:g} months"
+
+
+def _not_reached_source(corpus: Corpus, evidence: str, analysis: str, res, what: str) -> SourceRef | None:
     """A 'not reached' has no number of its own: cite its median entry if it has one (it may give
     a lower bound), else the analysis' follow-up (the time by which it was not reached)."""
     value: Value | None = res.median
     if value is None:
-        value = next((a.median_follow_up for a in corpus.get(link.evidence).analyses
-                      if a.id == link.analysis and a.median_follow_up is not None), None)
-    return None if value is None else cite(corpus, link.evidence, value, what)
+        value = next((a.median_follow_up for a in corpus.get(evidence).analyses
+                      if a.id == analysis and a.median_follow_up is not None), None)
+    return None if value is None else cite(corpus, evidence, value, what)
 
 
 def _effects(corpus: Corpus, spec) -> list[TrialEffect]:

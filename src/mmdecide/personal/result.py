@@ -140,7 +140,8 @@ class CalibrationRow(_Out):
     tolerance: str = Field(description="the stated tolerance, in words")
     within_tolerance: bool
     note: str
-    source: SourceRef = Field(description="where the published value comes from")
+    source: SourceRef | None = Field(description="where the published value comes from (null: a 'not reached' "
+                                     "whose entry gives neither a value nor the analysis' follow-up)")
 
 
 class TrialEffect(_Out):
