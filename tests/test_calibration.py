@@ -126,3 +126,26 @@ def test_external_validation_rows_as_computed():
     assert connect.published == 50.3 and connect.model == pytest.approx(51.2, abs=0.1) and connect.within_tolerance
     perseus = got[("perseus", "vrd-r", "PFS", "percent at 48 months")]
     assert perseus.published == 67.7 and perseus.model == pytest.approx(52.0, abs=0.5) and not perseus.within_tolerance
+
+
+def test_option_specific_anchor_as_computed():
+    """The anchor is fitted to each trial's control-arm PFS (reproduced by construction); the
+    experimental arms are the check, reported as they come out."""
+    from mmdecide.personal.anchor import anchored_table
+
+    rows = anchored_table()
+    assert {a.row.option for a in rows} == CALIBRATED
+    for a in rows:
+        if a.fitted:
+            assert a.anchored == pytest.approx(a.row.published, rel=1e-3)
+        assert a.scale > 0
+    by = {(a.row.trial, a.row.arm, a.row.endpoint): a for a in rows}
+    assert by[("mccarthy-2017-meta", "control", "PFS")].scale == pytest.approx(1.0, abs=1e-3)  # the baseline itself
+    cas = by[("cassiopeia", "observation", "PFS")]
+    assert cas.fitted and cas.scale < 1  # CASSIOPEIA's no-maintenance arm progressed later than McCarthy's
+    dara = by[("cassiopeia", "daratumumab", "PFS")]
+    assert dara.anchored > 80.1 and dara.within_tolerance  # past the follow-up: agrees with 'not reached'
+    krd = by[("atlas", "krd", "PFS")]
+    assert krd.row.published == 59.1 and krd.anchored > 59.1 * 1.15 and not krd.within_tolerance
+    ixa = by[("tourmaline-mm3", "ixazomib", "PFS")]
+    assert abs(ixa.anchored - 26.5) <= 0.15 * 26.5 and ixa.within_tolerance
