@@ -149,3 +149,12 @@ def test_option_specific_anchor_as_computed():
     assert krd.row.published == 59.1 and krd.anchored > 59.1 * 1.15 and not krd.within_tolerance
     ixa = by[("tourmaline-mm3", "ixazomib", "PFS")]
     assert abs(ixa.anchored - 26.5) <= 0.15 * 26.5 and ixa.within_tolerance
+
+
+def test_cli_external_validation():
+    from mmdecide.personal.validation import external_validation
+
+    out = CliRunner().invoke(app, ["calibration", "--external"])
+    assert out.exit_code == 0 and "Connect MM registry (blood-adv-2018)" in out.output
+    rows = external_validation()
+    assert f"{sum(r.within_tolerance for r in rows)} of {len(rows)} rows within tolerance" in out.output

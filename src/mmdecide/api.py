@@ -68,9 +68,14 @@ def estimate(profile=None, options=None, horizons=None, **kwargs):
     return _estimate(profile, options=options, horizons=horizons, **kwargs)
 
 
-def calibration(corpus: Corpus | None = None) -> list:
-    """Each option's own trial results beside the model's values, with tolerances and verdicts:
-    see :func:`mmdecide.personal.calibration.calibration_table`."""
+def calibration(corpus: Corpus | None = None, external: bool = False) -> list:
+    """Each option's own trial results beside the model's values, with tolerances and verdicts
+    (:func:`mmdecide.personal.calibration.calibration_table`); with ``external``, studies not
+    used to build the model instead (:func:`mmdecide.personal.validation.external_validation`)."""
+    if external:
+        from .personal.validation import external_validation
+
+        return external_validation(corpus)
     from .personal.calibration import calibration_table
 
     return calibration_table(corpus)

@@ -318,11 +318,12 @@ def estimate_cmd(
 @app.command("calibration")
 def calibration_cmd(
     json_out: Annotated[bool, typer.Option("--json", help="Print the rows as JSON, each with its source.")] = False,
+    external: Annotated[bool, typer.Option("--external", help="Studies not used to build the model instead (external validation).")] = False,
 ) -> None:
     """How well the personal estimates match each option's own trials: published vs model, with tolerances."""
     from .report.calibration_words import table_text
 
-    rows = api.calibration()
+    rows = api.calibration(external=external)
     if json_out:
         _print_json([r.model_dump(mode="json") for r in rows])
     else:

@@ -69,3 +69,23 @@ def test_results_page_says_which_options_do_not_match_their_trial(web_client):
     assert soup.find(id="calibration-lenalidomide") is None and soup.find(id="calibration-card-lenalidomide") is None
     for option in ALL_OPTIONS:  # every option's details link to the whole table
         assert soup.find(id=f"calibration-detail-{option}").find("a", href=f"/calibration#calibration-{option}")
+
+
+def test_printable_summary_flags_the_options_that_miss_their_trial(web_client):
+    assert web_client.post("/profile", data={"age": "60"}, follow_redirects=False).status_code == 303
+    web_client.post("/results", data={"years": "5", "set_options": "1", "option": ALL_OPTIONS})
+    soup = BeautifulSoup(web_client.get("/summary").text, "html.parser")
+    rows = {tr.find("th").get_text(" ", strip=True): tr.get_text(" ", strip=True)
+            for tr in soup.find(id="summary-table").find("tbody").find_all("tr")}
+    flagged = {name for name, text in rows.items() if "does not match its own trial" in text}
+    assert any("aratumumab" in name for name in flagged)
+    assert not any(name.lower().startswith("lenalidomide") for name in flagged)
+
+
+def test_page_shows_the_external_validation(web_client):
+    soup = BeautifulSoup(web_client.get("/calibration").text, "html.parser")
+    table = soup.find(id="external-validation-table")
+    assert table is not None and "Connect MM" in table.get_text(" ")
+    from mmdecide.personal.validation import external_validation
+
+    assert len(table.find("tbody").find_all("tr")) == len(external_validation())

@@ -83,6 +83,13 @@ class Services:
         return calibration_by_option(self.corpus)
 
     @cached_property
+    def external_validation(self) -> list[CalibrationRow]:
+        """Studies not used to fit, beside the model (``mmdecide.personal.validation``)."""
+        from ..personal.validation import external_validation
+
+        return external_validation(self.corpus)
+
+    @cached_property
     def calibration(self) -> list[CalibrationRow]:
         from ..personal.calibration import calibration_table
 

@@ -19,5 +19,5 @@ def calibration(request: Request, services: ServicesDep) -> HTMLResponse:
     by_option = services.calibration_by_option
     groups = [(spec, by_option[spec.id]) for spec in OPTIONS if spec.id in by_option]
     return render(request, "calibration.html", title="How well do these numbers match the trials?",
-                  groups=groups, refs=SourceList(services.source_anchor),
+                  groups=groups, external=services.external_validation, refs=SourceList(services.source_anchor),
                   median_tolerance=round(100 * MEDIAN_TOLERANCE), landmark_tolerance=LANDMARK_TOLERANCE_POINTS)
