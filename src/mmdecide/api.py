@@ -24,6 +24,7 @@ from .evidence import Corpus, Problem, load_corpus, validate_path
 
 __all__ = [
     "InputError",
+    "calibration",
     "estimate",
     "km_summary",
     "load_evidence",
@@ -65,6 +66,19 @@ def estimate(profile=None, options=None, horizons=None, **kwargs):
     from .personal import estimate as _estimate
 
     return _estimate(profile, options=options, horizons=horizons, **kwargs)
+
+
+def calibration(corpus: Corpus | None = None, external: bool = False) -> list:
+    """Each option's own trial results beside the model's values, with tolerances and verdicts
+    (:func:`mmdecide.personal.calibration.calibration_table`); with ``external``, studies not
+    used to build the model instead (:func:`mmdecide.personal.validation.external_validation`)."""
+    if external:
+        from .personal.validation import external_validation
+
+        return external_validation(corpus)
+    from .personal.calibration import calibration_table
+
+    return calibration_table(corpus)
 
 
 def evidence_audit(path: str | Path | None = None) -> dict[str, Any]:

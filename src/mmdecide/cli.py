@@ -315,6 +315,21 @@ def estimate_cmd(
     typer.echo(estimate_text(result))
 
 
+@app.command("calibration")
+def calibration_cmd(
+    json_out: Annotated[bool, typer.Option("--json", help="Print the rows as JSON, each with its source.")] = False,
+    external: Annotated[bool, typer.Option("--external", help="Studies not used to build the model instead (external validation).")] = False,
+) -> None:
+    """How well the personal estimates match each option's own trials: published vs model, with tolerances."""
+    from .report.calibration_words import table_text
+
+    rows = api.calibration(external=external)
+    if json_out:
+        _print_json([r.model_dump(mode="json") for r in rows])
+    else:
+        typer.echo(table_text(rows))
+
+
 @app.command("serve")
 def serve_cmd(
     host: Annotated[str, typer.Option(help="Address to listen on (default: this computer only).")] = "127.0.0.1",

@@ -221,5 +221,6 @@ def site_pages(evidence_id) -> dict[str, str]:
         "evidence-list": "/evidence",
         "evidence-page": f"/evidence/{evidence_id}",
         "methods": "/methods",
+        "calibration": "/calibration",
         "not-found": "/no-such-page",
     }

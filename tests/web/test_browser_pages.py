@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 PAGES = ["start", "form", "form-errors", "results", "summary", "evidence-list", "evidence-page",
-         "methods", "about", "how-to-read", "not-found"]
+         "methods", "calibration", "about", "how-to-read", "not-found"]
 EXPECTED_STATUS = {"form-errors": 422, "not-found": 404}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}

@@ -1,6 +1,7 @@
 """Personal estimates: benefit and harm of each maintenance option for a patient profile."""
 
-from .model import DEFAULT_HORIZONS, DISCLAIMER, estimate
+from .calibrated import estimate
+from .model import DEFAULT_HORIZONS, DISCLAIMER
 from .profile import PatientProfile, ProfileError, parse_profile
 from .result import EstimateResult, json_schema
 

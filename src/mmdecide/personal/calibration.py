@@ -1,4 +1,4 @@
-"""How well the model matches each option's own trials (issue 8, point 5: first step).
+"""How well the model matches each option's own trials (issue 8, point 5).
 
 For every hazard ratio an option's numbers rest on, the trial's published arm results (medians
 and landmark percents, PFS and OS) are set beside the model's value for the same arm: the
@@ -6,47 +6,50 @@ option itself for the experimental arm, and no maintenance or lenalidomide for t
 all for an average trial patient (empty profile, or the trial's entry condition where it
 enrolled only some patients: AURIGA, MRD-positive). The model's baseline is the McCarthy 2017
 control arm, so an option whose own trial enrolled a different population can miss its trial:
-the table says so, row by row, instead of hiding it.
+the table says so, row by row, instead of hiding it, and every estimate carries the option's
+rows (``OptionResult.calibration``) so that a miss is shown beside the option's numbers.
 
 Tolerances (stated, not tuned): a median within 15% of the published one; a landmark within 10
 percentage points. A published 'not reached' agrees when the model's median lies beyond that
 analysis' median follow-up.
+
+The model's values are the central estimates (column 0 of the Monte Carlo, which uses the
+published values and no random draw), so the table is computed once per evidence base with the
+fewest draws the model accepts and cached.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
 
-from ..evidence import Corpus
-from .model import estimate
+from ..evidence import Corpus, Value
+from .model import run_model
 from .options import OPTIONS
-from .prepared import default_corpus
-from .sources import follow_up_months
+from .prepared import _CORPORA, corpus_key, default_corpus  # the corpus behind a cache key
+from .result import CalibrationRow, EstimateResult, Number, OptionCalibration, SourceRef, TrialEffect
+from .sources import HRLink, cite, follow_up_months
 
-__all__ = ["LANDMARK_TOLERANCE_POINTS", "MEDIAN_TOLERANCE", "CalibrationRow", "calibration_table"]
+__all__ = [
+    "LANDMARK_TOLERANCE_POINTS",
+    "MEDIAN_TOLERANCE",
+    "CalibrationRow",
+    "attach_calibration",
+    "calibration_by_option",
+    "calibration_table",
+]
 
 MEDIAN_TOLERANCE = 0.15
 LANDMARK_TOLERANCE_POINTS = 10.0
+_MEDIAN_WORDS = f"median within {100 * MEDIAN_TOLERANCE:g}% of the published one"
+_LANDMARK_WORDS = f"within {LANDMARK_TOLERANCE_POINTS:g} percentage points"
 _NO_MAINTENANCE = {"placebo", "observation", "control", "no-maintenance"}
 #: the profile that stands for a trial's population where it enrolled only some patients
 _TRIAL_PROFILE = {"auriga": {"mrd": "positive"}}  # AURIGA enrolled only MRD-positive patients
+_DRAWS = 200  # the central values do not depend on the number of draws; the fewest allowed
+_BASELINE_TRIAL = "mccarthy-2017-meta"  # the no-maintenance curve's own source (baseline.py)
 
 
-@dataclass(frozen=True)
-class CalibrationRow:
-    option: str
-    trial: str
-    analysis: str
-    arm: str
-    endpoint: str
-    quantity: str  # "median (months)" or "percent at N months"
-    published: float | None  # None: 'not reached'
-    model: float | None  # None: beyond the model's reach (median past the grid, or not reached)
-    within_tolerance: bool
-    note: str
-
-
-def _model_option(link, arm: str) -> str | None:
+def _model_option(link: HRLink, arm: str) -> str | None:
     if arm == link.experimental:
         return None  # the option itself
     if arm in _NO_MAINTENANCE:
@@ -56,53 +59,84 @@ def _model_option(link, arm: str) -> str | None:
     return "?"
 
 
+def trial_name(corpus: Corpus, evidence: str) -> str:
+    """The trial's short name: its evidence title up to the first colon ('ATLAS')."""
+    return corpus.get(evidence).title.split(":")[0].strip()
+
+
+def _own_links(corpus: Corpus, spec) -> list[HRLink]:
+    """The option's links to its own trial (an indirect chain's first link names the trial)."""
+    own = spec.pfs_links[0].evidence
+    seen: dict[tuple, HRLink] = {}
+    for link in (*spec.pfs_links, *(spec.os_links or ())):
+        if link.evidence == own and own in corpus.files:
+            seen.setdefault((link.evidence, link.analysis, link.experimental, link.control), link)
+    return list(seen.values())
+
+
 def calibration_table(corpus: Corpus | None = None) -> list[CalibrationRow]:
+    """Every option's own-trial arm results beside the model's value (cached per evidence base)."""
     corpus = corpus if corpus is not None else default_corpus()
+    return list(_table(corpus_key(corpus)))
+
+
+@lru_cache(maxsize=8)
+def _table(key: int) -> tuple[CalibrationRow, ...]:
+    corpus = _CORPORA[key]
+    runs: dict[tuple, EstimateResult] = {}  # one model run per (arm, population, landmarks)
     rows: list[CalibrationRow] = []
     for spec in OPTIONS:
-        if spec.id == "observation":
+        if spec.id == "observation" or not spec.pfs_links:
             continue
-        own = spec.pfs_links[0].evidence  # the option's own trial (an indirect chain's first link)
-        seen = set()
-        for link in (*spec.pfs_links, *(spec.os_links or ())):
-            key = (link.evidence, link.analysis, link.experimental, link.control)
-            if link.evidence != own or link.evidence not in corpus.files or key in seen:
-                continue
-            seen.add(key)
+        for link in _own_links(corpus, spec):
             for res in corpus.get(link.evidence).results:
                 if res.analysis != link.analysis or res.endpoint not in ("PFS", "OS") \
                         or res.arm not in (link.experimental, link.control):
                     continue
                 target = _model_option(link, res.arm) or spec.id
-                if target == "?":
-                    continue
-                rows += _rows(corpus, spec.id, link, res, target)
-    return rows
+                if target != "?":
+                    rows += _rows(corpus, spec.id, link.evidence, link.analysis, res, target, runs)
+    return tuple(rows)
 
 
-def _rows(corpus, option, link, res, target) -> list[CalibrationRow]:
-    out = []
+def _run(corpus: Corpus, evidence: str, target: str, years: list[float], runs: dict) -> EstimateResult:
+    profile = _TRIAL_PROFILE.get(evidence, {})
+    key = (target, evidence, tuple(years))
+    if key not in runs:
+        runs[key] = run_model(profile, options=[target] if target != "observation" else ["lenalidomide"],
+                              horizons=years or None, corpus=corpus, n_draws=_DRAWS)
+    return runs[key]
+
+
+def _rows(corpus, option, evidence, analysis, res, target, runs, note: str = "") -> list[CalibrationRow]:
+    """The published median and landmarks of one arm (``res``) beside the model's ``target`` option."""
+    out: list[CalibrationRow] = []
     years = sorted({lm.time / 12 if lm.time_unit == "months" else lm.time for lm in res.landmarks
                     if lm.rate.value is not None})
-    profile = _TRIAL_PROFILE.get(link.evidence, {})
-    r = estimate(profile, options=[target] if target != "observation" else ["lenalidomide"], horizons=years or None)
-    o = next((x for x in r.options if x.option == target), None)
+    o = next((x for x in _run(corpus, evidence, target, years, runs).options if x.option == target), None)
     if o is None:
         return out
-    fu = follow_up_months(corpus, link.evidence, link.analysis)
+    fu = follow_up_months(corpus, evidence, analysis)
     med = o.median_pfs_months if res.endpoint == "PFS" else o.median_os_months
-    base = {"option": option, "trial": link.evidence, "analysis": link.analysis, "arm": res.arm, "endpoint": res.endpoint}
+    labels = {a.id: a.label for a in corpus.get(evidence).arms}
+    what = f"{res.endpoint} {{}}, {labels.get(res.arm, res.arm)} [{analysis}]"
+    base = {"option": option, "trial": evidence, "trial_name": trial_name(corpus, evidence),
+            "analysis": analysis, "arm": res.arm, "arm_label": labels.get(res.arm, res.arm),
+            "model_arm": target, "endpoint": res.endpoint}
     if res.median is not None and res.median.value is not None:
         pub = float(res.median.value)
         ok = med.estimate is not None and abs(med.estimate - pub) <= MEDIAN_TOLERANCE * pub
         out.append(CalibrationRow(**base, quantity="median (months)", published=pub, model=med.estimate,
-                                  within_tolerance=ok, note=f"model arm: {target}"))
+                                  tolerance=_MEDIAN_WORDS, within_tolerance=ok, note=f"model arm: {target}{note}",
+                                  source=cite(corpus, evidence, res.median, what.format("median"))))
     elif res.median_not_reached:
         model = med.estimate
         beyond = model is None or (fu is not None and model > fu)
         out.append(CalibrationRow(**base, quantity="median (months)", published=None, model=model,
+                                  tolerance="published 'not reached': the model's median beyond the follow-up",
                                   within_tolerance=bool(beyond),
-                                  note=f"published: not reached (median follow-up {fu} months); model arm: {target}"))
+                                  note=f"published: not reached ({_fu_words(fu)}); model arm: {target}{note}",
+                                  source=_not_reached_source(corpus, evidence, analysis, res, what.format("median not reached"))))
     for lm in res.landmarks:
         if lm.rate.value is None:
             continue
@@ -111,5 +145,79 @@ def _rows(corpus, option, link, res, target) -> list[CalibrationRow]:
         n = h.pfs_percent if res.endpoint == "PFS" else h.os_percent
         ok = n.estimate is not None and abs(n.estimate - lm.rate.value) <= LANDMARK_TOLERANCE_POINTS
         out.append(CalibrationRow(**base, quantity=f"percent at {12 * yrs:g} months", published=float(lm.rate.value),
-                                  model=n.estimate, within_tolerance=ok, note=f"model arm: {target}"))
+                                  model=n.estimate, tolerance=_LANDMARK_WORDS, within_tolerance=ok,
+                                  note=f"model arm: {target}{note}",
+                                  source=cite(corpus, evidence, lm.rate, what.format(f"percent at {12 * yrs:g} months"))))
     return out
+
+
+def _fu_words(fu: float | None) -> str:
+    return "median follow-up not given, so the model cannot be judged" if fu is None else f"median follow-up {fu:g} months"
+
+
+def _not_reached_source(corpus: Corpus, evidence: str, analysis: str, res, what: str) -> SourceRef | None:
+    """A 'not reached' has no number of its own: cite its median entry if it has one (it may give
+    a lower bound), else the analysis' follow-up (the time by which it was not reached)."""
+    value: Value | None = res.median
+    if value is None:
+        value = next((a.median_follow_up for a in corpus.get(evidence).analyses
+                      if a.id == analysis and a.median_follow_up is not None), None)
+    return None if value is None else cite(corpus, evidence, value, what)
+
+
+def _effects(corpus: Corpus, spec) -> list[TrialEffect]:
+    out = []
+    for link in _own_links(corpus, spec):
+        ev = corpus.get(link.evidence)
+        labels = {a.id: a.label for a in ev.arms}
+        for c in ev.comparisons:
+            if (c.endpoint, c.analysis, c.experimental, c.control, c.measure) != (
+                    link.endpoint, link.analysis, link.experimental, link.control, "HR") or c.estimate.value is None:
+                continue
+            comp = f"{labels.get(c.experimental, c.experimental)} vs {labels.get(c.control, c.control)}"
+            hr = Number(estimate=c.estimate.value, lower=c.estimate.lower, upper=c.estimate.upper,
+                        sources=[cite(corpus, ev.id, c.estimate, f"{c.endpoint} HR {comp} [{c.analysis}]")])
+            out.append(TrialEffect(trial=ev.id, trial_name=trial_name(corpus, ev.id), analysis=c.analysis,
+                                   endpoint=c.endpoint, comparison=comp, hazard_ratio=hr))
+    return out
+
+
+def _reason(within: bool, rows: list[CalibrationRow]) -> str:
+    names = ", ".join(dict.fromkeys(r.trial_name for r in rows))
+    if within:
+        return f"For an average person in {names}, our numbers for this option match the trial's own results."
+    return (f"Our numbers for this option do not match its own trial, {names}. We start from people "
+            "with no maintenance in trials from 2005 to 2009. The people in this trial had other first "
+            "treatments, or were treated in later years. So read the trial's own numbers beside ours.")
+
+
+def calibration_by_option(corpus: Corpus | None = None) -> dict[str, OptionCalibration]:
+    """Each option's calibration; observation (the reference) gets the baseline trial's no-maintenance rows."""
+    corpus = corpus if corpus is not None else default_corpus()
+    return dict(_by_option(corpus_key(corpus)))
+
+
+@lru_cache(maxsize=8)
+def _by_option(key: int) -> tuple[tuple[str, OptionCalibration], ...]:
+    corpus = _CORPORA[key]
+    table = _table(key)
+    out = []
+    for spec in OPTIONS:
+        if spec.id == "observation":
+            rows = [r for r in table if r.trial == _BASELINE_TRIAL and r.model_arm == "observation"]
+            effects: list[TrialEffect] = []
+        else:
+            rows = [r for r in table if r.option == spec.id]
+            effects = _effects(corpus, spec) if spec.pfs_links else []
+        if rows:
+            within = all(r.within_tolerance for r in rows)
+            out.append((spec.id, OptionCalibration(within=within, reason=_reason(within, rows), rows=rows,
+                                                   trial_effects=effects)))
+    return tuple(out)
+
+
+def attach_calibration(result: EstimateResult, corpus: Corpus) -> EstimateResult:
+    """The estimate with each option's calibration (``OptionResult.calibration``) filled in."""
+    calib = calibration_by_option(corpus)
+    options = [o.model_copy(update={"calibration": calib.get(o.option)}) for o in result.options]
+    return result.model_copy(update={"options": options})

@@ -43,7 +43,7 @@ from .result import (
 from .structure import LAMBDA_MAX, os_from_pfs, progressed_alive, solve_scale
 from .subgroups import subgroup_modifier
 
-__all__ = ["DEFAULT_HORIZONS", "DISCLAIMER", "estimate"]
+__all__ = ["DEFAULT_DRAWS", "DEFAULT_HORIZONS", "DEFAULT_SEED", "DISCLAIMER", "run_model"]
 
 DEFAULT_HORIZONS = (1.0, 2.0, 3.0, 5.0, 7.0)
 DEFAULT_DRAWS = 2000
@@ -152,7 +152,7 @@ def _patient_kappa(prep: Prepared, h: np.ndarray, r_pfs: np.ndarray, r_os: np.nd
     return np.exp(x), float(1.0 - hit.mean())
 
 
-def estimate(
+def run_model(
     profile: PatientProfile | dict | None = None,
     options: Iterable[str] | None = None,
     horizons: Iterable[float] | None = None,
@@ -161,25 +161,8 @@ def estimate(
     n_draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
 ) -> EstimateResult:
-    """Benefit and harm of each maintenance option for a patient profile.
-
-    Parameters
-    ----------
-    profile : a :class:`PatientProfile` or a dict of its fields (all optional); ProfileError names
-        any impossible field.
-    options : option ids (default: every option the evidence reaches); observation is always
-        included as the reference.
-    horizons : years (default 1, 2, 3, 5, 7), whole months, each > 0 and at most 15.
-    n_draws, seed : Monte Carlo draws (200 to 100,000) and their seed.
-
-    Examples
-    --------
-    >>> r = estimate({}, options=["lenalidomide"], horizons=[3])
-    >>> [o.option for o in r.options]
-    ['observation', 'lenalidomide']
-    >>> round(r.options[0].median_pfs_months.estimate, 1)
-    23.5
-    """
+    """The model's estimate without the calibration against each option's own trial, which
+    :func:`mmdecide.personal.estimate` adds (the calibration runs this function itself)."""
     prof = parse_profile(profile)
     hz = _horizons(horizons)
     if not isinstance(n_draws, int) or isinstance(n_draws, bool) or not 200 <= n_draws <= 100_000:

@@ -123,6 +123,47 @@ class Regimen(_Out):
     dosing_notes: list[DosingNote] = Field(default_factory=list)
 
 
+class CalibrationRow(_Out):
+    """One published arm result of an option's own trial beside the model's value for that arm."""
+
+    option: str = Field(description="the option whose trial this is")
+    trial: str = Field(description="evidence file id of the trial")
+    trial_name: str
+    analysis: str
+    arm: str = Field(description="the trial arm's id in its evidence file")
+    arm_label: str
+    model_arm: str = Field(description="the option the model ran for this arm (observation for a no-maintenance arm)")
+    endpoint: Literal["PFS", "OS"]
+    quantity: str = Field(description="'median (months)' or 'percent at N months'")
+    published: float | None = Field(description="the trial's published value; null: median not reached")
+    model: float | None = Field(description="the model's central value for an average trial patient; null: beyond its reach")
+    tolerance: str = Field(description="the stated tolerance, in words")
+    within_tolerance: bool
+    note: str
+    source: SourceRef | None = Field(description="where the published value comes from (null: a 'not reached' "
+                                     "whose entry gives neither a value nor the analysis' follow-up)")
+
+
+class TrialEffect(_Out):
+    """A relative effect (hazard ratio) published by an option's own trial."""
+
+    trial: str
+    trial_name: str
+    analysis: str
+    endpoint: Literal["PFS", "OS"]
+    comparison: str = Field(description="e.g. 'daratumumab vs observation', in the trial's arm labels")
+    hazard_ratio: Number
+
+
+class OptionCalibration(_Out):
+    """How well the model's absolute numbers for an option match the option's own trial(s)."""
+
+    within: bool = Field(description="every row within its tolerance")
+    reason: str = Field(description="in plain words: why the numbers do or do not match")
+    rows: list[CalibrationRow] = Field(description="the trial's observed results (with sources) beside the model's")
+    trial_effects: list[TrialEffect] = Field(default_factory=list, description="the trial's own relative effects")
+
+
 class OptionResult(_Out):
     option: str
     label: str
@@ -141,6 +182,12 @@ class OptionResult(_Out):
         description="why this profile is outside the population of every trial behind this option "
         "('not studied in people like you'); empty when inside or when the answers given do not say. "
         "The numbers are then still shown, but describe people unlike this patient.",
+    )
+    calibration: OptionCalibration | None = Field(
+        default=None,
+        description="the option's own trial(s) beside the model for an average trial patient; when "
+        "'within' is false the absolute numbers for this option do not match its own trial, and the "
+        "trial's observed results and relative effects are given here to read instead",
     )
 
 

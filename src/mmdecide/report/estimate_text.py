@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..personal.result import EstimateResult, Number
+from .calibration_words import mismatch_sentences
 
 __all__ = ["estimate_text"]
 
@@ -39,6 +40,8 @@ def estimate_text(r: EstimateResult) -> str:
         out.append(f"{o.label}  [{o.evidence.kind}, evidence {o.evidence.strength}]")
         for why in o.outside_population:
             out.append(f"  NOT STUDIED IN PEOPLE LIKE YOU: {why}")
+        for k, line in enumerate(mismatch_sentences(o.calibration)):
+            out.append(f"  {'DOES NOT MATCH ITS OWN TRIAL: ' if k == 0 else '    '}{line}")
         out.append(f"  median progression-free survival: {_median(o.median_pfs_months)}"
                    + (f"  ({o.median_pfs_months.reason})" if o.median_pfs_months.estimate is None else ""))
         out.append(f"  median overall survival: {_median(o.median_os_months)}"

@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult, SideEffect
+from .calibration_words import mismatch_sentences
 from .side_effect_words import (
     capital, comparator_words, grade4_sibling, plain_side_effect, top_side_effects, when_words,
 )
@@ -429,6 +430,8 @@ def _section(o: OptionResult, ref: OptionResult, years: float) -> PlainSection:
         reasons = " ".join(f"{capital(why)}." for why in o.outside_population)
         w.add("evidence-population", f"Not studied in people like you. {reasons} So these numbers "
                                      "describe people who are not like you.")
+    for sentence in mismatch_sentences(o.calibration):  # the option's own trial, beside the model
+        w.add("evidence-calibration", sentence)
     _evidence(w, o)
     return PlainSection(option=o.option, heading=f"{o.plain_label}, compared with no maintenance",
                         sentences=w.sentences, kinds=w.kinds)

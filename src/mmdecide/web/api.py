@@ -181,6 +181,7 @@ def create_api(services: Services) -> FastAPI:
             raise APIError(422, [exc.detail()]) from None
         return JSONResponse(result.model_dump(mode="json"))
 
+    _calibration_route(api)
     @api.get("/trials", responses=_ERRORS)
     def trials(services: ServicesDep) -> list[dict[str, Any]]:
         """Every study of patients in the evidence base (trials, cohorts, registries)."""
@@ -226,6 +227,14 @@ def create_api(services: Services) -> FastAPI:
         return _one(services, file_id, POOLED_KINDS, "meta-analysis")
 
     return api
+
+
+def _calibration_route(api: FastAPI) -> None:
+    @api.get("/calibration", responses=_ERRORS)
+    def calibration(services: ServicesDep) -> list[dict[str, Any]]:
+        """Each option's own trial results beside the model's values, with tolerances, verdicts and
+        sources (same as ``mmdecide calibration --json``)."""
+        return [r.model_dump(mode="json") for r in services.calibration]
 
 
 def _files(services: Services, kinds: tuple[str, ...]) -> list[EvidenceFile]:

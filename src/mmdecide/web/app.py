@@ -87,9 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.pdf_gate = PdfGate(settings.pdf_cache_bytes, settings.pdf_concurrency)
 
     from .api import create_api
-    from .pages import about, evidence, home, methods, profile, results, summary
+    from .pages import about, calibration, evidence, home, methods, profile, results, summary
 
-    for module in (home, profile, results, summary, evidence, methods, about):
+    for module in (home, profile, results, summary, evidence, methods, calibration, about):
         app.include_router(module.router)
     from ..community.web import install as install_community
 

@@ -139,6 +139,11 @@ def make_env() -> jinja2.Environment:
                        zip=lambda a, b: list(zip(a, b)),
                        sentence=lambda s: s[:1].upper() + s[1:] if s else s)
     env.globals.update(harms_for=harms_for, high_risk_for=high_risk_for)
+    from ..report.calibration_words import effect_words, model_words, published_words, row_sentence
+
+    # the calibration page and each option's details on the results page word the rows alike
+    env.globals.update(calib_published=published_words, calib_model=model_words, trial_effect_words=effect_words,
+                       calib_row_sentence=row_sentence)
     return env
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterable
 from .. import __version__
 from ..evidence import Corpus, EvidenceFile, load_corpus
 from ..personal import DEFAULT_HORIZONS, EstimateResult, PatientProfile, estimate
+from ..personal.result import CalibrationRow, OptionCalibration
 from .cache import ByteLRU, estimate_weight
 from .settings import Settings
 
@@ -73,6 +74,26 @@ class Services:
     def curves(self, profile: PatientProfile) -> EstimateResult:
         """The estimate every 6 months up to 7 years: the points of the survival curves."""
         return self.estimate(profile, horizons=CURVE_HORIZONS)
+
+    @cached_property
+    def calibration_by_option(self) -> dict[str, OptionCalibration]:
+        """Each option's own trial beside the model (``mmdecide.personal.calibration``)."""
+        from ..personal.calibration import calibration_by_option
+
+        return calibration_by_option(self.corpus)
+
+    @cached_property
+    def external_validation(self) -> list[CalibrationRow]:
+        """Studies not used to fit, beside the model (``mmdecide.personal.validation``)."""
+        from ..personal.validation import external_validation
+
+        return external_validation(self.corpus)
+
+    @cached_property
+    def calibration(self) -> list[CalibrationRow]:
+        from ..personal.calibration import calibration_table
+
+        return calibration_table(self.corpus)
 
     # -- evidence --------------------------------------------------------------------------
 

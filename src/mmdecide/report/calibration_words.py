@@ -1,0 +1,97 @@
+"""The calibration against each option's own trial, in words: the table (command line, docs)
+and the plain sentences shown beside an option whose numbers do not match its trial."""
+
+from __future__ import annotations
+
+from ..personal.result import CalibrationRow, OptionCalibration, TrialEffect
+
+__all__ = ["effect_words", "mismatch_sentences", "model_words", "published_words", "row_sentence",
+           "table_markdown", "table_text"]
+
+_ENDPOINT_WORDS = {"PFS": "living without the myeloma getting worse", "OS": "alive"}
+
+
+def published_words(r: CalibrationRow) -> str:
+    if r.published is None:
+        return "not reached"
+    return f"{r.published:g}" + ("%" if r.quantity.startswith("percent") else " months")
+
+
+def model_words(r: CalibrationRow) -> str:
+    if r.model is None:
+        return "beyond reach"
+    return f"{r.model:.1f}" + ("%" if r.quantity.startswith("percent") else " months")
+
+
+def _verdict(r: CalibrationRow) -> str:
+    return "yes" if r.within_tolerance else "no"
+
+
+def table_text(rows: list[CalibrationRow]) -> str:
+    head = ("option", "trial (analysis)", "arm", "endpoint", "quantity", "published", "model", "within")
+    body = [(r.option, f"{r.trial_name} ({r.analysis})", r.arm_label, r.endpoint, r.quantity,
+             published_words(r), model_words(r), _verdict(r)) for r in rows]
+    widths = [max(len(str(x[i])) for x in (head, *body)) for i in range(len(head))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in (head, *body)]
+    within = sum(r.within_tolerance for r in rows)
+    lines += ["", f"{within} of {len(rows)} rows within tolerance. Tolerances: a median within 15% of the "
+              "published one; a landmark within 10 percentage points; a published 'not reached' agrees "
+              "when the model's median lies past that analysis' follow-up. Model values: an average "
+              "trial patient (AURIGA: MRD-positive). Sources: mmdecide calibration --json."]
+    return "\n".join(lines)
+
+
+def table_markdown(rows: list[CalibrationRow]) -> str:
+    out = ["| option | trial (analysis) | arm | endpoint | quantity | published | model | within |",
+           "|---|---|---|---|---|---|---|---|"]
+    out += [f"| {r.option} | {r.trial} ({r.analysis}) | {r.arm} | {r.endpoint} | {r.quantity} | "
+            f"{published_words(r)} | {model_words(r)} | {_verdict(r)} |" for r in rows]
+    return "\n".join(out)
+
+
+def _who(r: CalibrationRow) -> str:
+    if r.model_arm == "observation":
+        return "people with no maintenance"
+    if r.model_arm == r.option:
+        return "people who took it"
+    return "people who took lenalidomide alone"
+
+
+def row_sentence(r: CalibrationRow) -> str:
+    """One published arm result beside the model's, in short plain sentences."""
+    what = "alive without the myeloma coming back" if r.endpoint == "PFS" else "alive"
+    if r.quantity.startswith("median"):
+        trial = (f"In the trial, more than half of {_who(r)} were still {what} when it last reported."
+                 if r.published is None else f"In the trial, half of {_who(r)} were still {what} at {r.published:g} months.")
+        model = "Our numbers give no time for this." if r.model is None else f"Our numbers say {r.model:.0f} months."
+        return f"{trial} {model}"
+    months = r.quantity.removeprefix("percent at ").removesuffix(" months")
+    model = "Our numbers have no value." if r.model is None else f"Our numbers say {r.model:.0f} out of 100."
+    return f"In the trial, {r.published:.0f} out of 100 {_who(r)} were {what} after {months} months. {model}"
+
+
+def effect_words(e: TrialEffect) -> str:
+    """The trial's hazard ratio, as written for the care team (trial arm labels)."""
+    hr = e.hazard_ratio
+    ci = f" (95% CI {hr.lower:g} to {hr.upper:g})" if hr.lower is not None and hr.upper is not None else ""
+    what = "progression or death" if e.endpoint == "PFS" else "death"
+    return f"{e.trial_name}: {e.comparison}, hazard ratio for {what} {hr.estimate:g}{ci}"
+
+
+def _effect_plain(e: TrialEffect, control: str) -> str:
+    hr = e.hazard_ratio
+    what = "the myeloma coming back" if e.endpoint == "PFS" else "dying"
+    rng = f" (between {hr.lower:.2f} and {hr.upper:.2f})" if hr.lower is not None and hr.upper is not None else ""
+    return f"In the trial, the chance of {what} was {hr.estimate:.2f} times the chance {control}{rng}."
+
+
+def mismatch_sentences(c: OptionCalibration | None) -> list[str]:
+    """Plain sentences for an option whose numbers do not match its own trial; none when they do."""
+    if c is None or c.within:
+        return []
+    out = [c.reason]
+    out += [row_sentence(r) for r in c.rows]
+    controls = {r.trial: _who(r).replace("people who took ", "with ").replace("people with ", "with ")
+                for r in c.rows if r.model_arm != r.option}
+    out += [_effect_plain(e, controls.get(e.trial, "without it")) for e in c.trial_effects]
+    return out

@@ -1,0 +1,91 @@
+"""The calibration page, its JSON endpoint, and the calibration shown in each option's details."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from bs4 import BeautifulSoup
+
+from mmdecide.personal.calibration import calibration_table
+from mmdecide.web import Settings, create_app
+
+with warnings.catch_warnings():  # starlette.testclient warns at import that it prefers httpx2
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+ALL_OPTIONS = ["observation", "lenalidomide", "ixazomib", "daratumumab", "carfilzomib-lenalidomide-dexamethasone"]
+
+
+@pytest.fixture(scope="module")
+def web_client():
+    with TestClient(create_app(Settings()), raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_page_shows_every_row_with_its_verdict_and_source(web_client):
+    r = web_client.get("/calibration")
+    assert r.status_code == 200
+    soup = BeautifulSoup(r.text, "html.parser")
+    assert soup.find("h1").get_text(strip=True) == "How well do these numbers match the trials?"
+    rows = calibration_table()
+    for option in {r.option for r in rows}:
+        mine = [x for x in rows if x.option == option]
+        table = soup.find(id=f"calibration-table-{option}")
+        body = table.find("tbody").find_all("tr")
+        assert len(body) == len(mine), option
+        verdicts = [tr.find_all("td")[-1].get_text(strip=True) for tr in body]
+        assert verdicts == ["yes" if x.within_tolerance else "no" for x in mine]
+    assert soup.find(id="calibration-daratumumab").find(class_="notice")
+    assert "45.8 months" in soup.find(id="calibration-table-daratumumab").get_text(" ")
+    assert soup.find(id="sources-title")  # every published number is cited in the list below
+    assert 'style="' not in r.text and "<script>" not in r.text  # the strict CSP
+
+
+def test_json_endpoint_matches_the_table(web_client):
+    r = web_client.get("/api/v1/calibration")
+    assert r.status_code == 200
+    data = r.json()
+    assert [(d["option"], d["trial"], d["arm"], d["quantity"], d["within_tolerance"]) for d in data] == \
+        [(x.option, x.trial, x.arm, x.quantity, x.within_tolerance) for x in calibration_table()]
+    assert all(d["source"]["url"] for d in data if d["published"] is not None)
+
+
+def test_methods_page_links_to_it(web_client):
+    soup = BeautifulSoup(web_client.get("/methods").text, "html.parser")
+    assert soup.find("a", href="/calibration")
+
+
+def test_results_page_says_which_options_do_not_match_their_trial(web_client):
+    assert web_client.post("/profile", data={"age": "60"}, follow_redirects=False).status_code == 303
+    web_client.post("/results", data={"years": "5", "set_options": "1", "option": ALL_OPTIONS})
+    soup = BeautifulSoup(web_client.get("/results").text, "html.parser")
+    dara = soup.find(id="calibration-daratumumab").get_text(" ", strip=True)
+    assert dara.startswith("These numbers do not match this option's own trial.")
+    detail = soup.find(id="calibration-detail-daratumumab").get_text(" ", strip=True)
+    assert "at 45.8 months. Our numbers say 24 months." in detail
+    assert "hazard ratio for progression or death 0.49" in detail
+    assert soup.find(id="calibration-card-daratumumab")  # said on the first screen too
+    assert soup.find(id="calibration-lenalidomide") is None and soup.find(id="calibration-card-lenalidomide") is None
+    for option in ALL_OPTIONS:  # every option's details link to the whole table
+        assert soup.find(id=f"calibration-detail-{option}").find("a", href=f"/calibration#calibration-{option}")
+
+
+def test_printable_summary_flags_the_options_that_miss_their_trial(web_client):
+    assert web_client.post("/profile", data={"age": "60"}, follow_redirects=False).status_code == 303
+    web_client.post("/results", data={"years": "5", "set_options": "1", "option": ALL_OPTIONS})
+    soup = BeautifulSoup(web_client.get("/summary").text, "html.parser")
+    rows = {tr.find("th").get_text(" ", strip=True): tr.get_text(" ", strip=True)
+            for tr in soup.find(id="summary-table").find("tbody").find_all("tr")}
+    flagged = {name for name, text in rows.items() if "does not match its own trial" in text}
+    assert any("aratumumab" in name for name in flagged)
+    assert not any(name.lower().startswith("lenalidomide") for name in flagged)
+
+
+def test_page_shows_the_external_validation(web_client):
+    soup = BeautifulSoup(web_client.get("/calibration").text, "html.parser")
+    table = soup.find(id="external-validation-table")
+    assert table is not None and "Connect MM" in table.get_text(" ")
+    from mmdecide.personal.validation import external_validation
+
+    assert len(table.find("tbody").find_all("tr")) == len(external_validation())
