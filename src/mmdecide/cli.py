@@ -309,7 +309,7 @@ def estimate_cmd(
         from .report.plain_language import summarize, summary_text
 
         years = 5.0 if 5.0 in result.horizons_years else None
-        typer.echo(summary_text(summarize(result, years)))
+        typer.echo(summary_text(summarize(result, years), cite=True))
         return
     from .report.estimate_text import estimate_text
 

@@ -300,8 +300,11 @@ def test_option_details_plain_summary_and_questions(results_page, expected):
         assert summaries[0] == "What is it?" and "How strong is the evidence?" in summaries
     plain = summarize(expected, 5.0)
     section = text(results_page.find("section", attrs={"aria-labelledby": "plain-title"}))
-    for s in plain.sections:
-        assert " ".join(s.sentences) in section
+    for s in plain.sections:  # each sentence, in order, a sentence with a number followed by its sources
+        at = 0
+        for t, refs in zip(s.sentences, s.sources):
+            at = section.index(t, at) + len(t)
+            assert section[at:].startswith(" [") == bool(refs), t
     questions = text(results_page.find("section", attrs={"aria-labelledby": "questions-title"}))
     for q in plain.questions:
         assert q in questions
