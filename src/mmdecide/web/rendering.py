@@ -124,6 +124,31 @@ class SourceList:
         return runs
 
 
+def sources_of(*items: Any) -> list[SourceRef]:
+    """The sources of every Number in ``items`` (Numbers, None, or lists, tuples and dicts of
+    them), each once: for a figure, a table or a card that states several numbers at once."""
+    out: dict[str, SourceRef] = {}
+
+    def walk(x: Any) -> None:
+        if isinstance(x, Number):
+            for r in x.sources:
+                out.setdefault(r.model_dump_json(), r)
+        elif isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, (list, tuple)):
+            for v in x:
+                walk(v)
+
+    walk(items)
+    return list(out.values())
+
+
+def curve_sources(rows: dict[str, dict[float, tuple[Number, Number]]], endpoint: int) -> list[SourceRef]:
+    """The sources of one endpoint's curve table (0: progression-free, 1: alive)."""
+    return sources_of([[pair[endpoint] for pair in by_year.values()] for by_year in rows.values()])
+
+
 def between(n: Number) -> str:
     """'between 19 and 62' (the 95% range in words), or '' when there is no range."""
     if n.lower is None or n.upper is None:
@@ -148,7 +173,8 @@ def make_env(for_people: bool = False) -> jinja2.Environment:
     )
     from .charts import icon_symbol, marker_symbol
 
-    env.globals.update(icon_symbol=icon_symbol, marker_symbol=marker_symbol, between=between)
+    env.globals.update(icon_symbol=icon_symbol, marker_symbol=marker_symbol, between=between,
+                       sources_of=sources_of, curve_sources=curve_sources)
     env.filters.update(whole=whole, people=people, range=fmt_range, signed=fmt_signed,
                        months=fmt_months, hr=fmt_hr, g=fmt_g, years=fmt_years,
                        pct=percent, pct_range=percent_range,
