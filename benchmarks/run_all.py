@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHMARKS = ["bench_evidence_load.py", "bench_km.py", "bench_reconstruct.py", "bench_estimate.py", "bench_web.py",
+BENCHMARKS = ["bench_evidence_load.py", "bench_km.py", "bench_reconstruct.py", "bench_estimate.py", "bench_json_size.py", "bench_web.py",
               "bench_community.py"]
 
 if __name__ == "__main__":

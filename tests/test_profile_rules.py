@@ -3,6 +3,7 @@ response definitions a profile must obey (random profiles checked against a brut
 
 from __future__ import annotations
 
+import json
 from itertools import product
 
 import pytest
@@ -205,7 +206,8 @@ def test_cli_takes_units_and_refuses_in_one_line():
     ok = CliRunner().invoke(app, ["estimate", "--albumin", "35 g/L", "--hemoglobin", "115 g/L", "--anc", "5100 /uL",
                                   "--platelets", "250", "--option", "lenalidomide", "--horizon", "1", "--json"])
     assert ok.exit_code == 0, ok.output
-    assert '"albumin_g_dl": 3.5' in ok.output and '"neutrophils_10e9_l": 5.1' in ok.output
+    profile = json.loads(ok.output)["profile"]  # compact JSON, as the API sends it
+    assert profile["albumin_g_dl"] == 3.5 and profile["neutrophils_10e9_l"] == 5.1
     bad = CliRunner().invoke(app, ["estimate", "--albumin", "35"])
     assert bad.exit_code == 2
     assert bad.output.count("\n") == 1 and bad.output.startswith("error: albumin_g_dl: ")

@@ -302,13 +302,14 @@ def estimate_cmd(
     except InputError as exc:
         _fail(str(exc))
     if json_out:
-        typer.echo(result.model_dump_json(indent=2))
+        # compact, byte for byte the API's answer: indenting adds half again to ~220 kB
+        typer.echo(result.model_dump_json())
         return
     if plain:
         from .report.plain_language import summarize, summary_text
 
         years = 5.0 if 5.0 in result.horizons_years else None
-        typer.echo(summary_text(summarize(result, years)))
+        typer.echo(summary_text(summarize(result, years), cite=True))
         return
     from .report.estimate_text import estimate_text
 

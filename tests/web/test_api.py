@@ -49,6 +49,8 @@ def test_estimate_is_exactly_the_python_result(api, body, args):
     profile, options, horizons = args
     want = estimate(profile, options=options, horizons=horizons).model_dump(mode="json")
     assert r.json() == json.loads(json.dumps(want))
+    table = r.json()["sources"]
+    assert table and all(i in table for i in r.json()["options"][0]["horizons"][0]["pfs_percent"]["sources"])
 
 
 @pytest.mark.parametrize("body, field, rule", [

@@ -29,7 +29,8 @@ def test_estimates_are_gzipped(client):
     assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
     raw = client.post("/api/v1/estimate", json={"profile": {"age": 62}}, headers={"accept-encoding": "identity"})
     assert "content-encoding" not in raw.headers
-    assert int(r.headers["content-length"]) * 10 < len(raw.content)
+    # about 8x since sources are listed once (the repeated source lists compressed 40x)
+    assert int(r.headers["content-length"]) * 5 < len(raw.content)
     assert r.json() == raw.json()
 
 

@@ -63,7 +63,7 @@ def test_results_page_says_which_options_do_not_match_their_trial(web_client):
     dara = soup.find(id="calibration-daratumumab").get_text(" ", strip=True)
     assert dara.startswith("These numbers do not match this option's own trial.")
     detail = soup.find(id="calibration-detail-daratumumab").get_text(" ", strip=True)
-    assert "at 45.8 months. Our numbers say 24 months." in detail
+    assert "at 46 months. Our numbers say 24 months." in detail
     assert "hazard ratio for progression or death 0.49" in detail
     assert soup.find(id="calibration-card-daratumumab")  # said on the first screen too
     assert soup.find(id="calibration-lenalidomide") is None and soup.find(id="calibration-card-lenalidomide") is None

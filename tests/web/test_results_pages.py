@@ -251,7 +251,10 @@ def test_icon_arrays_match_the_text_and_mark_benefit_and_harm_apart(results_page
     card = results_page.find(id="pic-lenalidomide").find_parent("article")
     figs = card.find_all("figure")
     pfs_svg = figs[0].find("svg")
-    caption = text(figs[0].find("figcaption"))
+    figcaption = figs[0].find("figcaption")
+    assert figcaption.select_one("sup.refs"), "the picture's numbers are cited in its caption"
+    figcaption.select_one("sup.refs").decompose()
+    caption = text(figcaption)
     k1, k0 = round(h.pfs_out_of_100.estimate), round(r.pfs_out_of_100.estimate)
     assert f"about {k1} out of 100" in caption and f"about {k0}" in caption
     assert f"between {_people(h.pfs_out_of_100.lower)} and {_people(h.pfs_out_of_100.upper)}" in caption
@@ -300,8 +303,11 @@ def test_option_details_plain_summary_and_questions(results_page, expected):
         assert summaries[0] == "What is it?" and "How strong is the evidence?" in summaries
     plain = summarize(expected, 5.0)
     section = text(results_page.find("section", attrs={"aria-labelledby": "plain-title"}))
-    for s in plain.sections:
-        assert " ".join(s.sentences) in section
+    for s in plain.sections:  # each sentence, in order, a sentence with a number followed by its sources
+        at = 0
+        for t, refs in zip(s.sentences, s.sources):
+            at = section.index(t, at) + len(t)
+            assert section[at:].startswith(" [") == bool(refs), t
     questions = text(results_page.find("section", attrs={"aria-labelledby": "questions-title"}))
     for q in plain.questions:
         assert q in questions
@@ -391,7 +397,8 @@ def test_summary_pdf(client):
     assert r.headers["content-type"] == "application/pdf"
     assert r.headers["content-disposition"].startswith("attachment")
     reader = PdfReader(io.BytesIO(r.content))
-    assert 1 <= len(reader.pages) <= 2
+    assert 2 <= len(reader.pages) <= 3  # the leaflet, then its numbered sources on a page of their own
+    assert reader.pages[-1].extract_text().lstrip().startswith("Sources of each number")
     words = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert "62 years" in words and "care team" in words and "Avoiding side effects" in words
 
@@ -402,7 +409,10 @@ def test_summary_pdf_fits_on_two_pages_for_a_detailed_profile(client, all_option
     enter(client, form=form, options=all_options)
     res = client.get("/summary.pdf")
     assert res.status_code == 200
-    assert len(PdfReader(io.BytesIO(res.content)).pages) <= 2
+    # the leaflet on two pages; the numbered list of every number's sources starts a page after it
+    pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(res.content)).pages]
+    starts = [i for i, t in enumerate(pages) if t.lstrip().startswith("Sources of each number")]
+    assert starts and starts[0] <= 2, [t[:80] for t in pages]
 
 
 def test_links_to_other_sites_send_no_referrer(client, web_app):

@@ -7,9 +7,11 @@ number cannot be estimated, ``estimate`` is null and ``reason`` says why.
 
 from __future__ import annotations
 
-from typing import Literal
+import hashlib
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, computed_field, model_validator
 
 from .profile import PatientProfile
 
@@ -25,6 +27,7 @@ __all__ = [
     "Ranges",
     "SideEffect",
     "SourceRef",
+    "source_id",
 ]
 
 
@@ -46,6 +49,33 @@ class SourceRef(_Out):
                                     "(views flag news and manufacturer material)")
 
 
+def source_id(ref: SourceRef) -> str:
+    """A stable id for one source: its evidence file and a digest of everything else it says.
+
+    Derived from the content (not from the order sources appear in) so that the same source has
+    the same id in every estimate, and a number can be serialised without knowing the others.
+    """
+    digest = hashlib.sha1(ref.model_dump_json().encode()).hexdigest()[:8]
+    return f"{ref.evidence}:{digest}"
+
+
+def _ids(refs: list[SourceRef]) -> list[str]:
+    return [source_id(r) for r in refs]
+
+
+def _unique(refs: list[SourceRef]) -> list[SourceRef]:
+    """Each source once per number, in first-cited order (a number's parts may cite the same entry)."""
+    seen: dict[str, SourceRef] = {}
+    for r in refs:
+        seen.setdefault(r.model_dump_json(), r)
+    return list(seen.values())
+
+
+#: In Python a number keeps its SourceRef objects; in JSON it lists ids into the estimate's one
+#: top-level ``sources`` table (an answer repeats the same few dozen sources thousands of times).
+Sources = Annotated[list[SourceRef], AfterValidator(_unique), PlainSerializer(_ids, return_type=list[str], when_used="json")]
+
+
 class Ranges(_Out):
     """The 95% range split by where the uncertainty comes from."""
 
@@ -60,7 +90,7 @@ class Number(_Out):
     lower: float | None = None
     upper: float | None = None
     extrapolated: bool = Field(default=False, description="projection: beyond the follow-up of the trials behind it")
-    sources: list[SourceRef] = Field(default_factory=list)
+    sources: Sources = Field(default_factory=list, description="ids into the estimate's top-level sources table")
     reason: str | None = Field(default=None, description="why the estimate is missing, or how it was made")
     beyond_follow_up: float | None = Field(
         default=None, description="for a median past the trials' follow-up: that follow-up in months "
@@ -112,14 +142,14 @@ class DosingNote(_Out):
 
     topic: str
     text: str
-    sources: list[SourceRef]
+    sources: Sources
 
 
 class Regimen(_Out):
     summary: str
     schedules: list[str]
     duration: str
-    sources: list[SourceRef]
+    sources: Sources
     dosing_notes: list[DosingNote] = Field(default_factory=list)
 
 
@@ -238,7 +268,52 @@ class EstimateResult(_Out):
     missing_inputs: list[MissingInput] = Field(default_factory=list, description="unknown inputs that would narrow the range most, largest first")
     projection_horizon_months: float | None = Field(default=None, description="no bound or median is given beyond this")
 
+    @computed_field(description="every source cited in this estimate, once, by id; numbers list these ids")  # type: ignore[prop-decorator]
+    @property
+    def sources(self) -> dict[str, SourceRef]:
+        return {source_id(r): r for r in _walk_sources(self)}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _resolve_source_ids(cls, data: Any) -> Any:
+        """Read the JSON form back: replace source ids by the table's entries."""
+        if isinstance(data, dict) and "sources" in data:
+            data = dict(data)
+            table = data.pop("sources")
+            if not isinstance(table, dict):
+                raise ValueError("sources: must be an object of id -> source")
+            data = _resolve(data, table)
+        return data
+
+
+def _walk_sources(obj: Any) -> Iterator[SourceRef]:
+    if isinstance(obj, SourceRef):
+        yield obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _walk_sources(getattr(obj, name))
+    elif isinstance(obj, (list, tuple)):
+        for item in obj:
+            yield from _walk_sources(item)
+
+
+def _resolve(obj: Any, table: dict) -> Any:
+    if isinstance(obj, dict):
+        out = {}
+        for key, value in obj.items():
+            if key == "sources" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+                missing = [v for v in value if v not in table]
+                if missing:
+                    raise ValueError(f"sources: unknown source id {missing[0]!r} (not in the sources table)")
+                out[key] = [table[v] for v in value]
+            else:
+                out[key] = _resolve(value, table)
+        return out
+    if isinstance(obj, list):
+        return [_resolve(v, table) for v in obj]
+    return obj
+
 
 def json_schema() -> dict:
     """The published JSON schema of an estimate (docs/estimate.schema.json is generated from it)."""
-    return EstimateResult.model_json_schema()
+    return EstimateResult.model_json_schema(mode="serialization")

@@ -3,7 +3,7 @@ and the plain sentences shown beside an option whose numbers do not match its tr
 
 from __future__ import annotations
 
-from ..personal.result import CalibrationRow, OptionCalibration, TrialEffect
+from ..personal.result import CalibrationRow, OptionCalibration, SourceRef, TrialEffect
 
 __all__ = ["effect_words", "mismatch_sentences", "model_words", "published_words", "row_sentence",
            "table_markdown", "table_text"]
@@ -61,8 +61,9 @@ def row_sentence(r: CalibrationRow) -> str:
     """One published arm result beside the model's, in short plain sentences."""
     what = "alive without the myeloma coming back" if r.endpoint == "PFS" else "alive"
     if r.quantity.startswith("median"):
+        # whole months, as every patient view rounds them (the table keeps the published digits)
         trial = (f"In the trial, more than half of {_who(r)} were still {what} when it last reported."
-                 if r.published is None else f"In the trial, half of {_who(r)} were still {what} at {r.published:g} months.")
+                 if r.published is None else f"In the trial, half of {_who(r)} were still {what} at {r.published:.0f} months.")
         model = "Our numbers give no time for this." if r.model is None else f"Our numbers say {r.model:.0f} months."
         return f"{trial} {model}"
     months = r.quantity.removeprefix("percent at ").removesuffix(" months")
@@ -73,9 +74,9 @@ def row_sentence(r: CalibrationRow) -> str:
 def effect_words(e: TrialEffect) -> str:
     """The trial's hazard ratio, as written for the care team (trial arm labels)."""
     hr = e.hazard_ratio
-    ci = f" (95% CI {hr.lower:g} to {hr.upper:g})" if hr.lower is not None and hr.upper is not None else ""
+    ci = f" (95% CI {hr.lower:.2f} to {hr.upper:.2f})" if hr.lower is not None and hr.upper is not None else ""
     what = "progression or death" if e.endpoint == "PFS" else "death"
-    return f"{e.trial_name}: {e.comparison}, hazard ratio for {what} {hr.estimate:g}{ci}"
+    return f"{e.trial_name}: {e.comparison}, hazard ratio for {what} {hr.estimate:.2f}{ci}"
 
 
 def _effect_plain(e: TrialEffect, control: str) -> str:
@@ -85,13 +86,18 @@ def _effect_plain(e: TrialEffect, control: str) -> str:
     return f"In the trial, the chance of {what} was {hr.estimate:.2f} times the chance {control}{rng}."
 
 
-def mismatch_sentences(c: OptionCalibration | None) -> list[str]:
-    """Plain sentences for an option whose numbers do not match its own trial; none when they do."""
+def mismatch_sentences(c: OptionCalibration | None) -> list[tuple[str, list[SourceRef]]]:
+    """Plain sentences for an option whose numbers do not match its own trial (none when they do),
+    each with the sources of the trial numbers it states."""
     if c is None or c.within:
         return []
-    out = [c.reason]
-    out += [row_sentence(r) for r in c.rows]
+    trial_sources = [r.source for r in c.rows if r.source is not None]
+    texts: list[tuple[str, list[SourceRef]]] = [(c.reason, trial_sources)]
+    texts += [(row_sentence(r), [r.source] if r.source is not None else []) for r in c.rows]
     controls = {r.trial: _who(r).replace("people who took ", "with ").replace("people with ", "with ")
                 for r in c.rows if r.model_arm != r.option}
-    out += [_effect_plain(e, controls.get(e.trial, "without it")) for e in c.trial_effects]
-    return out
+    texts += [(_effect_plain(e, controls.get(e.trial, "without it")), list(e.hazard_ratio.sources))
+              for e in c.trial_effects]
+    # one entry a sentence, so that each carries its own source markers
+    return [(part if part.endswith(".") else part + ".", sources)
+            for text, sources in texts for part in text.split(". ") if part.strip()]

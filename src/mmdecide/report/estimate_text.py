@@ -40,7 +40,7 @@ def estimate_text(r: EstimateResult) -> str:
         out.append(f"{o.label}  [{o.evidence.kind}, evidence {o.evidence.strength}]")
         for why in o.outside_population:
             out.append(f"  NOT STUDIED IN PEOPLE LIKE YOU: {why}")
-        for k, line in enumerate(mismatch_sentences(o.calibration)):
+        for k, (line, _sources) in enumerate(mismatch_sentences(o.calibration)):
             out.append(f"  {'DOES NOT MATCH ITS OWN TRIAL: ' if k == 0 else '    '}{line}")
         out.append(f"  median progression-free survival: {_median(o.median_pfs_months)}"
                    + (f"  ({o.median_pfs_months.reason})" if o.median_pfs_months.estimate is None else ""))

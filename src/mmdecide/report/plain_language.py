@@ -26,7 +26,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult, SideEffect
+from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult, SideEffect, SourceRef
 from .calibration_words import mismatch_sentences
 from .side_effect_words import (
     capital, comparator_words, grade4_sibling, plain_side_effect, top_side_effects, when_words,
@@ -178,6 +178,9 @@ class PlainSection(_Frozen):
     sentences: list[str]
     kinds: list[str] = Field(description="what each sentence is about (same length as sentences): "
                              "benefits (pfs-*, os-*), then harms (spm-*, side-effect-*), then evidence-*")
+    sources: list[list[SourceRef]] = Field(
+        default_factory=list, description="the sources of each sentence's numbers (same length as "
+        "sentences; empty for a sentence without a number)")
 
 
 class PlainSummary(_Frozen):
@@ -273,10 +276,17 @@ class _Writer:
     def __init__(self) -> None:
         self.sentences: list[str] = []
         self.kinds: list[str] = []
+        self.sources: list[list[SourceRef]] = []
 
-    def add(self, kind: str, text: str) -> None:
+    def add(self, kind: str, text: str, *numbers: Number | None) -> None:
+        """One sentence, with the Numbers it states (their sources are cited after it)."""
         self.sentences.append(text)
         self.kinds.append(kind)
+        refs: dict[str, SourceRef] = {}
+        for n in numbers:
+            for r in (n.sources if n is not None else []):
+                refs.setdefault(r.model_dump_json(), r)
+        self.sources.append(list(refs.values()))
 
 
 def _absolute(w: _Writer, kind: str, who: str, n: Number, outcome: str, years: float) -> None:
@@ -284,7 +294,7 @@ def _absolute(w: _Writer, kind: str, who: str, n: Number, outcome: str, years: f
     count = _count(n.estimate)
     about = "" if count.startswith("fewer") else "about "
     w.add(kind, f"{who}, {about}{count} out of 100 people like you would {outcome} "
-                f"after {_years(years)}{_range(n)}.")
+                f"after {_years(years)}{_range(n)}.", n)
 
 
 def _benefit(w: _Writer, ep: str, name: str, h: HorizonResult, ref: HorizonResult, years: float) -> None:
@@ -303,7 +313,7 @@ def _benefit(w: _Writer, ep: str, name: str, h: HorizonResult, ref: HorizonResul
                               f"{what} after {_years(years)} with {name}.")
     else:
         _absolute(w, f"{ep}-option", f"With {name}", opt_n, outcome, years)
-        w.add(f"{ep}-difference", certainty_sentence(diff, name))
+        w.add(f"{ep}-difference", certainty_sentence(diff, name), diff)
     if any(n.estimate is not None and n.extrapolated for n in (ref_n, opt_n, diff)):
         w.add(f"{ep}-extrapolated", EXTRAPOLATED_SENTENCE)
 
@@ -337,9 +347,9 @@ def _second_cancers(w: _Writer, name: str, h: HorizonResult, ref: HorizonResult,
             trial = _trial_spm_pair(o, field)
             if trial is not None:  # the trial's own comparator arm, as published
                 w.add("spm-trial", f"In the trial, {_count(trial.percent.estimate)} out of 100 "
-                                       f"people taking {name} got a second cancer.")
+                                       f"people taking {name} got a second cancer.", trial.percent)
                 w.add("spm-trial", f"It was {_count(trial.comparator_percent.estimate)} out of 100 "
-                                       f"for people {comparator_words(trial)}.")
+                                       f"for people {comparator_words(trial)}.", trial.comparator_percent)
             else:
                 w.add("spm-reference", "The studies do not give a matching number for people like you "
                                        "with no maintenance.")
@@ -361,13 +371,13 @@ def _grades_3_and_4(w: _Writer, s: SideEffect, g4: SideEffect, name: str) -> Non
     w.add("side-effect-option", f"{when_words(s.time_frame)}, {_count(s.percent.estimate)} out of 100 people"
                                 f"{_range(s.percent)} taking {name} had a serious {thing} (grade 3), and "
                                 f"{_count(g4.percent.estimate)} out of 100{_range(g4.percent)} had a "
-                                f"life-threatening one (grade 4).")
+                                f"life-threatening one (grade 4).", s.percent, g4.percent)
     c3, c4 = s.comparator_percent, g4.comparator_percent
     if c3 is None or c4 is None or c3.estimate is None or c4.estimate is None:
         w.add("side-effect-comparator", f"The trial does not give both numbers for people {comparator_words(s)}.")
     else:
         w.add("side-effect-comparator", f"For people {comparator_words(s)}, it was {_count(c3.estimate)} out "
-                                        f"of 100 (grade 3) and {_count(c4.estimate)} out of 100 (grade 4).")
+                                        f"of 100 (grade 3) and {_count(c4.estimate)} out of 100 (grade 4).", c3, c4)
 
 
 def _side_effects(w: _Writer, o: OptionResult, name: str) -> None:
@@ -382,14 +392,15 @@ def _side_effects(w: _Writer, o: OptionResult, name: str) -> None:
             _grades_3_and_4(w, s, g4, name)
             continue
         w.add("side-effect-option", f"{when_words(s.time_frame)}, {_count(s.percent.estimate)} out of 100 "
-                                    f"people{_range(s.percent)} taking {name} had {plain_side_effect(s)}.")
+                                    f"people{_range(s.percent)} taking {name} had {plain_side_effect(s)}.",
+              s.percent)
         c = s.comparator_percent
         if c is None or c.estimate is None:
             w.add("side-effect-comparator", f"The trial does not give this number for people "
                                             f"{comparator_words(s)}.")
         else:
             w.add("side-effect-comparator", f"For people {comparator_words(s)}, it was {_count(c.estimate)} "
-                                            f"out of 100{_range(c)}.")
+                                            f"out of 100{_range(c)}.", c)
 
 
 def _plain_flags(flags: list[str]) -> list[str]:
@@ -430,11 +441,11 @@ def _section(o: OptionResult, ref: OptionResult, years: float) -> PlainSection:
         reasons = " ".join(f"{capital(why)}." for why in o.outside_population)
         w.add("evidence-population", f"Not studied in people like you. {reasons} So these numbers "
                                      "describe people who are not like you.")
-    for sentence in mismatch_sentences(o.calibration):  # the option's own trial, beside the model
-        w.add("evidence-calibration", sentence)
+    for sentence, sources in mismatch_sentences(o.calibration):  # the option's own trial, beside the model
+        w.add("evidence-calibration", sentence, Number(estimate=None, sources=sources))
     _evidence(w, o)
     return PlainSection(option=o.option, heading=f"{o.plain_label}, compared with no maintenance",
-                        sentences=w.sentences, kinds=w.kinds)
+                        sentences=w.sentences, kinds=w.kinds, sources=w.sources)
 
 
 # --------------------------------------------------------------------------------------------
@@ -504,13 +515,57 @@ def summarize(result: EstimateResult, years: float | None = None) -> PlainSummar
     )
 
 
-def summary_text(summary: PlainSummary) -> str:
+def summary_text(summary: PlainSummary, cite: bool = False) -> str:
+    """The summary as plain text; with ``cite`` (``estimate --plain``) each sentence with a number
+    ends in numbered source markers, [1] or [1, 3], and the numbered sources follow at the end."""
+    sources = _NumberedSources()
     out = [summary.title, "", summary.intro, ""]
     for s in summary.sections:
-        out += [s.heading, " ".join(s.sentences), ""]
+        sentences = s.sentences if not cite else [
+            t + sources.marker(refs) for t, refs in zip(s.sentences, s.sources or [[]] * len(s.sentences))]
+        out += [s.heading, " ".join(sentences), ""]
     out.append("Questions to ask your care team")
     out += [f"- {q}" for q in summary.questions]
+    if cite and sources.items:
+        out += ["", "Sources of the numbers (the numbers in brackets above)"]
+        out += sources.lines()
     return "\n".join(out) + "\n"
+
+
+class _NumberedSources:
+    """Sources numbered in order of first citation, one per publication; the places in it that
+    were used (table, figure, page) are listed with it."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[SourceRef, list[str]]] = []
+        self._index: dict[tuple[str, str], int] = {}
+
+    def marker(self, refs: list[SourceRef]) -> str:
+        numbers: list[int] = []
+        for r in refs:
+            key = (r.citation, r.url)
+            if key not in self._index:
+                self._index[key] = len(self.items) + 1
+                self.items.append((r, []))
+            i = self._index[key]
+            if r.locator not in self.items[i - 1][1]:
+                self.items[i - 1][1].append(r.locator)
+            if i not in numbers:
+                numbers.append(i)
+        return f" [{', '.join(str(i) for i in sorted(numbers))}]" if numbers else ""
+
+    def lines(self) -> list[str]:
+        out = []
+        for i, (r, locators) in enumerate(self.items, 1):
+            kind = _SOURCE_KIND.get(r.source_type or "", "") or ("regulatory label" if r.tier == "label" else "")
+            flag = f" ({kind})" if kind else ""
+            out.append(f"[{i}] {r.citation}{flag}. {r.url} (where: {'; '.join(locators)})")
+        return out
+
+
+#: source types a reader should weigh differently, in words (as on the web pages)
+_SOURCE_KIND = {"news": "from a news report", "manufacturer": "from the manufacturer's material",
+                "advertisement": "from the manufacturer's material"}
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")

@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.services = Services(settings)
     app.state.templates = make_env()
+    app.state.people_templates = make_env(for_people=True)
     app.state.pdf_gate = PdfGate(settings.pdf_cache_bytes, settings.pdf_concurrency)
 
     from .api import create_api

@@ -15,13 +15,19 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from ..personal.result import Number, SourceRef
+from ..report.rounding import percent, percent_range, round_text
 from .patient_sections import harms_for, high_risk_for
 
-__all__ = ["SourceList", "make_env", "render", "whole"]
+__all__ = ["PEOPLE_PAGES", "SourceList", "make_env", "render", "whole"]
+
+#: the pages a patient reads (and their PDF): free text from the evidence base is shown there with
+#: percents and months rounded to whole numbers (the evidence explorer shows them as published)
+PEOPLE_PAGES = frozenset({"results.html", "summary.html"})
 
 
 def whole(x: float | None) -> int | None:
@@ -118,6 +124,31 @@ class SourceList:
         return runs
 
 
+def sources_of(*items: Any) -> list[SourceRef]:
+    """The sources of every Number in ``items`` (Numbers, None, or lists, tuples and dicts of
+    them), each once: for a figure, a table or a card that states several numbers at once."""
+    out: dict[str, SourceRef] = {}
+
+    def walk(x: Any) -> None:
+        if isinstance(x, Number):
+            for r in x.sources:
+                out.setdefault(r.model_dump_json(), r)
+        elif isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, (list, tuple)):
+            for v in x:
+                walk(v)
+
+    walk(items)
+    return list(out.values())
+
+
+def curve_sources(rows: dict[str, dict[float, tuple[Number, Number]]], endpoint: int) -> list[SourceRef]:
+    """The sources of one endpoint's curve table (0: progression-free, 1: alive)."""
+    return sources_of([[pair[endpoint] for pair in by_year.values()] for by_year in rows.values()])
+
+
 def between(n: Number) -> str:
     """'between 19 and 62' (the 95% range in words), or '' when there is no range."""
     if n.lower is None or n.upper is None:
@@ -126,16 +157,27 @@ def between(n: Number) -> str:
     return f"about {lo}" if lo == hi else f"between {lo} and {hi}"
 
 
-def make_env() -> jinja2.Environment:
+def _for_people(value: Any) -> Any:
+    """Every ``{{ ... }}`` text of a patient page, rounded for people (markup and links untouched:
+    macros' output was rounded piece by piece, and a link must stay as it is)."""
+    if isinstance(value, str) and not isinstance(value, Markup) and not value.startswith(("http", "/", "#")):
+        return round_text(value)
+    return value
+
+
+def make_env(for_people: bool = False) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files("mmdecide") / "web" / "templates")),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+        finalize=_for_people if for_people else None,
     )
     from .charts import icon_symbol, marker_symbol
 
-    env.globals.update(icon_symbol=icon_symbol, marker_symbol=marker_symbol, between=between)
+    env.globals.update(icon_symbol=icon_symbol, marker_symbol=marker_symbol, between=between,
+                       sources_of=sources_of, curve_sources=curve_sources)
     env.filters.update(whole=whole, people=people, range=fmt_range, signed=fmt_signed,
                        months=fmt_months, hr=fmt_hr, g=fmt_g, years=fmt_years,
+                       pct=percent, pct_range=percent_range,
                        zip=lambda a, b: list(zip(a, b)),
                        sentence=lambda s: s[:1].upper() + s[1:] if s else s)
     env.globals.update(harms_for=harms_for, high_risk_for=high_risk_for)
@@ -154,5 +196,6 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     session = request.scope.get("session") or {}
     ctx = {"request": request, "facts": services.facts, "page": template.removesuffix(".html"),
            "has_details": bool(session.get("profile")), **context}
-    html = app.state.templates.get_template(template).render(ctx)
+    env = app.state.people_templates if template in PEOPLE_PAGES else app.state.templates
+    html = env.get_template(template).render(ctx)
     return HTMLResponse(html, status_code=status_code)

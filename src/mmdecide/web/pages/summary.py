@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ...report.plain_language import top_side_effects
 from ..pdf_gate import RETRY_AFTER_SECONDS, Busy
-from ..rendering import render
+from ..rendering import SourceList, render
 from ..results_view import key_sources
 from ..session import has_profile_query, no_store
 from .results import ServicesDep, old_link, page_context
@@ -25,6 +25,8 @@ def _summary(request: Request, services, inline_css: str | None = None) -> HTMLR
     ctx["key_sources"] = key_sources(ctx["view"])
     ctx["matters_labels"] = [label for key, label in ctx["matters_choices"] if key in ctx["matters"]]
     ctx["today"] = date.today()
+    # a leaflet numbers its sources by publication (one line per paper, not per table entry)
+    ctx["refs"] = SourceList(services.source_anchor, by_publication=True)
     return render(request, "summary.html", inline_css=inline_css or "", **ctx)
 
 

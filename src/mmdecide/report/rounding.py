@@ -1,0 +1,53 @@
+"""Rounding for people: percents and months as whole numbers in every patient view.
+
+The JSON keeps exact values; the web pages, the printable summary and ``estimate --plain`` show
+"32% (26 to 38)", never "32% (26.3211 to 38.2678)". Hazard ratios keep two decimals (their own
+formatter). A percent below 1 is not rounded to 0: it reads "less than 1%" as a computed figure,
+and a figure quoted from a source (e.g. an MRD test's sensitivity of 0.004%) keeps its digits.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+__all__ = ["percent", "percent_range", "round_text"]
+
+
+def percent(x: float | None) -> str:
+    """'32', 'less than 1' (above 0 but rounding to 0) or 'not known'; the caller adds '%'."""
+    if x is None or not math.isfinite(x):
+        return "not known"
+    n = round(x)
+    if n == 0 and x > 0:
+        return "less than 1"
+    return str(n)
+
+
+def percent_range(lower: float | None, upper: float | None) -> str:
+    """'26 to 38' (no unit), or '' without both bounds."""
+    if lower is None or upper is None:
+        return ""
+    lo, hi = percent(lower), percent(upper)
+    return lo if lo == hi else f"{lo} to {hi}"
+
+
+#: a decimal number directly followed by a percent sign or months: the quantities read as whole
+_DECIMAL_AMOUNT = re.compile(r"(?<![\d.])(\d+\.\d+)(?=\s*(?:%|months?\b|-month\b))")
+
+
+def round_text(text: str | None) -> str:
+    """Free text from the evidence base with its percents and months rounded to whole numbers.
+
+    "median follow-up 44.7 months" -> "median follow-up 45 months"; "17.2% progressed" ->
+    "17% progressed". Numbers below 1 keep their digits (rounding would make them 0), and every
+    other number (doses, lab values, hazard ratios, section numbers, DOIs) is left as written.
+    """
+    if not text:
+        return text or ""
+
+    def whole(m: re.Match[str]) -> str:
+        x = float(m.group(1))
+        return m.group(1) if x < 1 else str(round(x))
+
+    return _DECIMAL_AMOUNT.sub(whole, text)
