@@ -18,6 +18,8 @@ def _cited(obj, path="") -> list[tuple[str, list]]:
         for k, v in obj.items():
             if k == "sources" and isinstance(v, list):
                 out.append((path, v))
+            elif k == "source" and isinstance(v, str):  # one source: a calibration row's value
+                out.append((f"{path}.source", [v]))
             elif path or k != "sources":
                 out.extend(_cited(v, f"{path}.{k}"))
     elif isinstance(obj, list):

@@ -74,6 +74,8 @@ def _unique(refs: list[SourceRef]) -> list[SourceRef]:
 #: In Python a number keeps its SourceRef objects; in JSON it lists ids into the estimate's one
 #: top-level ``sources`` table (an answer repeats the same few dozen sources thousands of times).
 Sources = Annotated[list[SourceRef], AfterValidator(_unique), PlainSerializer(_ids, return_type=list[str], when_used="json")]
+#: One source (a calibration row's published value): an id into the same table in JSON.
+SourceId = Annotated[SourceRef, PlainSerializer(source_id, return_type=str, when_used="json")]
 
 
 class Ranges(_Out):
@@ -170,7 +172,7 @@ class CalibrationRow(_Out):
     tolerance: str = Field(description="the stated tolerance, in words")
     within_tolerance: bool
     note: str
-    source: SourceRef | None = Field(description="where the published value comes from (null: a 'not reached' "
+    source: SourceId | None = Field(description="where the published value comes from (null: a 'not reached' "
                                      "whose entry gives neither a value nor the analysis' follow-up)")
 
 
@@ -306,6 +308,10 @@ def _resolve(obj: Any, table: dict) -> Any:
                 if missing:
                     raise ValueError(f"sources: unknown source id {missing[0]!r} (not in the sources table)")
                 out[key] = [table[v] for v in value]
+            elif key == "source" and isinstance(value, str):
+                if value not in table:
+                    raise ValueError(f"source: unknown source id {value!r} (not in the sources table)")
+                out[key] = table[value]
             else:
                 out[key] = _resolve(value, table)
         return out
