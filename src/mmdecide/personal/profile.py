@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from ..errors import ProfileError
 from .labs import LABS, parse_lab
+from .profile_schema import schema_rules
 from .staging import problems
 
 __all__ = ["CYTOGENETIC_ABNORMALITIES", "PatientProfile", "ProfileError", "parse_profile"]
@@ -28,21 +29,6 @@ Cyto = Literal["del17p", "t4-14", "t14-16", "gain1q", "amp1q", "none-found"]
 def _whole_number(value: Any) -> Any:
     """62.0 is the whole number 62 (JSON does not tell them apart); 62.5, "62" and true are not."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _schema_rules(schema: dict[str, Any]) -> None:
-    """The rules between fields (``_consistent`` below) in the JSON schema too, so that the
-    published schema of the API accepts exactly the profiles the model accepts."""
-    cyto = next((s for s in schema["properties"]["cytogenetics"].get("anyOf", []) if s.get("type") == "array"), None)
-    if cyto is not None:
-        cyto["uniqueItems"] = True
-        cyto["if"] = {"contains": {"const": "none-found"}}
-        cyto["then"] = {"maxItems": 1}
-    schema["allOf"] = [
-        {"if": {"properties": {"r_iss": {"const": stage}}, "required": ["r_iss"]},
-         "then": {"properties": {"iss": {"enum": [stage, None]}}}}
-        for stage in ("I", "III")
-    ]
 
 
 #: The "I", "II", "III" stage choices shared by ISS and R-ISS.
@@ -91,7 +77,7 @@ class PatientProfile(BaseModel):
     # allow_inf_nan=False: NaN or infinity in any number field is refused like any bad value;
     # strict: no silent coercion (true -> 1.0, "62" -> 62), so the JSON schema is the whole rule
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True,
-                              json_schema_extra=_schema_rules)
+                              json_schema_extra=schema_rules)
 
     age: Annotated[int, Field(ge=18, le=100), BeforeValidator(_whole_number)] | None = _ask(
         "Your age", "In years.", description="age in years (18-100)", unit="years")
