@@ -7,6 +7,8 @@ number cannot be estimated, ``estimate`` is null and ``reason`` says why.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -190,6 +192,17 @@ class EstimateResult(_Out):
     inputs: list[InputUse] = Field(default_factory=list, description="every profile field: used, or not used and why")
     missing_inputs: list[MissingInput] = Field(default_factory=list, description="unknown inputs that would narrow the range most, largest first")
     projection_horizon_months: float | None = Field(default=None, description="no bound or median is given beyond this")
+
+    def at_horizons(self, years: Iterable[float]) -> EstimateResult:
+        """The same estimate at some of its horizons: one run over the union of horizons sliced,
+        the same numbers as a run at these alone (each horizon is read off the same draws)."""
+        keep = sorted({float(y) for y in years})
+        missing = set(keep) - set(self.horizons_years)
+        if missing:
+            raise ValueError(f"horizons: {sorted(missing)} not in this estimate ({self.horizons_years})")
+        options = [o.model_copy(update={"horizons": [h for h in o.horizons if h.years in keep]})
+                   for o in self.options]
+        return self.model_copy(update={"horizons_years": keep, "options": options})
 
 
 def json_schema() -> dict:
