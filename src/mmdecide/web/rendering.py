@@ -18,6 +18,7 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from ..timeunits import whole_months
 from ..personal.result import Number, SourceRef
 from .patient_sections import harms_for, high_risk_for
 
@@ -77,7 +78,7 @@ def fmt_g(x: float | None) -> str:
 
 def fmt_years(y: float) -> str:
     if y < 1:
-        return f"{round(12 * y):g} months"
+        return f"{whole_months(y)} months"
     return "1 year" if y == 1 else f"{y:g} years"
 
 
