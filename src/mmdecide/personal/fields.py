@@ -75,15 +75,15 @@ def _bounds(annotation: Any, info: FieldInfo) -> tuple[float | None, float | Non
         if typing.get_origin(arg) is typing.Annotated:
             for m in typing.get_args(arg)[1:]:
                 metadata += m.metadata if isinstance(m, FieldInfo) else [m]
-    low = next((m.ge for m in metadata if isinstance(m, Ge)), None)
-    high = next((m.le for m in metadata if isinstance(m, Le)), None)
+    low = next((float(m.ge) for m in metadata if isinstance(m, Ge)), None)  # type: ignore[arg-type]
+    high = next((float(m.le) for m in metadata if isinstance(m, Le)), None)  # type: ignore[arg-type]
     return low, high
 
 
 def _field(name: str, info: FieldInfo) -> ProfileField:
     about: dict[str, Any] = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
     inner = _inner(info.annotation)
-    words: dict[str, str] = dict(about.get("x-choices", {}))  # type: ignore[arg-type]
+    words: dict[str, str] = dict(about.get("x-choices", {}))
     if inner is bool:
         kind = "yesno"
     elif typing.get_origin(inner) is tuple:
@@ -102,7 +102,7 @@ def _field(name: str, info: FieldInfo) -> ProfileField:
         description=info.description or "", choices=tuple((str(v), words.get(str(v), str(v))) for v in values),
         unit=str(about.get("x-unit", "")), integer=inner is int, minimum=low, maximum=high,
         cli=str(about.get("x-cli", "--" + name.replace("_", "-"))),
-        cli_words=tuple(about.get("x-cli-words", ("yes", "no"))),  # type: ignore[arg-type]
+        cli_words=tuple(about.get("x-cli-words", ("yes", "no"))),
     )
 
 

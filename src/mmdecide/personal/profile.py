@@ -9,6 +9,7 @@ response definition are refused naming the fields and the rule (:mod:`.staging`)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import Annotated, Any, Literal
 
@@ -67,10 +68,6 @@ def _lab(field: str, when: str, label: str, help: str, cli: str) -> Any:
                 extra={"minimum": lab.low, "maximum": lab.high})
 
 
-def _lab_type(field: str) -> Any:
-    return Annotated[float | None, BeforeValidator(partial(parse_lab, field))]
-
-
 class PatientProfile(BaseModel):
     """A patient after autologous stem-cell transplant for newly diagnosed myeloma."""
 
@@ -97,11 +94,11 @@ class PatientProfile(BaseModel):
         "A newer version of the R-ISS that also counts a change called 1q gain. It has four groups, I to IV.",
         description="R2-ISS group at diagnosis",
         choices=(("I", "Group I"), ("II", "Group II"), ("III", "Group III"), ("IV", "Group IV")))
-    beta2_microglobulin_mg_l: _lab_type("beta2_microglobulin_mg_l") = _lab(
+    beta2_microglobulin_mg_l: Annotated[float | None, BeforeValidator(partial(parse_lab, "beta2_microglobulin_mg_l"))] = _lab(
         "beta2_microglobulin_mg_l", "in serum at diagnosis", "Beta-2 microglobulin (when you were diagnosed)",
         "A protein in the blood. Higher levels can mean more myeloma. Choose the unit printed next to the "
         "result on your lab report.", cli="--b2m")
-    albumin_g_dl: _lab_type("albumin_g_dl") = _lab(
+    albumin_g_dl: Annotated[float | None, BeforeValidator(partial(parse_lab, "albumin_g_dl"))] = _lab(
         "albumin_g_dl", "in serum at diagnosis", "Albumin (when you were diagnosed)",
         "The main protein in the blood. Choose the unit printed next to the result on your lab report: "
         "35 g/L is the same as 3.5 g/dL.", cli="--albumin")
@@ -132,18 +129,18 @@ class PatientProfile(BaseModel):
         "Minimal residual disease: a very sensitive bone-marrow test that looks for the last few myeloma "
         "cells. 'Negative' means none were found.", description="minimal residual disease after transplant",
         choices=(("negative", "MRD negative (none found)"), ("positive", "MRD positive (some found)")))
-    creatinine_clearance_ml_min: _lab_type("creatinine_clearance_ml_min") = _lab(
+    creatinine_clearance_ml_min: Annotated[float | None, BeforeValidator(partial(parse_lab, "creatinine_clearance_ml_min"))] = _lab(
         "creatinine_clearance_ml_min", "now", "Creatinine clearance (kidney function)",
         "How well the kidneys clean the blood, in mL per minute. About 90 or more is normal.", cli="--crcl")
-    hemoglobin_g_dl: _lab_type("hemoglobin_g_dl") = _lab(
+    hemoglobin_g_dl: Annotated[float | None, BeforeValidator(partial(parse_lab, "hemoglobin_g_dl"))] = _lab(
         "hemoglobin_g_dl", "now (latest blood count)", "Hemoglobin (your latest blood count)",
         "The protein in red blood cells that carries oxygen. Choose the unit on your lab report: 115 g/L "
         "is the same as 11.5 g/dL.", cli="--hemoglobin")
-    neutrophils_10e9_l: _lab_type("neutrophils_10e9_l") = _lab(
+    neutrophils_10e9_l: Annotated[float | None, BeforeValidator(partial(parse_lab, "neutrophils_10e9_l"))] = _lab(
         "neutrophils_10e9_l", "now (latest blood count)", "Neutrophils (your latest blood count)",
         "White blood cells that fight infection, also called ANC. Choose the unit on your lab report: "
         "5,100 per uL is the same as 5.1 x10^9/L.", cli="--anc")
-    platelets_10e9_l: _lab_type("platelets_10e9_l") = _lab(
+    platelets_10e9_l: Annotated[float | None, BeforeValidator(partial(parse_lab, "platelets_10e9_l"))] = _lab(
         "platelets_10e9_l", "now (latest blood count)", "Platelets (your latest blood count)",
         "Blood cells that help blood clot. Choose the unit on your lab report: 250,000 per uL is the same "
         "as 250 x10^9/L.", cli="--platelets")
@@ -199,7 +196,7 @@ _RANGE_WORDS = {
 }
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: Mapping[str, Any]) -> str:
     field = ".".join(str(p) for p in err["loc"] if not isinstance(p, int)) or "profile"
     kind = err["type"]
     ctx = err.get("ctx", {}) or {}

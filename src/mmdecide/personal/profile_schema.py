@@ -81,7 +81,7 @@ def _completions(r2: bool = True) -> list[_Way]:
     in one yes/no answer become one that leaves it open (Quine-McCluskey), so that the schema stays
     small enough for JSON Schema tools that expand it (such as test generators)."""
     ways: set[_Way] = set()
-    for i, ldh, d17, t414, t1416, q in product(("I", "II", "III"), *[(False, True)] * 5):
+    for i, (ldh, d17, t414, t1416, q) in product(("I", "II", "III"), product((False, True), repeat=5)):
         cyto = {n for n, on in (("del17p", d17), ("t4-14", t414), ("t14-16", t1416), ("gain1q", q)) if on}
         group = r2_group(r2_score(i, ldh, cyto)) if r2 else None
         ways.add((i, ldh, d17, t414, t1416, q, r_iss_stage(i, d17 or t414 or t1416, ldh), group))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -205,6 +205,6 @@ class EstimateResult(_Out):
         return self.model_copy(update={"horizons_years": keep, "options": options})
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     """The published JSON schema of an estimate (docs/estimate.schema.json is generated from it)."""
     return EstimateResult.model_json_schema()

@@ -26,17 +26,27 @@ from typing import Protocol
 
 class PatientProfile(Protocol):
     """The answers the staging rules read (the profile module's model has them; a Protocol here
-    keeps this module free of an import back into profile, which imports these rules)."""
+    keeps this module free of an import back into profile, which imports these rules). Read-only
+    properties, so that the model's narrower types (Literal stages) fit."""
 
-    iss: str | None
-    r_iss: str | None
-    r2_iss: str | None
-    albumin_g_dl: float | None
-    beta2_microglobulin_mg_l: float | None
-    ldh_high: bool | None
-    cytogenetics: tuple[str, ...] | None
-    response: str | None
-    mrd: str | None
+    @property
+    def iss(self) -> str | None: ...
+    @property
+    def r_iss(self) -> str | None: ...
+    @property
+    def r2_iss(self) -> str | None: ...
+    @property
+    def albumin_g_dl(self) -> float | None: ...
+    @property
+    def beta2_microglobulin_mg_l(self) -> float | None: ...
+    @property
+    def ldh_high(self) -> bool | None: ...
+    @property
+    def cytogenetics(self) -> tuple[str, ...] | None: ...
+    @property
+    def response(self) -> str | None: ...
+    @property
+    def mrd(self) -> str | None: ...
 
     def high_risk_cytogenetics(self) -> bool | None: ...
 
@@ -98,7 +108,7 @@ def _iss_labs(p: PatientProfile) -> list[Problem]:
         return []
     why = None
     if b2m is None:
-        if p.iss == "I" and alb < ISS_ALBUMIN:
+        if p.iss == "I" and alb is not None and alb < ISS_ALBUMIN:
             why = f"ISS I needs albumin {ISS_ALBUMIN:g} g/dL or more, but it is {alb:g} g/dL"
     elif p.iss == "III" and b2m < ISS_B2M_HIGH:
         why = f"ISS III needs beta-2 microglobulin {ISS_B2M_HIGH:g} mg/L or more, but it is {b2m:g} mg/L"
