@@ -1,8 +1,17 @@
-"""Personal estimates: benefit and harm of each maintenance option for a patient profile."""
+"""Personal estimates: benefit and harm of each maintenance option for a patient profile.
 
-from .model import DEFAULT_HORIZONS, DISCLAIMER, estimate
+The estimate (``estimate``, ``DEFAULT_HORIZONS``, ``DISCLAIMER``) is imported on first use: the
+profile and its field registry are needed by every command-line call (the options of
+``mmdecide estimate`` are derived from them), the engine and scipy only by an estimate.
+"""
+
+from typing import TYPE_CHECKING, Any
+
 from .profile import PatientProfile, ProfileError, parse_profile
 from .result import EstimateResult, json_schema
+
+if TYPE_CHECKING:
+    from .model import DEFAULT_HORIZONS, DISCLAIMER, estimate
 
 __all__ = [
     "DEFAULT_HORIZONS",
@@ -14,3 +23,13 @@ __all__ = [
     "json_schema",
     "parse_profile",
 ]
+
+_LAZY = {"DEFAULT_HORIZONS", "DISCLAIMER", "estimate"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
