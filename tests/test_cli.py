@@ -210,8 +210,8 @@ def test_estimate_cli_table_and_json(tmp_path):
     "args,message",
     [
         (["--age", "250"], "age: must be at most 100"),
-        (["--r-iss", "IV"], "r_iss: 'IV' is not allowed"),
-        (["--ldh", "sometimes"], "ldh_high"),
+        (["--r-iss", "IV"], "'--r-iss': Value error, 'IV' is not one of 'I', 'II', 'III'"),
+        (["--ldh", "sometimes"], "'--ldh': Value error, 'sometimes' is not one of 'high', 'normal'"),
         (["--option", "aspirin"], "options: unknown option(s) ['aspirin']"),
         (["--horizon", "0"], "horizons: each must be more than 0"),
     ],

@@ -278,3 +278,15 @@ def test_partial_stage_information_narrows_the_possible_stages():
     assert riss.hr_pfs.estimate > 1.0
     avg = estimate({}, options=["lenalidomide"], horizons=[3])
     assert opt(r, "lenalidomide").horizons[0].pfs_percent.estimate < opt(avg, "lenalidomide").horizons[0].pfs_percent.estimate
+
+
+def test_a_slice_of_an_estimate_is_the_estimate_at_those_horizons():
+    """The results page runs one estimate over every horizon it needs and slices it: the numbers
+    at 1, 2, 3, 5 and 7 years must be those of a run at those horizons alone."""
+    profile = {"age": 66, "r_iss": "II", "mrd": "positive", "cytogenetics": ["del17p"]}
+    wide = estimate(profile, horizons=[0.5 * k for k in range(1, 15)])
+    narrow = estimate(profile, horizons=[1, 2, 3, 5, 7])
+    assert wide.at_horizons([7, 5, 3, 2, 1]) == narrow
+    assert wide != narrow
+    with pytest.raises(ValueError, match="horizons"):
+        narrow.at_horizons([4])

@@ -7,11 +7,12 @@ the rule) and exit code 2; never a traceback.
 from __future__ import annotations
 
 import csv
+import inspect
 import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Callable, Optional
 
 import typer
 from typer._click import (
@@ -22,6 +23,7 @@ from typer.core import TyperGroup
 from . import api
 from .errors import EvidenceError, InputError, MmdecideError
 from .fileio import atomic_write, load_json_file
+from .personal.fields import ProfileField, profile_fields
 
 
 class _OneLineErrors(TyperGroup):
@@ -248,44 +250,62 @@ def _split_list(values: list[str] | None) -> list[str] | None:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
 
+def _profile_option(f: ProfileField) -> inspect.Parameter:
+    """The ``estimate`` option of one profile field, derived from the field registry: choices as
+    an enum (typer lists them and refuses others), lab values as text so a unit may follow."""
+    kind: Any
+    help_text = f.description
+    if f.kind == "choice":
+        kind = Enum(f.name, {v: v for v in f.values}, type=str)  # type: ignore[misc]
+    elif f.kind == "yesno":
+        kind = Enum(f.name, {w: w for w in f.cli_words}, type=str)  # type: ignore[misc]
+    elif f.kind == "multi":
+        kind, help_text = list[str], f"{help_text}; comma-separated: {', '.join(f.values)}"
+    elif f.lab:
+        kind = str
+    else:
+        kind = int if f.integer else float
+    option = typer.Option(f.cli, help=help_text + ".")
+    return inspect.Parameter(f.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None,
+                             annotation=Annotated[Optional[kind], option])
+
+
+def _profile_values(f: ProfileField, value: Any) -> Any:
+    """A parsed option as the profile's JSON value (None when not given)."""
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        value = value.value
+    if f.kind == "yesno":
+        return value == f.cli_words[0]
+    if f.kind == "multi":
+        return _split_list(value)
+    return value
+
+
+def _with_profile_options(command: Callable[..., None]) -> Callable[..., None]:
+    """One typer option per profile field (before the command's own), from the field registry:
+    a field added to ``PatientProfile`` is an option of ``mmdecide estimate`` with nothing more."""
+    own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.kind != p.VAR_KEYWORD]
+    fields = [_profile_option(f) for f in profile_fields()]
+    command.__signature__ = inspect.Signature([*fields, *own])  # type: ignore[attr-defined]
+    return command
+
+
 @app.command("estimate")
+@_with_profile_options
 def estimate_cmd(
-    age: Annotated[Optional[int], typer.Option(help="Age in years (18-100).")] = None,
-    sex: Annotated[Optional[str], typer.Option(help="female or male.")] = None,
-    iss: Annotated[Optional[str], typer.Option(help="ISS stage: I, II or III.")] = None,
-    r_iss: Annotated[Optional[str], typer.Option("--r-iss", help="R-ISS stage: I, II or III.")] = None,
-    r2_iss: Annotated[Optional[str], typer.Option("--r2-iss", help="R2-ISS group: I, II, III or IV.")] = None,
-    b2m: Annotated[Optional[str], typer.Option("--b2m", help="Beta-2 microglobulin at diagnosis: mg/L, or with a unit, e.g. '300 nmol/L'.")] = None,
-    albumin: Annotated[Optional[str], typer.Option(help="Albumin at diagnosis: g/dL, or with a unit, e.g. '35 g/L'.")] = None,
-    ldh: Annotated[Optional[str], typer.Option(help="LDH at diagnosis: high or normal.")] = None,
-    cytogenetics: Annotated[Optional[list[str]], typer.Option(help="FISH findings, comma-separated: del17p, t4-14, t14-16, gain1q, amp1q, or none-found.")] = None,
-    response: Annotated[Optional[str], typer.Option(help="Response after transplant: sCR, CR, VGPR, PR or SD.")] = None,
-    mrd: Annotated[Optional[str], typer.Option(help="MRD after transplant: negative or positive.")] = None,
-    crcl: Annotated[Optional[str], typer.Option("--crcl", help="Creatinine clearance, mL/min.")] = None,
-    hemoglobin: Annotated[Optional[str], typer.Option(help="Hemoglobin now: g/dL, or with a unit, e.g. '115 g/L'.")] = None,
-    anc: Annotated[Optional[str], typer.Option("--anc", help="Neutrophils (ANC) now: x10^9/L, or with a unit, e.g. '5100 /uL'.")] = None,
-    platelets: Annotated[Optional[str], typer.Option(help="Platelets now: x10^9/L, or with a unit, e.g. '250000 /uL'.")] = None,
-    induction: Annotated[Optional[str], typer.Option(help="Induction: vrd, vtd, vcd, krd, dara-vrd, dara-vtd or other.")] = None,
-    transplant: Annotated[Optional[str], typer.Option(help="single or tandem.")] = None,
-    months_since: Annotated[Optional[float], typer.Option("--months-since-transplant", help="About how many months ago the (last) transplant was.")] = None,
     option: Annotated[Optional[list[str]], typer.Option("--option", help="Option id (repeatable); default: all the evidence reaches.")] = None,
     horizon: Annotated[Optional[list[float]], typer.Option("--horizon", help="Years (repeatable); default 1, 2, 3, 5, 7.")] = None,
     profile_file: Annotated[Optional[Path], typer.Option("--profile", help="A JSON file with the profile (fields as in the JSON API).")] = None,
     plain: Annotated[bool, typer.Option("--plain", help="Print the plain-language summary instead of the table.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
+    **answers: Any,
 ) -> None:
     """Benefit and harm of each maintenance option for a patient profile, with uncertainty and sources."""
     from .personal import ProfileError
 
-    fields = {
-        "age": age, "sex": sex, "iss": iss, "r_iss": r_iss, "r2_iss": r2_iss,
-        "beta2_microglobulin_mg_l": b2m, "albumin_g_dl": albumin,
-        "ldh_high": None if ldh is None else {"high": True, "normal": False}.get(ldh.lower(), ldh),
-        "cytogenetics": _split_list(cytogenetics), "response": response, "mrd": mrd,
-        "creatinine_clearance_ml_min": crcl, "induction": induction, "transplant": transplant,
-        "hemoglobin_g_dl": hemoglobin, "neutrophils_10e9_l": anc, "platelets_10e9_l": platelets,
-        "months_since_transplant": months_since,
-    }  # fmt: skip
+    fields = {f.name: _profile_values(f, answers.get(f.name)) for f in profile_fields()}
     profile: dict = {}
     if profile_file is not None:
         try:

@@ -448,3 +448,22 @@ def test_a_later_horizon_shows_fewer_people_without_progression(client, all_opti
     one, five = pfs_cells(enter(client, years=1, options=all_options)), pfs_cells(enter(client, years=5, options=all_options))
     assert len(one) == len(five) >= 2
     assert all(f < o for f, o in zip(five, one))
+
+
+def test_a_results_page_runs_one_estimate(client, monkeypatch):
+    """The numbers (5 horizons) and the curves (14) come from one run over their union."""
+    import mmdecide.web.services as services_module
+
+    calls = []
+    real = services_module.estimate
+
+    def counting(profile, **kwargs):
+        calls.append(tuple(kwargs.get("horizons") or ()))
+        return real(profile, **kwargs)
+
+    monkeypatch.setattr(services_module, "estimate", counting)
+    page = enter(client, {**FORM, "age": "57"})  # an age no other test uses: not in the cache
+    assert page.find("h1") is not None
+    assert len(calls) == 1, calls
+    assert set(services_module.DEFAULT_HORIZONS) <= set(calls[0])
+    assert set(services_module.CURVE_HORIZONS) <= set(calls[0])

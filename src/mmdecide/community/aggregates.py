@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from ..timeunits import DAYS_PER_MONTH
 from ..engine.km import kaplan_meier
 from ..engine.survdata import SurvivalData
 from . import validate
@@ -45,8 +46,6 @@ from .terms import (
 __all__ = ["SINCE_TRANSPLANT", "Aggregate", "Cell", "Filters", "aggregate"]
 
 SOURCE_NOTE = "Reported by members, not from trials."
-#: average days per month (365.25 / 12), to turn day counts into months
-DAYS_PER_MONTH = 30.4375
 #: time since transplant bands: label -> [low, high) in months
 SINCE_TRANSPLANT: dict[str, tuple[float, float]] = {
     "under 1 year": (0, 12), "1 to 2 years": (12, 24), "2 to 5 years": (24, 60),

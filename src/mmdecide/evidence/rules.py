@@ -12,6 +12,7 @@ from typing import Iterator
 
 from pydantic import BaseModel
 
+from ..timeunits import to_months
 from .schema import AlternativeValue, EvidenceFile, Value
 from .urls import url_problems
 
@@ -46,7 +47,6 @@ RULES = {
 # Endpoints whose landmark rate is a survival probability (so it can only fall over time).
 _SURVIVAL_ENDPOINTS = {"PFS", "OS", "TTP", "EFS", "PFS2", "TTNT", "DOR"}
 _TIME_UNITS = {"months", "years", "weeks", "days"}
-_MONTHS_PER = {"months": 1.0, "years": 12.0, "weeks": 12.0 / 52.1775, "days": 12.0 / 365.25}
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,7 @@ def _check_landmarks(r, p: str, bad) -> None:
     if r.endpoint not in _SURVIVAL_ENDPOINTS:
         return
     points = sorted(
-        ((lm.time * _MONTHS_PER[lm.time_unit], lm.rate.value, j) for j, lm in enumerate(r.landmarks)
+        ((to_months(lm.time, lm.time_unit), lm.rate.value, j) for j, lm in enumerate(r.landmarks)
          if lm.rate.value is not None),
         key=lambda t: t[0],
     )  # fmt: skip

@@ -22,6 +22,7 @@ from importlib import resources
 
 import numpy as np
 
+from ..timeunits import months_to_years
 from ..evidence import Corpus
 from .result import SourceRef
 from .sources import cite
@@ -62,7 +63,7 @@ def _cumhaz_one(hazards: np.ndarray, first_age: int, age: float, months: np.ndar
         i = np.floor(a - first_age).astype(int)
         return cum[i] + hazards[i] * (a - edges[i])
 
-    return at(age + months / 12.0) - at(np.array([age], dtype=float))
+    return at(age + months_to_years(months)) - at(np.array([age], dtype=float))
 
 
 def background_cumhaz(age: float, sex: str | None, months: np.ndarray) -> np.ndarray:

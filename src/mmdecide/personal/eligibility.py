@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..timeunits import DAYS_PER_MONTH
 from ..evidence import Corpus
 from ..evidence.schema import Eligibility
 from .profile import PatientProfile
@@ -103,15 +104,13 @@ def _transplant(el: Eligibility, p: PatientProfile) -> Reason | None:
     return Reason("transplant", f"the trial took people after {kinds}, but you had a {p.transplant} transplant")
 
 
-_DAYS_PER_MONTH = 365.25 / 12
-
 
 def _timing(el: Eligibility, p: PatientProfile) -> Reason | None:
     """A patient whose transplant was longer ago than anyone's in the trial when they started."""
     t = el.time_since_transplant
     if t is None or p.months_since_transplant is None:
         return None
-    limit = t.max_days / _DAYS_PER_MONTH if t.max_days is not None else t.max_months
+    limit = t.max_days / DAYS_PER_MONTH if t.max_days is not None else t.max_months
     if limit is None or p.months_since_transplant <= limit:
         return None
     within = f"{t.max_days} days" if t.max_days is not None else f"{t.max_months:g} months"

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..timeunits import is_whole_months, whole_months
 from ..errors import InputError
 from ..evidence import Corpus
 from .background import LIFE_TABLE, background_cumhaz
@@ -182,7 +183,7 @@ def run_model(
     k_pat, k_miss = _patient_kappa(prep, h, r.pfs, r.os, lam)
     age = prof.age if prof.age is not None else prep.age.years
     bg = background_cumhaz(age, prof.sex, prep.grid)
-    cols = [round(12 * x) for x in hz]
+    cols = [whole_months(x) for x in hz]
     col = _Collector(plan)
 
     results: list[OptionResult] = []
@@ -378,7 +379,7 @@ def _horizons(horizons: Iterable[float] | None) -> tuple[float, ...]:
         raise InputError("horizons", "number", "must be numbers of years") from None
     if not hz or any(math.isnan(h) or not (0 < h <= 15) for h in hz):
         raise InputError("horizons", "range", f"each must be more than 0 and at most 15 years, got {list(hz)}")
-    if any(abs(12 * h - round(12 * h)) > 1e-9 for h in hz):
+    if not all(is_whole_months(h) for h in hz):
         raise InputError("horizons", "whole-months", "must be whole months (multiples of 1/12 year), e.g. 1, 2.5 or 7")
     return hz
 

@@ -8,7 +8,7 @@ number cannot be estimated, ``estimate`` is null and ``reason`` says why.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, computed_field, model_validator
@@ -287,6 +287,17 @@ class EstimateResult(_Out):
             data = _resolve(data, table)
         return data
 
+    def at_horizons(self, years: Iterable[float]) -> EstimateResult:
+        """The same estimate at some of its horizons: one run over the union of horizons sliced,
+        the same numbers as a run at these alone (each horizon is read off the same draws)."""
+        keep = sorted({float(y) for y in years})
+        missing = set(keep) - set(self.horizons_years)
+        if missing:
+            raise ValueError(f"horizons: {sorted(missing)} not in this estimate ({self.horizons_years})")
+        options = [o.model_copy(update={"horizons": [h for h in o.horizons if h.years in keep]})
+                   for o in self.options]
+        return self.model_copy(update={"horizons_years": keep, "options": options})
+
 
 def _walk_sources(obj: Any) -> Iterator[SourceRef]:
     if isinstance(obj, SourceRef):
@@ -320,6 +331,7 @@ def _resolve(obj: Any, table: dict) -> Any:
     return obj
 
 
-def json_schema() -> dict:
+
+def json_schema() -> dict[str, Any]:
     """The published JSON schema of an estimate (docs/estimate.schema.json is generated from it)."""
     return EstimateResult.model_json_schema(mode="serialization")

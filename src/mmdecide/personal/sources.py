@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..timeunits import years_to_months
 from ..errors import EvidenceMissing
 from ..evidence import Corpus, Value
 from ..evidence.schema import Comparison
@@ -59,5 +60,5 @@ def follow_up_months(corpus: Corpus, evidence: str, analysis: str) -> float | No
     for a in corpus.get(evidence).analyses:
         if a.id == analysis and a.median_follow_up is not None and a.median_follow_up.value:
             v = a.median_follow_up
-            return v.value * (12.0 if v.unit == "years" else 1.0)
+            return years_to_months(v.value) if v.unit == "years" else v.value
     return None

@@ -26,21 +26,31 @@ from typing import Protocol
 
 class PatientProfile(Protocol):
     """The answers the staging rules read (the profile module's model has them; a Protocol here
-    keeps this module free of an import back into profile, which imports these rules)."""
+    keeps this module free of an import back into profile, which imports these rules). Read-only
+    properties, so that the model's narrower types (Literal stages) fit."""
 
-    iss: str | None
-    r_iss: str | None
-    r2_iss: str | None
-    albumin_g_dl: float | None
-    beta2_microglobulin_mg_l: float | None
-    ldh_high: bool | None
-    cytogenetics: tuple[str, ...] | None
-    response: str | None
-    mrd: str | None
+    @property
+    def iss(self) -> str | None: ...
+    @property
+    def r_iss(self) -> str | None: ...
+    @property
+    def r2_iss(self) -> str | None: ...
+    @property
+    def albumin_g_dl(self) -> float | None: ...
+    @property
+    def beta2_microglobulin_mg_l(self) -> float | None: ...
+    @property
+    def ldh_high(self) -> bool | None: ...
+    @property
+    def cytogenetics(self) -> tuple[str, ...] | None: ...
+    @property
+    def response(self) -> str | None: ...
+    @property
+    def mrd(self) -> str | None: ...
 
     def high_risk_cytogenetics(self) -> bool | None: ...
 
-__all__ = ["ISS_ALBUMIN", "ISS_B2M_HIGH", "ISS_B2M_LOW", "R2_GROUPS", "R2_POINTS", "problems"]
+__all__ = ["ISS_ALBUMIN", "ISS_B2M_HIGH", "ISS_B2M_LOW", "R2_GROUPS", "R2_POINTS", "problems", "r2_group", "r2_score", "r_iss_stage"]
 
 ISS_B2M_LOW = 3.5  # mg/L: ISS I below
 ISS_B2M_HIGH = 5.5  # mg/L: ISS III at or above
@@ -98,7 +108,7 @@ def _iss_labs(p: PatientProfile) -> list[Problem]:
         return []
     why = None
     if b2m is None:
-        if p.iss == "I" and alb < ISS_ALBUMIN:
+        if p.iss == "I" and alb is not None and alb < ISS_ALBUMIN:
             why = f"ISS I needs albumin {ISS_ALBUMIN:g} g/dL or more, but it is {alb:g} g/dL"
     elif p.iss == "III" and b2m < ISS_B2M_HIGH:
         why = f"ISS III needs beta-2 microglobulin {ISS_B2M_HIGH:g} mg/L or more, but it is {b2m:g} mg/L"
@@ -141,7 +151,7 @@ def _r_iss(p: PatientProfile, iss: list[str], iss_words: str) -> list[Problem]:
     else:  # II: "not R-ISS I or III", so some completion of the unknowns must be neither
         highs = [high] if high is not None else [False, True]
         ldhs = [p.ldh_high] if p.ldh_high is not None else [False, True]
-        stages = {_r_iss_stage(i, h, ldh) for i, h, ldh in product(iss, highs, ldhs)}
+        stages = {r_iss_stage(i, h, ldh) for i, h, ldh in product(iss, highs, ldhs)}
         if "II" not in stages:
             known = ", ".join(n for n, v in (("iss", p.iss), ("cytogenetics", p.cytogenetics),
                                              ("ldh_high", p.ldh_high)) if v is not None)
@@ -156,8 +166,8 @@ def _r2_iss(p: PatientProfile, iss: list[str]) -> list[Problem]:
         return []
     cyto = None if p.cytogenetics is None else set(p.cytogenetics)
     ldh_opts = [p.ldh_high] if p.ldh_high is not None else [False, True]
-    reachable = {_r2_group(_r2_score(i, ldh, c)) for i, ldh, c in product(iss, ldh_opts, _r2_cyto_options(cyto))
-                 if p.r_iss is None or _r_iss_stage(i, bool(c & _HIGH_RISK), ldh) == p.r_iss}
+    reachable = {r2_group(r2_score(i, ldh, c)) for i, ldh, c in product(iss, ldh_opts, _r2_cyto_options(cyto))
+                 if p.r_iss is None or r_iss_stage(i, bool(c & _HIGH_RISK), ldh) == p.r_iss}
     if not reachable or p.r2_iss in reachable:  # none: the R-ISS rules have said what is wrong
         return []
     known = [n for n, v in (("r_iss", p.r_iss), ("iss", p.iss), ("beta2_microglobulin_mg_l", p.beta2_microglobulin_mg_l),
@@ -180,13 +190,13 @@ def _r2_cyto_options(cyto: set[str] | None) -> list[set[str]]:
     return [cyto, cyto | {"gain1q"}]
 
 
-def _r_iss_stage(iss: str, high_risk: bool, ldh_high: bool) -> str:
+def r_iss_stage(iss: str, high_risk: bool, ldh_high: bool) -> str:
     if iss == "I" and not high_risk and not ldh_high:
         return "I"
     return "III" if iss == "III" and (high_risk or ldh_high) else "II"
 
 
-def _r2_score(iss: str, ldh_high: bool, cyto: set[str]) -> float:
+def r2_score(iss: str, ldh_high: bool, cyto: set[str]) -> float:
     s = R2_POINTS.get(f"iss-{iss}", 0.0)
     s += R2_POINTS["ldh-high"] if ldh_high else 0.0
     s += R2_POINTS["del17p"] if "del17p" in cyto else 0.0
@@ -195,5 +205,5 @@ def _r2_score(iss: str, ldh_high: bool, cyto: set[str]) -> float:
     return s
 
 
-def _r2_group(score: float) -> str:
+def r2_group(score: float) -> str:
     return next(g for g, lo, hi in R2_GROUPS if lo - 1e-9 <= score <= hi + 1e-9)

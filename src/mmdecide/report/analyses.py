@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..timeunits import convert
 from ..evidence import Corpus, EvidenceFile
 
 if TYPE_CHECKING:
@@ -43,8 +44,6 @@ __all__ = [
     "selected_effects",
 ]
 
-_UNIT_FACTOR = {("years", "months"): 12.0, ("months", "years"): 1 / 12.0}
-
 #: Which analysis of each trial stands for it when pooling beside a published pooled HR. The
 #: meta-analysis used individual data at a 1 March 2015 cut-off, so the trials' analyses at that
 #: cut-off (the US-label analyses) come closest; where a trial has none, the latest one is used.
@@ -65,7 +64,7 @@ POOL_SELECTION: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {
 
 def convert_time(value: float, unit: str, to: str) -> float:
     """A time in ``unit`` expressed in ``to`` (months or years)."""
-    return value if unit == to else value * _UNIT_FACTOR[(unit, to)]
+    return convert(value, unit, to)
 
 
 # -- pooling beside a published pooled HR ------------------------------------------------------

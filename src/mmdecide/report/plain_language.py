@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult, SideEffect, SourceRef
+from ..timeunits import whole_months
 from .calibration_words import mismatch_sentences
 from .side_effect_words import (
     capital, comparator_words, grade4_sibling, plain_side_effect, top_side_effects, when_words,
@@ -227,7 +228,7 @@ def _signed(x: float) -> str:
 def _years(y: float) -> str:
     """'1 year', '5 years'; under a year in months ('6 months')."""
     if y < 1:
-        return f"{round(12 * y):g} months"
+        return f"{whole_months(y)} months"
     if y == 1:
         return "1 year"
     return f"{y:g} years"

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ..timeunits import MONTHS_PER
 from ..evidence import Value
 from .tolerances import TOLERANCES
 
 __all__ = ["Row", "Verdict", "judged", "not_reproducible", "to_months"]
 
 Verdict = Literal["agrees", "differs", "not reproducible"]
-_MONTHS = {"months": 1.0, "years": 12.0, "weeks": 12.0 / 52.1775, "days": 12.0 / 365.25}
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,6 @@ def not_reproducible(study: str, quantity: str, reason: str, published: float | 
 
 
 def to_months(v: Value) -> float | None:
-    if v.value is None or v.unit not in _MONTHS:
+    if v.value is None or v.unit not in MONTHS_PER:
         return None
-    return v.value * _MONTHS[v.unit]
+    return v.value * MONTHS_PER[v.unit]

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..timeunits import MONTHS_PER_YEAR, months_to_years, whole_months
 from ..errors import InputError
 from ..evidence import EvidenceFile
 from ..personal import EstimateResult, PatientProfile, ProfileError, parse_profile
@@ -50,7 +51,7 @@ MAX_HORIZONS = 14
 OptionId = Literal[tuple(o.id for o in OPTIONS)]  # type: ignore[valid-type]
 #: JSON Schema cannot say "a multiple of 1/12" for floats (validators disagree on rounding), so the
 #: API takes any number of years from one month to 15 and rounds it to the nearest whole month.
-Horizon = Annotated[float, Field(ge=1 / 12, le=15, description="years, from 1/12 (one month) to 15; "
+Horizon = Annotated[float, Field(ge=1 / MONTHS_PER_YEAR, le=15, description="years, from 1/12 (one month) to 15; "
                                  "rounded to the nearest whole month")]
 
 
@@ -175,7 +176,7 @@ def create_api(services: Services) -> FastAPI:
         ``mmdecide estimate --json``)."""
         profile = body.profile or PatientProfile()
         try:
-            horizons = None if body.horizons is None else [round(12 * h) / 12 for h in body.horizons]
+            horizons = None if body.horizons is None else [months_to_years(whole_months(h)) for h in body.horizons]
             result = services.estimate(profile, options=body.options, horizons=horizons)
         except InputError as exc:
             raise APIError(422, [exc.detail()]) from None

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from ..timeunits import whole_months
 from ..personal.result import Number, SourceRef
 from ..report.rounding import percent, percent_range, round_text
 from .patient_sections import harms_for, high_risk_for
@@ -83,7 +84,7 @@ def fmt_g(x: float | None) -> str:
 
 def fmt_years(y: float) -> str:
     if y < 1:
-        return f"{round(12 * y):g} months"
+        return f"{whole_months(y)} months"
     return "1 year" if y == 1 else f"{y:g} years"
 
 

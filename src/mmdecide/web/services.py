@@ -23,10 +23,12 @@ from .settings import Settings
 if TYPE_CHECKING:
     from ..report.analyses import Forest, ReconstructedArm
 
-__all__ = ["CURVE_HORIZONS", "EvidenceFacts", "Services"]
+__all__ = ["CURVE_HORIZONS", "PAGE_HORIZONS", "EvidenceFacts", "Services"]
 
 #: Horizons of the survival curves: every 6 months up to 7 years.
 CURVE_HORIZONS: tuple[float, ...] = tuple(0.5 * k for k in range(1, 15))
+#: The horizons of one results page: the numbers (1, 2, 3, 5, 7 years) and the curves, run once.
+PAGE_HORIZONS: tuple[float, ...] = tuple(sorted(set(DEFAULT_HORIZONS) | set(CURVE_HORIZONS)))
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,14 @@ class Services:
         return hit
 
     def results(self, profile: PatientProfile) -> EstimateResult:
-        """The estimate at the default horizons (1, 2, 3, 5, 7 years): the numbers shown."""
-        return self.estimate(profile, horizons=DEFAULT_HORIZONS)
+        """The estimate at the default horizons (1, 2, 3, 5, 7 years): the numbers shown. Sliced
+        from the page's one estimate (:meth:`curves`), so a results page runs one, not two."""
+        return self.curves(profile).at_horizons(DEFAULT_HORIZONS)
 
     def curves(self, profile: PatientProfile) -> EstimateResult:
-        """The estimate every 6 months up to 7 years: the points of the survival curves."""
-        return self.estimate(profile, horizons=CURVE_HORIZONS)
+        """The estimate every 6 months up to 7 years and at the default horizons: the points of
+        the survival curves."""
+        return self.estimate(profile, horizons=PAGE_HORIZONS)
 
     @cached_property
     def calibration_by_option(self) -> dict[str, OptionCalibration]:
