@@ -106,7 +106,8 @@ def test_cli_calibration_table_and_json(rows):
     data = json.loads(js.output)
     assert [(d["option"], d["arm"], d["within_tolerance"]) for d in data] == \
         [(r.option, r.arm, r.within_tolerance) for r in rows]
-    assert [r.model_dump(mode="json") for r in api.calibration()] == data
+    assert [r.standalone_json() for r in api.calibration()] == data
+    assert all(d["source"]["url"] for d in data if d["published"] is not None)  # written out in full
 
 
 def test_external_validation_rows_as_computed():

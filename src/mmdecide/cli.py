@@ -346,7 +346,7 @@ def calibration_cmd(
 
     rows = api.calibration(external=external)
     if json_out:
-        _print_json([r.model_dump(mode="json") for r in rows])
+        _print_json([r.standalone_json() for r in rows])
     else:
         typer.echo(table_text(rows))
 

@@ -175,6 +175,13 @@ class CalibrationRow(_Out):
     source: SourceId | None = Field(description="where the published value comes from (null: a 'not reached' "
                                      "whose entry gives neither a value nor the analysis' follow-up)")
 
+    def standalone_json(self) -> dict[str, Any]:
+        """The row as JSON on its own (the calibration table, its CLI and API form): the source
+        written out in full, as there is no estimate's sources table to refer to."""
+        out = self.model_dump(mode="json")
+        out["source"] = self.source.model_dump(mode="json") if self.source is not None else None
+        return out
+
 
 class TrialEffect(_Out):
     """A relative effect (hazard ratio) published by an option's own trial."""

@@ -235,7 +235,7 @@ def _calibration_route(api: FastAPI) -> None:
     def calibration(services: ServicesDep) -> list[dict[str, Any]]:
         """Each option's own trial results beside the model's values, with tolerances, verdicts and
         sources (same as ``mmdecide calibration --json``)."""
-        return [r.model_dump(mode="json") for r in services.calibration]
+        return [r.standalone_json() for r in services.calibration]
 
 
 def _files(services: Services, kinds: tuple[str, ...]) -> list[EvidenceFile]:
