@@ -56,7 +56,7 @@ def main() -> None:
         wide.locator("#layer-pictures").screenshot(path=HERE / "pictures-1280.png")
         wide.locator("#layer-curves > summary").click()
         wide.locator("#layer-curves figure").first.screenshot(path=HERE / "curves-1280.png")
-        wide.select_option("#whatif-change", "mrd:negative")
+        wide.select_option("#whatif-change", "r_iss:II")  # MRD-negative would contradict PR (IMWG)
         wide.get_by_role("button", name="Show before and after").click()
         wide.locator("#before-after").screenshot(path=HERE / "what-if-1280.png")
         wide.goto(base + "/about")

@@ -467,3 +467,16 @@ def test_a_results_page_runs_one_estimate(client, monkeypatch):
     assert len(calls) == 1, calls
     assert set(services_module.DEFAULT_HORIZONS) <= set(calls[0])
     assert set(services_module.CURVE_HORIZONS) <= set(calls[0])
+
+
+def test_a_what_if_that_contradicts_the_other_answers_is_said_not_dropped(client):
+    form = {"age": "70", "r_iss": "II", "response": "PR", "mrd": "positive"}
+    before = enter(client, form)
+    r = client.post("/whatif", data={"change": "mrd:negative"}, follow_redirects=True)
+    page = soup_of(r)
+    error = page.find(id="whatif-error")
+    assert error is not None and "CR" in text(error), "MRD-negative needs at least a complete response (IMWG)"
+    assert page.find(id="before-after") is None  # nothing changed, so no before/after
+    pfs = lambda s: text(s.find(id="glance-pfs-lenalidomide"))  # noqa: E731
+    assert pfs(page) == pfs(before)
+    assert soup_of(client.get("/results")).find(id="whatif-error") is None  # said once

@@ -60,6 +60,10 @@ def old_link() -> Response:
     return no_store(RedirectResponse("/profile?old-link=1", status_code=303))
 
 
+#: session key of a what-if change that could not be made (shown once, on the next page)
+_WHATIF_ERROR = "whatif_error"
+
+
 def page_context(request: Request, services: Services) -> dict:
     profile = stored_profile(request)
     choice = stored_view(request, DEFAULT_YEARS, YEARS)
@@ -82,6 +86,7 @@ def page_context(request: Request, services: Services) -> dict:
         "not_offered_words": NOT_OFFERED_WORDS, "effect_words": effect_words,
         "whatif_fields": [f for f in FIELDS if f.name in WHATIF_FIELDS],
         "known": profile.known_fields(), "clinic_questions": clinic_questions(profile),
+        "whatif_error": request.session.pop(_WHATIF_ERROR, None),
     }
 
 
@@ -127,4 +132,7 @@ async def whatif(request: Request) -> Response:
         profile, _, errors = read_profile(multi)
         if profile is not None and not errors:
             store_profile(request, profile)
+        else:  # said on the page, not dropped in silence (e.g. MRD-negative after a partial response)
+            request.session[_WHATIF_ERROR] = "; ".join(message for _, message in errors)[:500]
+            return no_store(RedirectResponse("/results#whatif-error", status_code=303))
     return no_store(RedirectResponse("/results#before-after", status_code=303))
