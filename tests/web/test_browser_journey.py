@@ -195,7 +195,7 @@ def test_what_if_before_and_after_in_the_browser(make_context, live_server, ente
     enter(page, live_server, {"age": "62", "r_iss": "II"})
     page.goto(live_server + "/results")
     now = page.locator("#glance-pfs-lenalidomide .value").inner_text()
-    page.select_option("#whatif-change", "r_iss:II")  # (MRD-negative would contradict a partial response)
+    page.select_option("#whatif-change", "mrd:negative")
     page.get_by_role("button", name="Show before and after").click()
     box = page.locator("#before-after")
     box.wait_for()
