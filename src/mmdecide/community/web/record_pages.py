@@ -65,6 +65,14 @@ def _member(request: Request):
     return login, None
 
 
+async def _posted(request: Request):
+    """A member's form post: the form (its CSRF token checked), and the member or where to send them."""
+    form = await request.form()
+    check_csrf(request, form)
+    login, away = _member(request)
+    return form, login, away
+
+
 @router.get("/me")
 def me(request: Request) -> Response:
     _login, away = _member(request)
@@ -73,9 +81,7 @@ def me(request: Request) -> Response:
 
 @router.post("/entries/add")
 async def add_entry(request: Request) -> Response:
-    form = await request.form()
-    check_csrf(request, form)
-    login, away = _member(request)
+    form, login, away = await _posted(request)
     if away:
         return away
     fields = {k: v for k, v in form.items() if k not in ("csrf", "entry")}
@@ -99,9 +105,7 @@ def _edit_page(request: Request, kind: str, entry_id, values: dict, status: int 
 @router.post("/entries/edit")
 async def edit_form(request: Request) -> Response:
     """The form to change one entry (a POST, so the entry's id stays out of the address)."""
-    form = await request.form()
-    check_csrf(request, form)
-    login, away = _member(request)
+    form, login, away = await _posted(request)
     if away:
         return away
     kind = str(form.get("entry") or "")
@@ -114,9 +118,7 @@ async def edit_form(request: Request) -> Response:
 
 @router.post("/entries/save")
 async def save_entry(request: Request) -> Response:
-    form = await request.form()
-    check_csrf(request, form)
-    login, away = _member(request)
+    form, login, away = await _posted(request)
     if away:
         return away
     kind = str(form.get("entry") or "")
@@ -132,9 +134,7 @@ async def save_entry(request: Request) -> Response:
 
 @router.post("/entries/delete")
 async def delete_entry(request: Request) -> Response:
-    form = await request.form()
-    check_csrf(request, form)
-    login, away = _member(request)
+    form, login, away = await _posted(request)
     if away:
         return away
     try:
@@ -146,9 +146,7 @@ async def delete_entry(request: Request) -> Response:
 
 @router.post("/about")
 async def about(request: Request) -> Response:
-    form = await request.form()
-    check_csrf(request, form)
-    login, away = _member(request)
+    form, login, away = await _posted(request)
     if away:
         return away
     try:
@@ -161,9 +159,7 @@ async def about(request: Request) -> Response:
 
 @router.post("/story")
 async def story(request: Request) -> Response:
-    form = await request.form()
-    check_csrf(request, form)
-    login, away = _member(request)
+    form, login, away = await _posted(request)
     if away:
         return away
     try:
