@@ -20,6 +20,7 @@ from .security import (
     csrf_token,
     current,
     finish,
+    member_post,
     redirect,
     set_session,
     who,
@@ -108,11 +109,9 @@ def consent_form(request: Request) -> Response:
 
 @router.post("/consent")
 async def consent(request: Request) -> Response:
-    form = await request.form()
-    check_csrf(request, form)
-    login = current(request)
-    if login is None:
-        return redirect(request, "/community/login")
+    form, login, away = await member_post(request, consented=False)
+    if away:
+        return away
     try:
         if form.get("agree") != "yes":
             raise CommunityInputError("consent: tick the box to agree, or leave this page")
@@ -132,11 +131,9 @@ def account_page(request: Request) -> Response:
 
 @router.post("/password")
 async def password(request: Request) -> Response:
-    form = await request.form()
-    check_csrf(request, form)
-    login = current(request)
-    if login is None:
-        return redirect(request, "/community/login")
+    form, login, away = await member_post(request, consented=False)
+    if away:
+        return away
     try:
         community(request).accounts.change_password(
             login.member_id, str(form.get("old") or ""), str(form.get("new") or ""))
@@ -149,11 +146,9 @@ async def password(request: Request) -> Response:
 
 @router.post("/delete")
 async def delete_account(request: Request) -> Response:
-    form = await request.form()
-    check_csrf(request, form)
-    login = current(request)
-    if login is None:
-        return redirect(request, "/community/login")
+    form, login, away = await member_post(request, consented=False)
+    if away:
+        return away
     try:
         community(request).accounts.delete_account(login.member_id, str(form.get("password") or ""))
     except NotAllowed as exc:

@@ -23,7 +23,7 @@ from ..terms import (
 )
 from .account_pages import page
 from .chart import lab_chart
-from .security import check_csrf, community, current, redirect
+from .security import check_csrf, community, current, member, member_post, redirect
 
 router = APIRouter(prefix="/community")
 
@@ -55,33 +55,15 @@ def _me(request: Request, status: int = 200, error: str | None = None, form: dic
                 **TERMS)
 
 
-def _member(request: Request):
-    """The logged-in member who has agreed to the current consent, or a redirect."""
-    login = current(request)
-    if login is None:
-        return None, redirect(request, "/community/login")
-    if not login.consented:
-        return None, redirect(request, "/community/consent")
-    return login, None
-
-
-async def _posted(request: Request):
-    """A member's form post: the form (its CSRF token checked), and the member or where to send them."""
-    form = await request.form()
-    check_csrf(request, form)
-    login, away = _member(request)
-    return form, login, away
-
-
 @router.get("/me")
 def me(request: Request) -> Response:
-    _login, away = _member(request)
+    _login, away = member(request)
     return away or _me(request)
 
 
 @router.post("/entries/add")
 async def add_entry(request: Request) -> Response:
-    form, login, away = await _posted(request)
+    form, login, away = await member_post(request)
     if away:
         return away
     fields = {k: v for k, v in form.items() if k not in ("csrf", "entry")}
@@ -105,7 +87,7 @@ def _edit_page(request: Request, kind: str, entry_id, values: dict, status: int 
 @router.post("/entries/edit")
 async def edit_form(request: Request) -> Response:
     """The form to change one entry (a POST, so the entry's id stays out of the address)."""
-    form, login, away = await _posted(request)
+    form, login, away = await member_post(request)
     if away:
         return away
     kind = str(form.get("entry") or "")
@@ -118,7 +100,7 @@ async def edit_form(request: Request) -> Response:
 
 @router.post("/entries/save")
 async def save_entry(request: Request) -> Response:
-    form, login, away = await _posted(request)
+    form, login, away = await member_post(request)
     if away:
         return away
     kind = str(form.get("entry") or "")
@@ -134,7 +116,7 @@ async def save_entry(request: Request) -> Response:
 
 @router.post("/entries/delete")
 async def delete_entry(request: Request) -> Response:
-    form, login, away = await _posted(request)
+    form, login, away = await member_post(request)
     if away:
         return away
     try:
@@ -146,7 +128,7 @@ async def delete_entry(request: Request) -> Response:
 
 @router.post("/about")
 async def about(request: Request) -> Response:
-    form, login, away = await _posted(request)
+    form, login, away = await member_post(request)
     if away:
         return away
     try:
@@ -159,7 +141,7 @@ async def about(request: Request) -> Response:
 
 @router.post("/story")
 async def story(request: Request) -> Response:
-    form, login, away = await _posted(request)
+    form, login, away = await member_post(request)
     if away:
         return away
     try:

@@ -19,7 +19,8 @@ from ..accounts import Login, client_key
 from ..service import Community
 
 __all__ = [
-    "CSRF_COOKIE", "SESSION_COOKIE", "check_csrf", "community", "current", "finish", "redirect",
+    "CSRF_COOKIE", "SESSION_COOKIE", "check_csrf", "community", "current", "finish", "member", "member_post",
+    "redirect",
     "who",
 ]
 
@@ -88,3 +89,23 @@ def clear_session(response: Response) -> None:
 
 def redirect(request: Request, to: str) -> Response:
     return finish(request, RedirectResponse(to, status_code=303))
+
+
+def member(request: Request, consented: bool = True):
+    """(the logged-in member, None), or (None, a redirect to log in or, when ``consented`` is
+    asked for, to the consent page)."""
+    login = current(request)
+    if login is None:
+        return None, redirect(request, "/community/login")
+    if consented and not login.consented:
+        return None, redirect(request, "/community/consent")
+    return login, None
+
+
+async def member_post(request: Request, consented: bool = True):
+    """A member's form post: (form with its CSRF token checked, member, None) or (form, None, where
+    to send them): the one prologue of every community form handler."""
+    form = await request.form()
+    check_csrf(request, form)
+    login, away = member(request, consented)
+    return form, login, away

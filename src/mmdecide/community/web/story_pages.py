@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from ..errors import NotAllowed, NotFound
 from .account_pages import page
-from .security import check_csrf, community, current, redirect
+from .security import check_csrf, community, current, member_post, redirect
 
 router = APIRouter(prefix="/community")
 
@@ -23,11 +23,9 @@ def stories(request: Request) -> Response:
 
 @router.post("/stories/report")
 async def report(request: Request) -> Response:
-    form = await request.form()
-    check_csrf(request, form)
-    login = current(request)
-    if login is None:
-        return redirect(request, "/community/login")
+    form, login, away = await member_post(request, consented=False)
+    if away:
+        return away
     try:
         community(request).stories.report(login.member_id, form.get("id"))
     except NotFound:
