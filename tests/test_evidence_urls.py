@@ -10,7 +10,8 @@ from mmdecide.evidence import load_corpus
 from mmdecide.evidence.urls import PENDING_REPLACEMENT, host_kind, url_problems
 
 #: Sources still linking to a mirror or catalogue page (see PENDING_REPLACEMENT): may only fall.
-PENDING_SOURCES = 14  # 14th: the label's renal-impairment sentence (uspi-renal), read from a mirror
+PENDING_SOURCES = 10  # was 14; replaced: CALGB smpc-fr (unused, removed), Sun 2017 (DOI), TOURMALINE-MM3
+#                       ASH 2018 abstract 301 (ASH's own abstract page), Rete Ematologica Pugliese (repository)
 
 
 @pytest.fixture(scope="module")

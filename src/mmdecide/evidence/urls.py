@@ -36,7 +36,7 @@ HOST_KINDS: dict[str, tuple[str, ...]] = {
     "repository": ("hal.science", "repub.eur.nl", "research.rug.nl", "research.vumc.nl",
                    "researchinformation.amsterdamumc.org", "epub.ub.uni-muenchen.de", "eprints.ncl.ac.uk",
                    "ox.ac.uk", "pure.elsevier.com", "digitalcommons.library.tmc.edu", "scholars.duke.edu",
-                   "vivo.health.unm.edu"),
+                   "vivo.health.unm.edu", "ricerca.uniba.it"),
     "news": ("ascopost.com", "onclive.com", "targetedonc.com", "cancernetwork.com", "cancertherapyadvisor.com",
              "hematologyadvisor.com", "medpagetoday.com", "medscape.com", "ajmc.com", "biospace.com",
              "valuebasedcancer.com", "oncpracticemanagement.com", "theoncologypharmacist.com",
