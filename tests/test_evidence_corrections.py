@@ -120,3 +120,32 @@ def test_gay_2018_lenalidomide_nodes(corpus):
         prov = corpus.provenance("gay-2018-nma", v)
         assert prov.tier == "primary" and v.locator.startswith("abstract Results")
         assert "PMC6233774" in prov.url
+
+
+# 9. TOURMALINE-MM3 (brief check of the results card's "serious side effects of any kind: 19 vs 5"):
+#    the pair is printed in the trial group's safety report, Ann Hematol 2020;99:1793 (PMID 32613281),
+#    abstract: "The rate of grade >= 3 AEs was higher in the ixazomib arm (19%) than in the placebo arm
+#    (5%)". It is not the trial's serious-adverse-event count and could not be traced to Lancet 2019, so
+#    it is shown by its grade, with all kinds counted together, never as "serious side effects of any kind".
+def test_ixazomib_grade3_rows_traced_and_named_by_grade(corpus, result):
+    from mmdecide.report.side_effect_words import plain_side_effect, top_side_effects
+    from mmdecide.web.results_view import build_view
+
+    ev = corpus.get("tourmaline-mm3")
+    rows = {s.arm: s for s in ev.safety if s.category == "adverse-events-any"}
+    assert (rows["ixazomib"].value.value, rows["placebo"].value.value) == (19, 5)
+    for s in rows.values():
+        assert s.grade == ">=3" and s.value.source == "annhematol2020" and s.value.locator == "abstract"
+    src = next(x for x in ev.sources if x.id == "annhematol2020")
+    assert "Ann Hematol 2020" in src.citation and src.url.endswith("/32613281/") and src.tier == "primary"
+    option = _option(result, "ixazomib")
+    top = top_side_effects(option, 1)[0]
+    assert (top.percent.estimate, top.comparator_percent.estimate) == (19, 5)
+    words = plain_side_effect(top)
+    assert words == "side effects of grade 3 or worse (all kinds counted together)"
+    text = _sentences(result, "ixazomib")
+    assert "serious side effects of any kind" not in text
+    assert "19 out of 100 people (between" in text and words in text and "it was 5 out of 100" in text
+    card = next(ov for ov in build_view(result, result, 1).options if ov.option.option == "ixazomib")
+    assert card.harm is not None and card.harm[0] == words and card.harm[1].estimate == 19
+    assert card.harm[2] is not None and card.harm[2].estimate == 5

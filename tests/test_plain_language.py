@@ -15,6 +15,7 @@ from mmdecide.report.plain_language import (
     PlainSummary, certainty, certainty_sentence, default_years, summarize, summary_markdown,
     grade4_sibling, summary_text, top_side_effects,
 )  # fmt: skip
+from mmdecide.report.side_effect_words import POOLED_GRADE_WORDS
 
 MAX_GRADE = 9.0  # Flesch-Kincaid grade (textstat 0.7.4), for every section and every whole summary
 HORIZONS = [1, 3, 5, 7]
@@ -187,6 +188,8 @@ def test_numbers_in_sentences_equal_the_rounded_result(summaries):
                     se = next(effects)
                     g4 = grade4_sibling(o, se)  # grade 3 and grade 4 of one endpoint told together
                     want = _expected(se.percent) + ([3] + _expected(g4.percent) + [4] if g4 else [])
+                    if se.category == "adverse-events-any" and se.grade in POOLED_GRADE_WORDS:
+                        want += _ints(POOLED_GRADE_WORDS[se.grade])  # the grade label: "grade 3 or worse"
                 elif kind == "side-effect-comparator":
                     c = se.comparator_percent
                     want = [] if c is None or c.estimate is None else _expected(c)

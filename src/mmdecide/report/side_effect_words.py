@@ -11,8 +11,9 @@ import re
 from ..personal.result import OptionResult, SideEffect
 
 __all__ = [
-    "NOT_SIDE_EFFECTS", "SEVERITY", "SIDE_EFFECT_WORDS", "capital", "comparator_words", "grade3_sibling",
-    "grade4_sibling", "is_serious", "plain_side_effect", "same_endpoint", "top_side_effects", "when_words",
+    "NOT_SIDE_EFFECTS", "POOLED_GRADE_WORDS", "SEVERITY", "SIDE_EFFECT_WORDS", "capital", "comparator_words",
+    "grade3_sibling", "grade4_sibling", "is_serious", "plain_side_effect", "same_endpoint", "top_side_effects",
+    "when_words",
 ]
 
 
@@ -38,6 +39,10 @@ SIDE_EFFECT_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 SEVERITY = {"3": "serious", "4": "life-threatening", "3-4": "serious", ">=3": "serious"}
 NOT_SIDE_EFFECTS = ("discontinuation", "dose-reduction")
+#: A pooled row of every kind of side effect at a combined grade is named by its grade, not as
+#: "serious side effects of any kind": that reads like the trials' separate 'serious adverse event'
+#: count (TOURMALINE-MM3's 19 vs 5 is grade 3 or worse, as its 2020 safety report prints it).
+POOLED_GRADE_WORDS = {">=3": "grade 3 or worse", "3-4": "grade 3 or 4"}
 
 
 def is_serious(s: SideEffect) -> bool:
@@ -45,6 +50,8 @@ def is_serious(s: SideEffect) -> bool:
 
 
 def plain_side_effect(s: SideEffect) -> str:
+    if s.category == "adverse-events-any" and s.grade in POOLED_GRADE_WORDS:
+        return f"side effects of {POOLED_GRADE_WORDS[s.grade]} (all kinds counted together)"
     text = f"{s.category} {s.item}".lower()
     thing = next((plain for keys, plain in SIDE_EFFECT_WORDS if any(k in text for k in keys)),
                  re.sub(r"\s*\([^)]*\)", "", s.item).strip())
