@@ -105,3 +105,26 @@ def _values(corpus, item):
     ev = corpus.get(item.evidence)
     locs = {(r.locator, r.value) for r in item.sources}
     return [v for v in walk(ev) if (v.locator, v.value) in locs]
+
+
+def test_neutrophil_restart_level_pinned_to_the_label_table(corpus):
+    """REVLIMID label, section 2, maintenance after auto-HSCT (as the manufacturer's dose-modification
+    page reproduces it): interrupt below 500/mcL, resume at the next lower dose at 500/mcL or more."""
+    fact = next(f for f in corpus.get("maintenance-duration-dosing").facts if f.id == "label-dosing")
+    v = fact.values["anc_resume_at_or_above"]
+    assert (v.value, v.source) == (500, "revlimidhcp-dosemod") and "Neutropenia: how to dose modify" in v.locator
+    d = harms_detail(corpus, neutrophils_10e9_l=0.4)
+    assert "once they are back at 500 per microlitre" in " ".join(_section(d, "treatment-changes").sentences)
+    text = " ".join(_section(d, "blood-counts").sentences)
+    assert "(0.4 x 10^9/L) is below the label's level of 0.5 x 10^9/L for restarting after a pause" in text
+    assert "anc_resume_at_or_above" in {n.name for n in _section(d, "blood-counts").numbers}
+
+
+def test_kidney_input_says_where_it_is_used(corpus):
+    from mmdecide.personal import estimate
+
+    r = estimate({"creatinine_clearance_ml_min": 45}, options=["lenalidomide"], horizons=[3])
+    how = next(u.how for u in r.inputs if u.field == "creatinine_clearance_ml_min")
+    assert how.startswith("not used, because") and "kidney-function level for a lower starting dose" in how
+    renal = next(s for s in corpus.get("maintenance-duration-dosing").sources if s.id == "uspi-renal")
+    assert "earlier label version" in renal.note  # the 60/11/7 mL/min sentence is read from an older label

@@ -30,8 +30,9 @@ _NOT_USED = {
     "the lenalidomide trials' patients mostly had older induction (2005-2009)",
     "transplant": "not used, because the evidence base has no hazard ratio for single vs tandem transplant "
     "in the maintenance trials",
-    "creatinine_clearance_ml_min": "not used, because the evidence base has no "
-    "prognostic hazard ratio for kidney function (it matters for the lenalidomide dose: see the dosing notes)",
+    "creatinine_clearance_ml_min": "not used, because the evidence base has no prognostic hazard ratio for "
+    "kidney function; for the lenalidomide dose it is set beside the label's kidney-function level for a lower "
+    "starting dose (see dose)",
     **{f: "not used for the survival numbers, because the evidence base has no hazard ratio for today's "
        "blood counts after transplant; they are set beside the lenalidomide label's limits for starting "
        "and pausing the drug (see side effects and dose)"

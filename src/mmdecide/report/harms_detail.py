@@ -69,6 +69,7 @@ _PLAIN = {
     "anc_threshold": "neutrophils needed to start (per microlitre; 1,000 = 1.0 x 10^9/L)",
     "platelet_threshold": "platelets needed to start (per microlitre; 75,000 = 75 x 10^9/L)",
     "anc_interrupt_below": "neutrophils below which the medicine is paused (per microlitre; 500 = 0.5 x 10^9/L)",
+    "anc_resume_at_or_above": "neutrophils needed to restart at the next lower dose (per microlitre; 500 = 0.5 x 10^9/L)",
     "adjust_below": "creatinine clearance below which the starting dose is lowered (mL/min)",
     "not_studied_below_no_dialysis": "creatinine clearance below which people not on dialysis were not studied (mL/min)",
     "not_studied_below_dialysis": "creatinine clearance below which people on dialysis were not studied (mL/min)",
@@ -190,6 +191,9 @@ def _dose_change_words(fact: Fact | None) -> list[str]:
     v = fact.values
     pause = (f"If the infection-fighting white cells fall below {v['anc_interrupt_below'].value:g} per microlitre, "
              f"the label says to pause the medicine, check blood counts every week, and restart at a lower dose.")
+    if "anc_resume_at_or_above" in v:
+        pause += (f" It restarts once they are back at {v['anc_resume_at_or_above'].value:g} per microlitre "
+                  f"or more.")
     lowest = (f"The lowest dose is {v['lowest_dose_step'].value:g} mg a day on days 1 to "
               f"{v['lowest_dose_days_per_cycle'].value:g} of each 28-day cycle.")
     return [pause, lowest]
@@ -204,7 +208,7 @@ def _treatment_changes(corpus: Corpus) -> HarmsSection:
         key="treatment-changes", title="Lowering the dose, pausing and stopping",
         sentences=_dose_change_words(fact), rows=rows,
         numbers=_numbers(corpus, "maintenance-duration-dosing", fact, ("lowest_dose_step", "lowest_dose_days_per_cycle",
-                                                                       "anc_interrupt_below")),
+                                                                       "anc_interrupt_below", "anc_resume_at_or_above")),
         missing=missing,
     )  # fmt: skip
 
@@ -268,10 +272,12 @@ def _blood_counts(corpus: Corpus, hb: float | None, anc: float | None, plt: floa
     # the label prints counts per microlitre; the profile uses 10^9/L (1,000/mcL = 1.0 x 10^9/L)
     anc_start = v["anc_threshold"].value / 1000 if "anc_threshold" in v else None
     anc_pause = v["anc_interrupt_below"].value / 1000 if "anc_interrupt_below" in v else None
+    anc_resume = v["anc_resume_at_or_above"].value / 1000 if "anc_resume_at_or_above" in v else None
     plt_start = v["platelet_threshold"].value / 1000 if "platelet_threshold" in v else None
     sentences = [s for s in (
         _compare("neutrophil count", anc, anc_start, "x 10^9/L", "for starting maintenance"),
         _compare("neutrophil count", anc, anc_pause, "x 10^9/L", "below which the label pauses the medicine"),
+        _compare("neutrophil count", anc, anc_resume, "x 10^9/L", "for restarting after a pause"),
         _compare("platelet count", plt, plt_start, "x 10^9/L", "for starting maintenance"),
     ) if s]  # fmt: skip
     if hb is not None:
@@ -283,7 +289,7 @@ def _blood_counts(corpus: Corpus, hb: float | None, anc: float | None, plt: floa
     return HarmsSection(
         key="blood-counts", title="Your blood counts and the label's thresholds", sentences=sentences,
         numbers=_numbers(corpus, "maintenance-duration-dosing", fact, ("anc_threshold", "platelet_threshold",
-                                                                       "anc_interrupt_below")),
+                                                                       "anc_interrupt_below", "anc_resume_at_or_above")),
         missing=["the label's platelet level for pausing maintenance: not in the evidence base yet"],
     )  # fmt: skip
 
