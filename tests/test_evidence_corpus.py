@@ -123,4 +123,5 @@ FOUND_BY_SEARCH = [
     "weinhold-2021-1q-meta",
     "kapoor-2013-scr-after-asct",
     "dos-santos-2020-age-asct",
+    "imwg-2016-high-risk-consensus",
 ]

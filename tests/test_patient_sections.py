@@ -128,3 +128,19 @@ def test_kidney_input_says_where_it_is_used(corpus):
     assert how.startswith("not used, because") and "kidney-function level for a lower starting dose" in how
     renal = next(s for s in corpus.get("maintenance-duration-dosing").sources if s.id == "uspi-renal")
     assert "earlier label version" in renal.note  # the 60/11/7 mL/min sentence is read from an older label
+
+
+def test_imwg_consensus_is_a_flagged_guideline_item_quoting_its_file(corpus):
+    """IMWG 2016 consensus (Sonneveld, Blood 2016;127:2955, PMC4920674), abstract: PIs appear to improve
+    survival in t(4;14) and del(17/17p); lenalidomide may improve PFS; multiple adverse changes do not benefit."""
+    ev = corpus.get("imwg-2016-high-risk-consensus")
+    src = ev.sources[0]
+    assert src.url.endswith("/PMC4920674") and "Blood 2016;127(24):2955" in src.citation
+    quote = next(f for f in ev.facts if f.id == "treatment-statement").text
+    assert "bortezomib and carfilzomib treatment appear to improve" in quote
+    assert "Patients with multiple adverse cytogenetic abnormalities do not benefit" in quote
+    item = next(i for i in high_risk_answer(corpus, cytogenetics=["t4-14"]).items
+                if i.evidence == "imwg-2016-high-risk-consensus")
+    assert item.credibility == "guideline summary" and "not about maintenance alone" in item.caveat
+    text = " ".join(item.sentences)
+    assert "t(4;14) or del(17p) live longer" in text and "more than one high-risk change" in text

@@ -168,11 +168,21 @@ _ENTRIES: tuple[_Entry, ...] = (
            _text_only("pdq-btz-02", "A US cancer summary says people with high-risk myeloma may need "
                                     "bortezomib, with or without lenalidomide. It also says this is not yet proven. "
                                     "New trials are needed.")),
+    _Entry("imwg-2016-high-risk-consensus", "what the International Myeloma Working Group says",
+           "guideline summary",
+           "An expert consensus from 2016, before the daratumumab trials. It compares trials and is not about "
+           "maintenance alone.",
+           _text_only("treatment-statement", "An international group of myeloma experts wrote that bortezomib or "
+                                             "carfilzomib seem to help people with t(4;14) or del(17p) live longer. "
+                                             "Lenalidomide may keep the myeloma away longer for them. People with "
+                                             "more than one high-risk change did not seem to gain from these "
+                                             "medicines.")),
 )
 
 MISSING = (
     "the McCarthy 2017 and Lai 2024 high-risk subgroup numbers for lenalidomide: not in the evidence base yet",
-    "IMWG, mSMART and ESMO guideline statements: not quoted in the evidence base yet",
+    ("mSMART and ESMO statements on maintenance in high-risk myeloma: not quoted in the evidence base yet (the "
+     "copies found were cut before those sections); NCCN's guideline is not public"),
     ("a randomized trial of lenalidomide alone against lenalidomide with a proteasome inhibitor after transplant "
      "in high-risk patients: none in the evidence base"),
 )
