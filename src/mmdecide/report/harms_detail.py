@@ -3,9 +3,9 @@ second cancers by type, dose and blood counts - each number beside its comparato
 
 Everything is read from the evidence files (CALGB 100104, IFM 2005-02, GIMEMA RV-MM-PI-209,
 Myeloma XI, the McCarthy 2017 and Palumbo 2014 meta-analyses, and the label facts in
-``maintenance-duration-dosing``). What a patient asked about and the evidence base does not hold
-(for example grade 3-4 anaemia rates per arm, or AML/MDS counts by type) is listed as missing,
-never estimated. Profile values (kidney function, blood counts) are compared with the label's
+``maintenance-duration-dosing``). What a patient asked about and a study does not give per arm
+(for example grade 3-4 anaemia, or AML/MDS counts by type) is listed per study as "not reported"
+(``HarmsSection.not_reported``), never estimated. Profile values (kidney function, blood counts) are compared with the label's
 thresholds in plain words; they are information for a talk with the care team, not advice.
 """
 
