@@ -173,3 +173,16 @@ def test_results_page_lists_what_each_trial_does_not_report():
     row = next(tr for tr in soup.select("#harms-detail tr") if "percent of the arm" in tr.get_text())
     cells = [" ".join(td.get_text(" ").split()) for td in row.find_all("td")]
     assert cells[-2].startswith("8%") and cells[-1].startswith("3% (placebo") and row.select("sup.refs")
+
+
+def test_json_api_answers_the_harms_and_names_a_bad_field():
+    with TestClient(create_app(Settings())) as c:
+        ok = c.post("/api/v1/harms", json={"profile": {"hemoglobin_g_dl": 11.5, "creatinine_clearance_ml_min": 45}})
+        assert ok.status_code == 200
+        body = ok.json()
+        assert body == api.harms({"hemoglobin_g_dl": 11.5, "creatinine_clearance_ml_min": 45}).model_dump(mode="json")
+        spm = next(s for s in body["sections"] if s["key"] == "second-cancers")
+        assert any(n["category"] == "spm-hodgkin" for n in spm["not_reported"])
+        bad = c.post("/api/v1/harms", json={"profile": {"hemoglobin_g_dl": "lots"}})
+        assert bad.status_code == 422 and "hemoglobin_g_dl" in bad.json()["detail"][0]["field"]
+        assert c.post("/api/v1/harms", json={"extra": 1}).status_code == 422
