@@ -12,6 +12,7 @@ import re
 import warnings
 
 import pytest
+import textstat
 from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
@@ -20,6 +21,7 @@ from mmdecide.cli import app as cli
 from mmdecide.evidence import load_corpus
 from mmdecide.evidence.schema import SAFETY_CATEGORIES, SafetyItem, Value
 from mmdecide.personal.harms import comparator_item
+from mmdecide.report.harms_words import harms_plain_section
 from mmdecide.report.harms_detail import (HARMS_TRIALS, SECOND_CANCERS, SIDE_EFFECTS, STUDY_NAMES, TREATMENT_CHANGES,
                                           harms_detail)
 from mmdecide.web import Settings, create_app
@@ -126,9 +128,10 @@ def test_plain_text_tells_the_harms_beside_the_comparator_with_markers():
     res = CliRunner().invoke(cli, ["estimate", "--plain"])
     assert res.exit_code == 0, res.output
     block = _harms_block(res.stdout)
-    assert re.search(r"CALGB 100104, any second cancer \(the trial's words: patients with a second primary cancer, "
-                     r"percent of the arm\), counted at any time during follow-up .*?: 8 in 100 people with "
-                     r"lenalidomide, and 3 in 100 people with a dummy pill\. \[\d+(, \d+)*\]", block)
+    assert re.search(r"CALGB 100104, any second cancer: 8 in 100 people with lenalidomide and 3 in 100 people with "
+                     r"a dummy pill\. \[(\d+)\] Counted at any time during follow-up \(over follow-up \(median 34 "
+                     r"months\)\); in the trial's words: patients with a second primary cancer, percent of the arm\. "
+                     r"\[\1\]", block)
     assert ("Not reported for low platelets (thrombocytopenia): CALGB 100104, IFM 2005-02, GIMEMA RV-MM-PI-209, "
             "Myeloma XI.") in block
     assert "Not reported for acute myeloid leukaemia (AML) or myelodysplastic syndrome (MDS):" in block
@@ -136,11 +139,22 @@ def test_plain_text_tells_the_harms_beside_the_comparator_with_markers():
     assert not re.search(r"\d+\.\d", numbers), "whole numbers only in patient views"
 
 
+def test_plain_harms_read_at_grade_9_or_below_apart_from_the_trials_own_words():
+    section = harms_plain_section(api.harms({}))
+    assert len(section.sentences) == len(section.kinds) == len(section.sources)
+    own_words = re.compile(r"in the trial's words: .*$")
+    text = " ".join(own_words.sub("in the trial's words.", t) for t in section.sentences)
+    assert textstat.flesch_kincaid_grade(text) <= 9.0
+    for t, refs in zip(section.sentences, section.sources):
+        assert refs or not bool(re.search(r"\d", re.sub(r"grade \d( or \d)?|Grade \d|CALGB 100104|IFM 2005-02|"
+                                                          r"RV-MM-PI-209|\b(19|20)\d\d\b|\d+ months", " ", t))), t
+
+
 def test_harms_command_plain_json_and_bad_input():
     runner = CliRunner()
     res = runner.invoke(cli, ["harms", "--crcl", "45"])
     assert res.exit_code == 0, res.output
-    assert "8 in 100 people with lenalidomide, and 3 in 100 people with a dummy pill" in res.stdout
+    assert "8 in 100 people with lenalidomide and 3 in 100 people with a dummy pill" in res.stdout
     assert re.search(r"^\[1\] .+ https://\S+ \(where: .+\)$", res.stdout, flags=re.MULTILINE)
     data = json.loads(runner.invoke(cli, ["harms", "--json", "--crcl", "45"]).stdout)
     assert [s["key"] for s in data["sections"]] == ["side-effects", "treatment-changes", "requirements",

@@ -44,25 +44,34 @@ def _grade(r: HarmRow) -> str:
 
 
 def _when(r: HarmRow) -> str:
-    """'counted before the myeloma came back (...)', or the source's own words when it gives no period."""
+    """'before the myeloma came back (...)', or the source's own words when it gives no period."""
     tf = round_text(r.time_frame)
-    return f"counted {tf}" if tf.startswith(_PERIODS) else f"time counted: {tf}"
+    return tf if tf.startswith(_PERIODS) else f"at a time the report does not make clear ({tf})"
 
 
 _PERIODS = ("before the myeloma", "at any time", "while on maintenance", "by the trial")
 
 
-def _sentence(r: HarmRow) -> tuple[str, list]:
-    """The trial's own words stay beside the plain ones: they say who was counted (for example
-    Myeloma XI's people over 74 who had no transplant) and how (people, or a percent)."""
+def _no_comparator(r: HarmRow) -> str:
+    if (r.comparator_missing or "").startswith("the source gives no number"):
+        return "the trial gives no number for the other group"
+    return "the other group's number was counted another way, so it cannot be set beside it"
+
+
+def _sentences(r: HarmRow) -> list[tuple[str, list]]:
+    """Two short sentences a row: the numbers side by side, then when and how the trial counted
+    them in its own words (they say who was counted, for example Myeloma XI's people over 74 who
+    had no transplant, and how: people, or a percent). Both carry the row's sources."""
     study = STUDY_NAMES.get(r.evidence, r.evidence)
     what = _PLAIN_WHAT.get(r.category, r.what)
-    head = (f"{study[0].upper()}{study[1:]}, {what}{_grade(r)} (the trial's words: {round_text(r.what)}), "
-            f"{_when(r)}: {_amount(r.lenalidomide)} with lenalidomide")
+    head = f"{study[0].upper()}{study[1:]}, {what}{_grade(r)}: {_amount(r.lenalidomide)} with lenalidomide"
     if r.comparator is not None:
-        return (f"{head}, and {_amount(r.comparator)} with {_COMPARATOR.get(r.evidence, r.comparator_label)}.",
-                [r.lenalidomide.source, r.comparator.source])
-    return f"{head}; the comparison group has no matching number ({r.comparator_missing}).", [r.lenalidomide.source]
+        refs = [r.lenalidomide.source, r.comparator.source]
+        first = f"{head} and {_amount(r.comparator)} with {_COMPARATOR.get(r.evidence, r.comparator_label)}."
+    else:
+        refs = [r.lenalidomide.source]
+        first = f"{head}; {_no_comparator(r)}."
+    return [(first, refs), (f"Counted {_when(r)}; in the trial's words: {round_text(r.what)}.", refs)]
 
 
 def _not_reported(s: HarmsSection) -> list[str]:
@@ -72,18 +81,17 @@ def _not_reported(s: HarmsSection) -> list[str]:
 def harms_plain_section(detail: HarmsDetail) -> PlainSection:
     """One plain section: every harm row with its comparator and sources, then what is not reported."""
     sentences: list[str] = [
-        "Lenalidomide in detail: side effects, stopping and second cancers, as each trial counted them, "
-        "next to the group that had no maintenance or a dummy pill. Grade 3 is serious; grade 4 is "
-        "life-threatening."]
+        "Here are side effects, stopping and second cancers as each trial counted them. Each number is next to "
+        "the group that had no maintenance or a dummy pill. Grade 3 is serious; grade 4 is life-threatening."]
     kinds: list[str] = ["side-effect-intro"]
     sources: list[list] = [[]]
     told = [s for s in detail.sections if s.key in _TOLD]
     for s in told:
         for r in s.rows:
-            text, refs = _sentence(r)
-            sentences.append(text)
-            kinds.append(("spm-" if s.key == "second-cancers" else "side-effect-") + r.category)
-            sources.append(refs)
+            for text, refs in _sentences(r):
+                sentences.append(text)
+                kinds.append(("spm-" if s.key == "second-cancers" else "side-effect-") + r.category)
+                sources.append(refs)
     missing = [text for s in told for text in _not_reported(s)]
     if missing:
         sentences.append("Some trials give no number for some of these. We could not find one in the trial reports "
