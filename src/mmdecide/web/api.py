@@ -183,8 +183,7 @@ def create_api(services: Services) -> FastAPI:
             raise APIError(422, [exc.detail()]) from None
         return JSONResponse(result.model_dump(mode="json"))
 
-    _calibration_route(api)
-    _harms_route(api)
+    _report_routes(api)
     @api.get("/trials", responses=_ERRORS)
     def trials(services: ServicesDep) -> list[dict[str, Any]]:
         """Every study of patients in the evidence base (trials, cohorts, registries)."""
@@ -263,6 +262,12 @@ def _harms_route(api: FastAPI) -> None:
         ``mmdecide harms --json``)."""
         labs = {n: getattr(body.profile, n, None) for n in HARMS_FIELDS}
         return harms_detail(services.corpus, **labs).model_dump(mode="json")
+
+
+def _report_routes(api: FastAPI) -> None:
+    """Routes whose answers are report views (kept out of ``create_api`` to keep it short)."""
+    _calibration_route(api)
+    _harms_route(api)
 
 
 def _calibration_route(api: FastAPI) -> None:
