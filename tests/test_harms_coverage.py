@@ -94,6 +94,14 @@ def test_each_study_reports_each_asked_harm_or_is_listed_as_not_reporting_it(cor
     assert all(r.comparator is not None or r.comparator_missing for r in s.rows)
 
 
+def test_not_reported_groups_keep_every_harm_once(corpus):
+    for s in harms_detail(corpus).sections:
+        groups = s.not_reported_groups()
+        assert sorted(w for _, whats in groups for w in whats) == sorted(n.what for n in s.not_reported)
+        assert all(studies == next(n.studies for n in s.not_reported if n.what == w) for studies, whats in groups
+                   for w in whats)
+
+
 def test_not_reported_today(corpus):
     d = harms_detail(corpus)
     side = {n.category: n.studies for n in _section(d, "side-effects").not_reported}
@@ -132,9 +140,11 @@ def test_plain_text_tells_the_harms_beside_the_comparator_with_markers():
                      r"a dummy pill\. \[(\d+)\] Counted at any time during follow-up \(over follow-up \(median 34 "
                      r"months\)\); in the trial's words: patients with a second primary cancer, percent of the arm\. "
                      r"\[\1\]", block)
-    assert ("Not reported for low platelets (thrombocytopenia): CALGB 100104, IFM 2005-02, GIMEMA RV-MM-PI-209, "
-            "Myeloma XI.") in block
-    assert "Not reported for acute myeloid leukaemia (AML) or myelodysplastic syndrome (MDS):" in block
+    assert ("Not reported by CALGB 100104, IFM 2005-02, GIMEMA RV-MM-PI-209, Myeloma XI: low platelets; low red "
+            "cells; infections; diarrhoea; tiredness; rash or other skin problems; blood clots.") in block
+    assert re.search(r"Not reported by CALGB 100104, [^:]*, the Palumbo 2014 meta-analysis: acute myeloid leukaemia "
+                     r"or myelodysplastic syndrome; B-cell acute lymphoblastic leukaemia; Hodgkin lymphoma; "
+                     r"non-Hodgkin lymphoma\.", block)
     numbers = re.sub(r"\[[\d, ]+\]|RV-MM-PI-209|100104|2005-02|\b(19|20)\d\d\b", " ", block)
     assert not re.search(r"\d+\.\d", numbers), "whole numbers only in patient views"
 
@@ -181,9 +191,11 @@ def test_results_page_lists_what_each_trial_does_not_report():
         assert c.post("/profile", data={}, follow_redirects=False).status_code == 303
         soup = BeautifulSoup(c.get("/results").text, "html.parser")
     items = [" ".join(li.get_text(" ").split()) for li in soup.select("#harms-detail ul.not-reported li")]
-    assert ("Low platelets (thrombocytopenia): not reported by CALGB 100104, IFM 2005-02, GIMEMA RV-MM-PI-209, "
-            "Myeloma XI") in items
-    assert any(i.startswith("Hodgkin lymphoma: not reported by") for i in items)
+    four = next(i for i in items if i.startswith("Not reported by CALGB 100104, IFM 2005-02, GIMEMA RV-MM-PI-209, "
+                                                  "Myeloma XI:"))
+    assert "low platelets (thrombocytopenia)" in four and "blood clots" in four
+    assert any(i.endswith("Hodgkin lymphoma; non-Hodgkin lymphoma") for i in items)
+    assert len(items) < sum(1 for _ in SIDE_EFFECTS + TREATMENT_CHANGES + SECOND_CANCERS)  # grouped by studies
     row = next(tr for tr in soup.select("#harms-detail tr") if "percent of the arm" in tr.get_text())
     cells = [" ".join(td.get_text(" ").split()) for td in row.find_all("td")]
     assert cells[-2].startswith("8%") and cells[-1].startswith("3% (placebo") and row.select("sup.refs")

@@ -141,6 +141,14 @@ class HarmsSection(_Frozen):
         default_factory=list, description="per asked-for harm, the studies that give no per-arm number for it: "
         "'not reported' in the sources read, never estimated")
 
+    def not_reported_groups(self) -> list[tuple[list[str], list[str]]]:
+        """(studies, harms): the harms that the same studies leave out, together, so that a reader
+        meets one line per group of studies instead of one per harm (in the order asked)."""
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for n in self.not_reported:
+            groups.setdefault(tuple(n.studies), []).append(n.what)
+        return [(list(studies), whats) for studies, whats in groups.items()]
+
 
 class HarmsDetail(_Frozen):
     sections: list[HarmsSection]

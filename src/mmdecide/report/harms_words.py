@@ -9,6 +9,8 @@ of leaving the number alone without a word.
 
 from __future__ import annotations
 
+import re
+
 from .harms_detail import SECOND_CANCERS, SIDE_EFFECTS, STUDY_NAMES, TREATMENT_CHANGES, Cited, HarmRow, HarmsDetail, HarmsSection
 from .plain_language import PlainSection
 from .rounding import percent, round_text
@@ -75,7 +77,9 @@ def _sentences(r: HarmRow) -> list[tuple[str, list]]:
 
 
 def _not_reported(s: HarmsSection) -> list[str]:
-    return [f"Not reported for {n.what}: {', '.join(n.studies)}." for n in s.not_reported]
+    """One sentence per group of studies; the medical names in brackets are left to the web page."""
+    return [f"Not reported by {', '.join(studies)}: {'; '.join(re.sub(r' ?[(][^)]*[)]', '', w) for w in whats)}."
+            for studies, whats in s.not_reported_groups()]
 
 
 def harms_plain_section(detail: HarmsDetail) -> PlainSection:
