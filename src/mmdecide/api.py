@@ -68,6 +68,21 @@ def estimate(profile=None, options=None, horizons=None, **kwargs):
     return _estimate(profile, options=options, horizons=horizons, **kwargs)
 
 
+def harms(profile=None, corpus: Corpus | None = None):
+    """Lenalidomide's harms in detail for a profile (:class:`mmdecide.report.harms_detail.HarmsDetail`):
+    side effects, treatment changes and second cancers per arm, each number beside the comparison
+    group's with its source, the studies that do not report an asked-for harm, the label's dose and
+    requirements, and the profile's kidney function and blood counts beside the label's levels.
+    ``.model_dump(mode="json")`` is the JSON form (``mmdecide harms --json``)."""
+    from .personal import parse_profile
+    from .report.harms_detail import harms_detail
+
+    p = parse_profile(profile)
+    return harms_detail(corpus if corpus is not None else load_evidence(),
+                        creatinine_clearance_ml_min=p.creatinine_clearance_ml_min, hemoglobin_g_dl=p.hemoglobin_g_dl,
+                        neutrophils_10e9_l=p.neutrophils_10e9_l, platelets_10e9_l=p.platelets_10e9_l)
+
+
 def calibration(corpus: Corpus | None = None, external: bool = False) -> list:
     """Each option's own trial results beside the model's values, with tolerances and verdicts
     (:func:`mmdecide.personal.calibration.calibration_table`); with ``external``, studies not

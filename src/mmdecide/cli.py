@@ -292,6 +292,21 @@ def _with_profile_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+def _profile_from(profile_file: Path | None, answers: dict[str, Any]) -> dict:
+    """The profile of a command: the --profile JSON file, overridden by the options given."""
+    fields = {f.name: _profile_values(f, answers.get(f.name)) for f in profile_fields()}
+    profile: dict = {}
+    if profile_file is not None:
+        try:
+            profile = load_json_file(profile_file, "--profile")
+        except InputError as exc:
+            _fail(str(exc))
+        if not isinstance(profile, dict):
+            _fail("--profile: the file must hold one JSON object")
+    profile.update({k: v for k, v in fields.items() if v is not None})
+    return profile
+
+
 @app.command("estimate")
 @_with_profile_options
 def estimate_cmd(
@@ -305,16 +320,7 @@ def estimate_cmd(
     """Benefit and harm of each maintenance option for a patient profile, with uncertainty and sources."""
     from .personal import ProfileError
 
-    fields = {f.name: _profile_values(f, answers.get(f.name)) for f in profile_fields()}
-    profile: dict = {}
-    if profile_file is not None:
-        try:
-            profile = load_json_file(profile_file, "--profile")
-        except InputError as exc:
-            _fail(str(exc))
-        if not isinstance(profile, dict):
-            _fail("--profile: the file must hold one JSON object")
-    profile.update({k: v for k, v in fields.items() if v is not None})
+    profile = _profile_from(profile_file, answers)
     try:
         result = api.estimate(profile, options=_split_list(option), horizons=horizon)
     except ProfileError as exc:
@@ -326,14 +332,47 @@ def estimate_cmd(
         typer.echo(result.model_dump_json())
         return
     if plain:
+        from .report.harms_words import harms_plain_section
         from .report.plain_language import summarize, summary_text
 
         years = 5.0 if 5.0 in result.horizons_years else None
-        typer.echo(summary_text(summarize(result, years), cite=True))
+        summary = summarize(result, years)
+        if any(o.option == "lenalidomide" for o in result.options):  # harms in detail beside the benefits
+            detail = harms_plain_section(api.harms(result.profile))
+            summary = summary.model_copy(update={"sections": [*summary.sections, detail]})
+        typer.echo(summary_text(summary, cite=True))
         return
     from .report.estimate_text import estimate_text
 
     typer.echo(estimate_text(result))
+
+
+@app.command("harms")
+@_with_profile_options
+def harms_cmd(
+    profile_file: Annotated[Optional[Path], typer.Option("--profile", help="A JSON file with the profile (fields as in the JSON API).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the sections as JSON, each number with its source.")] = False,
+    **answers: Any,
+) -> None:
+    """Lenalidomide's side effects, treatment changes and second cancers per arm, beside the comparison group."""
+    from .personal import ProfileError
+    from .report.harms_words import harms_plain_section
+    from .report.plain_language import PlainSummary, summary_text
+
+    try:
+        detail = api.harms(_profile_from(profile_file, answers))
+    except ProfileError as exc:
+        _fail("; ".join(f"{f}: {m}" for f, m in exc.errors))
+    if json_out:
+        _print_json(detail.model_dump(mode="json"))
+        return
+    section = harms_plain_section(detail)
+    typer.echo(summary_text(PlainSummary(title="Lenalidomide maintenance: harms in detail", intro=_HARMS_INTRO,
+                                         years=0, sections=[section], questions=[]), cite=True))
+
+
+_HARMS_INTRO = ("These numbers come from the trials of lenalidomide after a stem-cell transplant. They are "
+                "information for a talk with your care team, not medical advice.")
 
 
 @app.command("calibration")

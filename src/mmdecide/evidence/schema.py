@@ -121,13 +121,15 @@ Unit = Literal[
 
 #: Safety items are grouped so that later code can find e.g. all second-cancer rates.
 SAFETY_CATEGORIES = (
-    "spm-any", "spm-hematologic", "spm-solid", "spm-skin", "neutropenia", "thrombocytopenia",
+    "spm-any", "spm-hematologic", "spm-aml-mds", "spm-b-all", "spm-hodgkin", "spm-nhl", "spm-solid",
+    "spm-skin", "neutropenia", "thrombocytopenia",
     "anemia", "infection", "neuropathy", "thrombosis", "diarrhea", "fatigue", "rash",
     "adverse-events-any", "serious-adverse-events", "discontinuation", "dose-reduction",
     "death-on-treatment", "other",
 )  # fmt: skip
 SafetyCategory = Literal[
-    "spm-any", "spm-hematologic", "spm-solid", "spm-skin", "neutropenia", "thrombocytopenia",
+    "spm-any", "spm-hematologic", "spm-aml-mds", "spm-b-all", "spm-hodgkin", "spm-nhl", "spm-solid",
+    "spm-skin", "neutropenia", "thrombocytopenia",
     "anemia", "infection", "neuropathy", "thrombosis", "diarrhea", "fatigue", "rash",
     "adverse-events-any", "serious-adverse-events", "discontinuation", "dose-reduction",
     "death-on-treatment", "other",

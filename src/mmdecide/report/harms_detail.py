@@ -3,9 +3,9 @@ second cancers by type, dose and blood counts - each number beside its comparato
 
 Everything is read from the evidence files (CALGB 100104, IFM 2005-02, GIMEMA RV-MM-PI-209,
 Myeloma XI, the McCarthy 2017 and Palumbo 2014 meta-analyses, and the label facts in
-``maintenance-duration-dosing``). What a patient asked about and the evidence base does not hold
-(for example grade 3-4 anaemia rates per arm, or AML/MDS counts by type) is listed as missing,
-never estimated. Profile values (kidney function, blood counts) are compared with the label's
+``maintenance-duration-dosing``). What a patient asked about and a study does not give per arm
+(for example grade 3-4 anaemia, or AML/MDS counts by type) is listed per study as "not reported"
+(``HarmsSection.not_reported``), never estimated. Profile values (kidney function, blood counts) are compared with the label's
 thresholds in plain words; they are information for a talk with the care team, not advice.
 """
 
@@ -19,7 +19,8 @@ from ..personal.harms import comparator_item
 from ..personal.result import SourceRef
 from ..personal.sources import cite
 
-__all__ = ["HARMS_TRIALS", "HarmRow", "HarmsDetail", "HarmsSection", "LabelNumber", "harms_detail"]
+__all__ = ["HARMS_TRIALS", "STUDY_NAMES", "HarmRow", "HarmsDetail", "HarmsSection", "LabelNumber", "NotReported",
+           "harms_detail"]
 
 #: (evidence, lenalidomide arm, comparator arm): the lenalidomide-vs-none trials and meta-analyses.
 HARMS_TRIALS: tuple[tuple[str, str, str], ...] = (
@@ -47,11 +48,23 @@ TREATMENT_CHANGES: tuple[tuple[str, str], ...] = (
     ("discontinuation", "stopping because of side effects"),
 )
 SECOND_CANCERS: tuple[tuple[str, str], ...] = (
-    ("spm-hematologic", "blood cancers (for example AML or MDS)"),
+    ("spm-aml-mds", "acute myeloid leukaemia (AML) or myelodysplastic syndrome (MDS)"),
+    ("spm-b-all", "B-cell acute lymphoblastic leukaemia (B-ALL)"),
+    ("spm-hodgkin", "Hodgkin lymphoma"),
+    ("spm-nhl", "non-Hodgkin lymphoma"),
+    ("spm-hematologic", "blood cancers, all types together (for example AML or MDS)"),
     ("spm-solid", "solid tumours"),
     ("spm-skin", "non-melanoma skin cancers"),
     ("spm-any", "any second cancer"),
 )
+#: short names of the studies, for the "not reported" lines
+STUDY_NAMES = {
+    "calgb-100104": "CALGB 100104", "ifm-2005-02": "IFM 2005-02", "gimema-rv-mm-pi-209": "GIMEMA RV-MM-PI-209",
+    "myeloma-xi": "Myeloma XI", "mccarthy-2017-meta": "the McCarthy 2017 meta-analysis",
+    "palumbo-2014-spm-meta": "the Palumbo 2014 meta-analysis",
+}
+#: the single trials (side effects and treatment changes are reported per trial, not pooled)
+_TRIALS = ("calgb-100104", "ifm-2005-02", "gimema-rv-mm-pi-209", "myeloma-xi")
 _TIME_FRAME_WORDS = {
     "before-progression": "before the myeloma came back",
     "any-time": "at any time during follow-up",
@@ -110,6 +123,14 @@ class LabelNumber(_Frozen):
     source: SourceRef
 
 
+class NotReported(_Frozen):
+    """An asked-for harm that some studies give no per-arm number for (in the sources read)."""
+
+    category: str
+    what: str = Field(description="the harm in plain words")
+    studies: list[str] = Field(description="short names of the studies without a number for it")
+
+
 class HarmsSection(_Frozen):
     key: str
     title: str
@@ -117,6 +138,17 @@ class HarmsSection(_Frozen):
     rows: list[HarmRow] = Field(default_factory=list)
     numbers: list[LabelNumber] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list, description="what was asked for and is not in the evidence base")
+    not_reported: list[NotReported] = Field(
+        default_factory=list, description="per asked-for harm, the studies that give no per-arm number for it: "
+        "'not reported' in the sources read, never estimated")
+
+    def not_reported_groups(self) -> list[tuple[list[str], list[str]]]:
+        """(studies, harms): the harms that the same studies leave out, together, so that a reader
+        meets one line per group of studies instead of one per harm (in the order asked)."""
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for n in self.not_reported:
+            groups.setdefault(tuple(n.studies), []).append(n.what)
+        return [(list(studies), whats) for studies, whats in groups.items()]
 
 
 class HarmsDetail(_Frozen):
@@ -153,6 +185,18 @@ def _rows(corpus: Corpus, categories: set[str]) -> list[HarmRow]:
     return rows
 
 
+def _not_reported(corpus: Corpus, rows: list[HarmRow], asked: tuple[tuple[str, str], ...],
+                  studies: tuple[str, ...]) -> list[NotReported]:
+    """For each asked-for harm, the studies (present in the corpus) with no lenalidomide row for it."""
+    out = []
+    for cat, plain in asked:
+        absent = [STUDY_NAMES.get(e, e) for e in studies
+                  if e in corpus.files and not any(r.evidence == e and r.category == cat for r in rows)]
+        if absent:
+            out.append(NotReported(category=cat, what=plain, studies=absent))
+    return out
+
+
 def _why_no_comparator(ev: EvidenceFile, s: SafetyItem, comparator: str) -> str:
     same = [c for c in ev.safety if c.arm == comparator and c.category == s.category]
     if not same:
@@ -181,6 +225,7 @@ def _side_effects(corpus: Corpus) -> HarmsSection:
         sentences=[("These are the numbers the trials report, with the grade and time each trial used. Grade 3 "
                     "is serious; grade 4 is life-threatening.")],
         rows=rows, missing=[f"{m}: no per-arm number in the evidence base yet" for m in missing],
+        not_reported=_not_reported(corpus, rows, SIDE_EFFECTS, _TRIALS),
     )
 
 
@@ -209,7 +254,7 @@ def _treatment_changes(corpus: Corpus) -> HarmsSection:
         sentences=_dose_change_words(fact), rows=rows,
         numbers=_numbers(corpus, "maintenance-duration-dosing", fact, ("lowest_dose_step", "lowest_dose_days_per_cycle",
                                                                        "anc_interrupt_below", "anc_resume_at_or_above")),
-        missing=missing,
+        missing=missing, not_reported=_not_reported(corpus, rows, TREATMENT_CHANGES, _TRIALS),
     )  # fmt: skip
 
 
@@ -230,8 +275,10 @@ def _second_cancers(corpus: Corpus) -> HarmsSection:
                     "came back; others at any time. Each line says which. Some give the number of people, "
                     "some a percent.")],
         rows=rows,
-        missing=[("AML/MDS, B-cell ALL and Hodgkin or non-Hodgkin lymphoma counted separately per arm: not in "
-                  "the evidence base yet"), "solid tumours by site: not in the evidence base yet"],
+        missing=[f"{plain}: no per-arm number in the evidence base yet" for cat, plain in SECOND_CANCERS
+                 if not any(r.category == cat for r in rows)]
+        + ["solid tumours by site: not in the evidence base yet"],
+        not_reported=_not_reported(corpus, rows, SECOND_CANCERS, tuple(e for e, _, _ in HARMS_TRIALS)),
     )
 
 

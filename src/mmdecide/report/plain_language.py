@@ -525,8 +525,9 @@ def summary_text(summary: PlainSummary, cite: bool = False) -> str:
         sentences = s.sentences if not cite else [
             t + sources.marker(refs) for t, refs in zip(s.sentences, s.sources or [[]] * len(s.sentences))]
         out += [s.heading, " ".join(sentences), ""]
-    out.append("Questions to ask your care team")
-    out += [f"- {q}" for q in summary.questions]
+    if summary.questions:
+        out.append("Questions to ask your care team")
+        out += [f"- {q}" for q in summary.questions]
     if cite and sources.items:
         out += ["", "Sources of the numbers (the numbers in brackets above)"]
         out += sources.lines()

@@ -1,7 +1,8 @@
 """The JSON API, mounted at ``/api/v1``: personal estimates and the evidence base.
 
 ``POST /estimate`` returns exactly ``mmdecide.personal.estimate(...).model_dump(mode="json")``
-(what ``mmdecide estimate --json`` prints). Every error is 4xx JSON
+(what ``mmdecide estimate --json`` prints); ``POST /harms`` the lenalidomide harms detail (what
+``mmdecide harms --json`` prints). Every error is 4xx JSON
 ``{"detail": [{"field": ..., "rule": ..., "message": ...}]}``: 422 for input that cannot be used,
 404 for an unknown id, 413 for a body over the size limit. The OpenAPI document is at
 ``/api/v1/openapi.json``; no docs page is served (Swagger UI would load from a CDN).
@@ -15,7 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..timeunits import MONTHS_PER_YEAR, months_to_years, whole_months
@@ -182,7 +183,7 @@ def create_api(services: Services) -> FastAPI:
             raise APIError(422, [exc.detail()]) from None
         return JSONResponse(result.model_dump(mode="json"))
 
-    _calibration_route(api)
+    _report_routes(api)
     @api.get("/trials", responses=_ERRORS)
     def trials(services: ServicesDep) -> list[dict[str, Any]]:
         """Every study of patients in the evidence base (trials, cohorts, registries)."""
@@ -228,6 +229,45 @@ def create_api(services: Services) -> FastAPI:
         return _one(services, file_id, POOLED_KINDS, "meta-analysis")
 
     return api
+
+
+#: the profile fields the harms detail reads: set beside the label's levels (the trials' numbers
+#: are the same for every profile)
+HARMS_FIELDS = ("creatinine_clearance_ml_min", "hemoglobin_g_dl", "neutrophils_10e9_l", "platelets_10e9_l")
+#: Those fields as in ``PatientProfile`` (same units, parsing and limits). Other profile fields are
+#: accepted and not read, so the estimate's profile can be posted as it is; the rules between
+#: fields do not apply, because no other field is used.
+HarmsProfile = create_model(
+    "HarmsProfile", __config__=ConfigDict(extra="ignore", allow_inf_nan=False),
+    **{n: (PatientProfile.model_fields[n].annotation, PatientProfile.model_fields[n]) for n in HARMS_FIELDS},
+)  # type: ignore[call-overload]
+
+
+class HarmsRequest(BaseModel):
+    """A profile: its kidney function and blood counts are set beside the label's levels."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    profile: HarmsProfile | None = Field(default=None, examples=[{"hemoglobin_g_dl": 11.5, "neutrophils_10e9_l": 5.1}])  # type: ignore[valid-type]
+
+
+def _harms_route(api: FastAPI) -> None:
+    from ..report.harms_detail import HarmsDetail, harms_detail
+
+    @api.post("/harms", responses={200: {"model": HarmsDetail}, **_ERRORS})
+    def harms(body: HarmsRequest, services: ServicesDep) -> dict[str, Any]:
+        """Lenalidomide's harms in detail: side effects, treatment changes and second cancers per
+        arm beside the comparison group (or the reason there is none), each with its source; the
+        studies that do not report an asked-for harm; the label's dose and requirements (same as
+        ``mmdecide harms --json``)."""
+        labs = {n: getattr(body.profile, n, None) for n in HARMS_FIELDS}
+        return harms_detail(services.corpus, **labs).model_dump(mode="json")
+
+
+def _report_routes(api: FastAPI) -> None:
+    """Routes whose answers are report views (kept out of ``create_api`` to keep it short)."""
+    _calibration_route(api)
+    _harms_route(api)
 
 
 def _calibration_route(api: FastAPI) -> None:

@@ -1,0 +1,110 @@
+"""Lenalidomide's harms in plain words for ``estimate --plain``: the rows of the harms detail
+(report/harms_detail.py) as sentences, each number beside the comparison group's and cited, and
+the asked-for harms that a study does not report named as such.
+
+Numbers are shown whole ("5 in 100"), as everywhere a patient reads (report/rounding.py); the
+JSON keeps the exact values. A row whose comparison group has no matching number says so instead
+of leaving the number alone without a word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .harms_detail import SECOND_CANCERS, SIDE_EFFECTS, STUDY_NAMES, TREATMENT_CHANGES, Cited, HarmRow, HarmsDetail, HarmsSection
+from .plain_language import PlainSection
+from .rounding import percent, round_text
+
+__all__ = ["harms_plain_section"]
+
+#: sections of the harms detail told in ``--plain`` (dose and blood counts stay on the web page,
+#: where the profile's own values are compared with the label)
+_TOLD = ("side-effects", "treatment-changes", "second-cancers")
+
+
+def _amount(c: Cited) -> str:
+    if c.unit == "percent":
+        return f"{percent(c.value)} in 100 people"
+    if c.unit == "count":
+        return f"{round(c.value)} people"
+    if c.unit == "per-100-patient-years":
+        return f"{percent(c.value)} for every 100 years that people were followed"
+    return f"{percent(c.value)} {c.unit or ''}".strip()
+
+
+_PLAIN_WHAT = dict(SIDE_EFFECTS + TREATMENT_CHANGES + SECOND_CANCERS) | {"other": "other side effects"}
+#: the comparison groups in plain words, by evidence file (the arm labels are the trials' own)
+_COMPARATOR = {"calgb-100104": "a dummy pill", "ifm-2005-02": "a dummy pill", "gimema-rv-mm-pi-209": "no maintenance",
+               "myeloma-xi": "no maintenance", "mccarthy-2017-meta": "a dummy pill or no maintenance",
+               "palumbo-2014-spm-meta": "no lenalidomide"}
+
+
+def _grade(r: HarmRow) -> str:
+    if not r.grade or r.grade == "any":
+        return ""
+    return ", grade " + r.grade.replace("-", " or ").replace(">=", "") + (" or higher" if ">=" in r.grade else "")
+
+
+def _when(r: HarmRow) -> str:
+    """'before the myeloma came back (...)', or the source's own words when it gives no period."""
+    tf = round_text(r.time_frame)
+    return tf if tf.startswith(_PERIODS) else f"at a time the report does not make clear ({tf})"
+
+
+_PERIODS = ("before the myeloma", "at any time", "while on maintenance", "by the trial")
+
+
+def _no_comparator(r: HarmRow) -> str:
+    if (r.comparator_missing or "").startswith("the source gives no number"):
+        return "the trial gives no number for the other group"
+    return "the other group's number was counted another way, so it cannot be set beside it"
+
+
+def _sentences(r: HarmRow) -> list[tuple[str, list]]:
+    """Two short sentences a row: the numbers side by side, then when and how the trial counted
+    them in its own words (they say who was counted, for example Myeloma XI's people over 74 who
+    had no transplant, and how: people, or a percent). Both carry the row's sources."""
+    study = STUDY_NAMES.get(r.evidence, r.evidence)
+    what = _PLAIN_WHAT.get(r.category, r.what)
+    head = f"{study[0].upper()}{study[1:]}, {what}{_grade(r)}: {_amount(r.lenalidomide)} with lenalidomide"
+    if r.comparator is not None:
+        refs = [r.lenalidomide.source, r.comparator.source]
+        first = f"{head} and {_amount(r.comparator)} with {_COMPARATOR.get(r.evidence, r.comparator_label)}."
+    else:
+        refs = [r.lenalidomide.source]
+        first = f"{head}; {_no_comparator(r)}."
+    return [(first, refs), (f"Counted {_when(r)}; in the trial's words: {round_text(r.what)}.", refs)]
+
+
+def _not_reported(s: HarmsSection) -> list[str]:
+    """One sentence per group of studies; the medical names in brackets are left to the web page."""
+    return [f"Not reported by {', '.join(studies)}: {'; '.join(re.sub(r' ?[(][^)]*[)]', '', w) for w in whats)}."
+            for studies, whats in s.not_reported_groups()]
+
+
+def harms_plain_section(detail: HarmsDetail) -> PlainSection:
+    """One plain section: every harm row with its comparator and sources, then what is not reported."""
+    sentences: list[str] = [
+        "Here are side effects, stopping and second cancers as each trial counted them. Each number is next to "
+        "the group that had no maintenance or a dummy pill. Grade 3 is serious; grade 4 is life-threatening."]
+    kinds: list[str] = ["side-effect-intro"]
+    sources: list[list] = [[]]
+    told = [s for s in detail.sections if s.key in _TOLD]
+    for s in told:
+        for r in s.rows:
+            for text, refs in _sentences(r):
+                sentences.append(text)
+                kinds.append(("spm-" if s.key == "second-cancers" else "side-effect-") + r.category)
+                sources.append(refs)
+    missing = [text for s in told for text in _not_reported(s)]
+    if missing:
+        sentences.append("Some trials give no number for some of these. We could not find one in the trial reports "
+                         "we read, so it is left out and never guessed.")
+        kinds.append("side-effect-not-reported")
+        sources.append([])
+    for text in missing:
+        sentences.append(text)
+        kinds.append("side-effect-not-reported")
+        sources.append([])
+    return PlainSection(option="lenalidomide-harms", heading="Lenalidomide: side effects and second cancers in detail",
+                        sentences=sentences, kinds=kinds, sources=sources)
