@@ -137,8 +137,8 @@ def test_plain_text_tells_the_harms_beside_the_comparator_with_markers():
     assert res.exit_code == 0, res.output
     block = _harms_block(res.stdout)
     assert re.search(r"CALGB 100104, any second cancer: 8 in 100 people with lenalidomide and 3 in 100 people with "
-                     r"a dummy pill\. \[(\d+)\] Counted at any time during follow-up \(over follow-up \(median 34 "
-                     r"months\)\); in the trial's words: patients with a second primary cancer, percent of the arm\. "
+                     r"a dummy pill\. \[(\d+)\] Counted at any time during follow-up, over a median of 34 months "
+                     r"of follow-up; in the trial's words: patients with a second primary cancer, percent of the arm\. "
                      r"\[\1\]", block)
     assert ("Not reported by CALGB 100104, IFM 2005-02, GIMEMA RV-MM-PI-209, Myeloma XI: low platelets; low red "
             "cells; infections; diarrhoea; tiredness; rash or other skin problems; blood clots.") in block
@@ -212,3 +212,21 @@ def test_json_api_answers_the_harms_and_names_a_bad_field():
         bad = c.post("/api/v1/harms", json={"profile": {"hemoglobin_g_dl": "lots"}})
         assert bad.status_code == 422 and "hemoglobin_g_dl" in bad.json()["detail"][0]["field"]
         assert c.post("/api/v1/harms", json={"extra": 1}).status_code == 422
+
+
+def test_numbers_from_people_without_a_transplant_are_not_set_beside_this_patients_options():
+    """Myeloma XI's over-74s had no transplant: their second-cancer rates (17% vs 6%) stay in the
+    evidence, but neither the option's side effects nor the harms view show them."""
+    from mmdecide.evidence import load_corpus
+    from mmdecide.personal.harms import side_effects
+    from mmdecide.personal.options import OPTIONS
+    from mmdecide.report.harms_detail import harms_detail
+
+    corpus = load_corpus()
+    kept_out = [s for s in corpus.get("myeloma-xi").safety if s.population == "no-transplant"]
+    assert {s.value.value for s in kept_out} == {17.3, 6.5}
+    lenalidomide = next(o for o in OPTIONS if o.id == "lenalidomide")
+    shown = [e.item for e in side_effects(corpus, lenalidomide)]
+    assert shown and not any(">74" in item for item in shown)
+    rows = [r.what for section in harms_detail(corpus).sections for r in section.rows]
+    assert rows and not any(">74" in what for what in rows)

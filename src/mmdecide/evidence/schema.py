@@ -340,6 +340,9 @@ TIME_FRAMES = (
     "not-stated",
 )
 TimeFrame = Literal["on-treatment", "before-progression", "any-time", "first-report", "not-stated"]
+# Who a safety number was counted in, where a trial reports a subgroup outside its main population
+# (Myeloma XI also randomised people who had no transplant). None: the trial's own population.
+SafetyPopulation = Literal["after-transplant", "no-transplant"]
 
 
 class SafetyItem(_Strict):
@@ -359,6 +362,7 @@ class SafetyItem(_Strict):
     time_point: str | None = None  # e.g. 'before progression', 'at 5 years', 'during treatment'
     time_frame: TimeFrame | None = None
     at_months: float | None = Field(default=None, gt=0)
+    population: SafetyPopulation | None = None
 
 
 class Fact(_Strict):

@@ -132,6 +132,16 @@ def comparator_item(ev: EvidenceFile, s: SafetyItem, comparator: str) -> SafetyI
     return min(cands, key=lambda c: (c.analysis != s.analysis, _time_frame(c) != tf, c.item != s.item))
 
 
+def for_transplanted(s: SafetyItem) -> bool:
+    """Whether a safety number was counted in people like ours (after a transplant).
+
+    The estimates are for people deciding about maintenance after a transplant; a subgroup a trial
+    reports from people who had no transplant (Myeloma XI's over-74s) stays in the evidence
+    explorer, but is not set beside this patient's options.
+    """
+    return s.population != "no-transplant"
+
+
 def side_effects(corpus: Corpus, option: OptionSpec) -> list[SideEffect]:
     """Every percent-valued safety item of the option's arms, each beside its comparator's number.
 
@@ -146,7 +156,7 @@ def side_effects(corpus: Corpus, option: OptionSpec) -> list[SideEffect]:
         n_arm, n_cmp = arm_n(corpus, evidence, arm), arm_n(corpus, evidence, comparator)
         labels = {a.id: a.label for a in ev.arms}
         for s in ev.safety:
-            if s.arm != arm or s.value.unit != "percent" or s.value.value is None:
+            if s.arm != arm or s.value.unit != "percent" or s.value.value is None or not for_transplanted(s):
                 continue
             match = comparator_item(ev, s, comparator)
             out.append(SideEffect(

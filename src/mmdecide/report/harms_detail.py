@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..evidence import Corpus
 from ..evidence.schema import EvidenceFile, Fact, SafetyItem
-from ..personal.harms import comparator_item
+from ..personal.harms import comparator_item, for_transplanted
 from ..personal.result import SourceRef
 from ..personal.sources import cite
 
@@ -172,7 +172,7 @@ def _rows(corpus: Corpus, categories: set[str]) -> list[HarmRow]:
         ev = corpus.get(evidence)
         labels = {a.id: a.label for a in ev.arms}
         for s in ev.safety:
-            if s.arm != arm or s.category not in categories or s.value.value is None:
+            if s.arm != arm or s.category not in categories or s.value.value is None or not for_transplanted(s):
                 continue
             match = comparator_item(ev, s, comparator)
             rows.append(HarmRow(

@@ -48,7 +48,16 @@ def _grade(r: HarmRow) -> str:
 def _when(r: HarmRow) -> str:
     """'before the myeloma came back (...)', or the source's own words when it gives no period."""
     tf = round_text(r.time_frame)
-    return tf if tf.startswith(_PERIODS) else f"at a time the report does not make clear ({tf})"
+    if not tf.startswith(_PERIODS):
+        return f"at a time the report does not make clear ({tf})"
+    # The period's bracketed detail repeats the period ("(over follow-up (median 34 months))");
+    # keep only the span a reader needs, in one flat phrase.
+    span = re.search(r"median (\d+) months", tf)
+    at = re.search(r"\bat (\d+ (?:years|months))", tf)
+    base = tf.split(" (")[0]
+    if at:
+        return f"{base}, up to {at.group(1)}"
+    return f"{base}, over a median of {span.group(1)} months of follow-up" if span else base
 
 
 _PERIODS = ("before the myeloma", "at any time", "while on maintenance", "by the trial")
