@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from mmdecide import __version__
 from mmdecide.personal.options import OPTIONS
 from mmdecide.web import Settings, create_app
+from mmdecide.web.profile_form import MATTERS
 from mmdecide.web.results_view import BASE_COLOUR, BENEFIT_COLOUR
 
 with warnings.catch_warnings():
@@ -32,14 +33,14 @@ PDFTOPPM = shutil.which("pdftoppm")
 FORM = {"r_iss": "III", "mrd": "positive", "cytogenetics": ["del17p", "t4-14"], "response": "PR", "age": "74",
         "sex": "female"}
 #: the longest leaflet: every answer given (kidney function and blood counts too), high risk, MRD
-#: positive (so the daratumumab-lenalidomide option is offered), every option on, both wishes
+#: positive (so the daratumumab-lenalidomide option is offered), every option on, every wish
 LONGEST = {**FORM, "cytogenetics": ["del17p", "t4-14", "amp1q"], "iss": "III", "r2_iss": "IV",
            "beta2_microglobulin_mg_l": "6", "albumin_g_dl": "3.0", "ldh_high": "yes",
            "creatinine_clearance_ml_min": "35", "hemoglobin_g_dl": "9.5", "neutrophils_10e9_l": "0.9",
            "platelets_10e9_l": "60", "induction": "dara-vrd", "transplant": "tandem", "months_since_transplant": "3"}
 EVERY = [o.id for o in OPTIONS]  # the page keeps those offered for the profile
 PROFILES = {  # name: (answers, options ticked or None for the default ones, wishes)
-    "longest": (LONGEST, EVERY, ["fewer-side-effects", "living-longer"]),
+    "longest": (LONGEST, EVERY, [key for key, _ in MATTERS]),
     "high-risk, every option": (FORM, EVERY, []),
     "no answers, default options": ({}, None, []),
     "age 70, MRD negative, every option": ({"age": "70", "mrd": "negative", "response": "CR"}, EVERY, []),
@@ -114,6 +115,7 @@ def test_leaflet_is_two_pages_with_pictures_date_and_every_source(leaflets, name
     words = " ".join(" ".join((p.extract_text() or "") for p in reader.pages).split())
     today = date.today()
     assert f"Made on {today.day} {today:%B} {today.year}" in words
+    assert all(label in words for key, label in MATTERS if key in PROFILES[name][2])
     # every source marker's publication is listed on the 2 pages
     from bs4 import BeautifulSoup
 
