@@ -144,3 +144,29 @@ def test_imwg_consensus_is_a_flagged_guideline_item_quoting_its_file(corpus):
     assert item.credibility == "guideline summary" and "not about maintenance alone" in item.caveat
     text = " ".join(item.sentences)
     assert "t(4;14) or del(17p) live longer" in text and "more than one high-risk change" in text
+
+
+def test_high_risk_items_are_data_one_builder_reads_and_cites_every_number(corpus):
+    """A new study is one entry: its lookups and sentences. The builder reads each value from the
+    file, prints {x} as the value and {x:ci} with its interval, and cites the values in order."""
+    from mmdecide.report.high_risk import ArmMedian, Fact, Subgroup, _build, _Entry
+
+    entry = _Entry("tourmaline-mm3", "q", "randomized subgroup", "c",
+                   ("HR {hr:ci}; medians {ixa} and {pbo}.",),
+                   {"hr": Subgroup("OS", "cytogenetic risk", "high risk", "OS HR"),
+                    "ixa": Fact("hr-os-medians", "median_os_ixazomib_months", "ixa median"),
+                    "pbo": Fact("hr-os-medians", "median_os_placebo_months", "placebo median")})
+    sentences, refs = _build(corpus, entry)
+    ev = corpus.get("tourmaline-mm3")
+    hr = next(s.estimate for s in ev.subgroups if s.endpoint == "OS" and s.level.startswith("high risk"))
+    med = next(f for f in ev.facts if f.id == "hr-os-medians").values
+    ci = f" (likely between {hr.lower:g} and {hr.upper:g})" if None not in (hr.lower, hr.upper) else ""
+    assert sentences == [f"HR {hr.value:g}{ci}; medians {med['median_os_ixazomib_months'].value:g} and "
+                         f"{med['median_os_placebo_months'].value:g}."]
+    assert [r.value for r in refs] == [hr.value, med["median_os_ixazomib_months"].value,
+                                       med["median_os_placebo_months"].value]
+    emory = _build(corpus, _Entry("emory-rvd-risk-adapted", "q", "single-arm or cohort", "c", ("{h}",),
+                                  {"h": ArmMedian("PFS", "high-risk", "median")}))
+    assert emory[0] == [f"{emory[1][0].value:g}"]
+    with pytest.raises(LookupError, match="tourmaline-mm3: no fact no-such-fact"):  # the statement must be in the file
+        _build(corpus, _Entry("tourmaline-mm3", "q", "guideline summary", "c", ("x",), statement_of="no-such-fact"))

@@ -2,12 +2,16 @@
 
 Serves the app on a free 127.0.0.1 port, enters one profile (74, R-ISS III, del(17p) and t(4;14),
 partial response, MRD positive) through the form as a person would, and saves the main pages
-in Debian's Chromium at 1280 px and at 375 px (a phone).
+in Debian's Chromium at 1280 px and at 375 px (a phone), and the two pages of the clinic leaflet
+(``/summary.pdf``) as rendered by poppler's pdftoppm.
 """
 
 from __future__ import annotations
 
+import shutil
 import socket
+import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -45,6 +49,19 @@ def _enter(page, base: str) -> None:
     page.wait_for_url("**/results")
 
 
+def _leaflet(pdf: bytes) -> None:
+    """leaflet-1.png and leaflet-2.png: the leaflet's pages at 80 dpi."""
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        raise SystemExit("pdftoppm not found (Debian: poppler-utils)")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "leaflet.pdf"
+        path.write_bytes(pdf)
+        subprocess.run([pdftoppm, "-r", "80", "-png", str(path), str(Path(tmp) / "leaflet")], check=True)
+        for i, page in enumerate(sorted(Path(tmp).glob("leaflet-*.png")), start=1):
+            shutil.copyfile(page, HERE / f"leaflet-{i}.png")
+
+
 def main() -> None:
     base, server = _serve()
     with sync_playwright() as pw:
@@ -56,6 +73,7 @@ def main() -> None:
         wide.locator("#layer-pictures").screenshot(path=HERE / "pictures-1280.png")
         wide.locator("#layer-curves > summary").click()
         wide.locator("#layer-curves figure").first.screenshot(path=HERE / "curves-1280.png")
+        _leaflet(wide.context.request.get(base + "/summary.pdf").body())  # before the what-if changes an answer
         wide.select_option("#whatif-change", "r_iss:II")  # MRD-negative would contradict PR (IMWG)
         wide.get_by_role("button", name="Show before and after").click()
         wide.locator("#before-after").screenshot(path=HERE / "what-if-1280.png")

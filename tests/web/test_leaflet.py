@@ -1,11 +1,14 @@
-"""The clinic leaflet (``/summary.pdf``): at most 2 pages with the person's details, the option
+"""The clinic leaflet (``/summary.pdf``): 2 pages, for every profile up to the longest (high risk,
+every option on, kidney function and blood counts given), with the person's details, the option
 rows, a picture of 100 people per option, harms, questions about MRD, high-risk changes, dose and
-duration, the three main sources as full addresses, the date and the version. The pages are
-rendered with poppler's ``pdftoppm`` and the pictures found by their colours."""
+duration, the three main sources as full addresses, the numbered source of every number, the date
+and the version. The pages are rendered with poppler's ``pdftoppm`` and the pictures found by their
+colours; the text sizes are read from the PDF (>= 8 pt, the source markers >= 7 pt)."""
 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import warnings
@@ -19,6 +22,7 @@ from pypdf import PdfReader
 from mmdecide import __version__
 from mmdecide.personal.options import OPTIONS
 from mmdecide.web import Settings, create_app
+from mmdecide.web.profile_form import MATTERS
 from mmdecide.web.results_view import BASE_COLOUR, BENEFIT_COLOUR
 
 with warnings.catch_warnings():
@@ -28,19 +32,58 @@ with warnings.catch_warnings():
 PDFTOPPM = shutil.which("pdftoppm")
 FORM = {"r_iss": "III", "mrd": "positive", "cytogenetics": ["del17p", "t4-14"], "response": "PR", "age": "74",
         "sex": "female"}
+#: the longest leaflet: every answer given (kidney function and blood counts too), high risk, MRD
+#: positive (so the daratumumab-lenalidomide option is offered), every option on, every wish
+LONGEST = {**FORM, "cytogenetics": ["del17p", "t4-14", "amp1q"], "iss": "III", "r2_iss": "IV",
+           "beta2_microglobulin_mg_l": "6", "albumin_g_dl": "3.0", "ldh_high": "yes",
+           "creatinine_clearance_ml_min": "35", "hemoglobin_g_dl": "9.5", "neutrophils_10e9_l": "0.9",
+           "platelets_10e9_l": "60", "induction": "dara-vrd", "transplant": "tandem", "months_since_transplant": "3"}
+EVERY = [o.id for o in OPTIONS]  # the page keeps those offered for the profile
+PROFILES = {  # name: (answers, options ticked or None for the default ones, wishes)
+    "longest": (LONGEST, EVERY, [key for key, _ in MATTERS]),
+    "high-risk, every option": (FORM, EVERY, []),
+    "no answers, default options": ({}, None, []),
+    "age 70, MRD negative, every option": ({"age": "70", "mrd": "negative", "response": "CR"}, EVERY, []),
+}
 
 
-@pytest.fixture(scope="module")
-def leaflet():
-    app = create_app(Settings())
+def _leaflet(app, form, options, matters, years="5"):
     with TestClient(app) as c:
-        c.post("/profile", data=FORM)
-        every = [o.id for o in OPTIONS]  # the page keeps those offered for this profile
-        c.post("/results", data={"set_options": "1", "option": every, "years": "5"})
+        assert c.post("/profile", data=form, follow_redirects=False).status_code == 303
+        if options:
+            c.post("/results", data={"set_options": "1", "option": options, "years": years})
+        else:
+            c.post("/results", data={"years": years})
+        if matters:
+            c.post("/results", data={"set_matters": "1", "matters": matters})
         summary = c.get("/summary").text
         r = c.get("/summary.pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     return r.content, summary
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app(Settings())
+
+
+@pytest.fixture(scope="module")
+def leaflets(app):
+    return {name: _leaflet(app, *args) for name, args in PROFILES.items()}
+
+
+@pytest.fixture(scope="module")
+def leaflet(leaflets):
+    return leaflets["high-risk, every option"]
+
+
+def _sizes(pdf: bytes) -> list[tuple[float, str]]:
+    """(font size in pt, text) of every text run of the PDF, the size as drawn on the page."""
+    runs: list[tuple[float, str]] = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size: runs.append(
+            (round(size * tm[3] * cm[3], 2), text)) if text.strip() else None)
+    return runs
 
 
 def _pages(pdf: bytes, folder, dpi: int = 100) -> list[Image.Image]:
@@ -58,18 +101,46 @@ def _pixels(images, colour: str, tol: int = 60) -> int:
     return int(sum((np.abs(np.asarray(im, dtype=int) - rgb).sum(axis=2) < tol).sum() for im in images))
 
 
-def test_leaflet_is_two_pages_with_the_pictures(leaflet, tmp_path):
-    pdf, _ = leaflet
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_leaflet_is_two_pages_with_pictures_date_and_every_source(leaflets, name, tmp_path):
+    pdf, summary = leaflets[name]
     images = _pages(pdf, tmp_path)
-    # two pages of leaflet, then the numbered list of every number's sources on a page of its own
-    assert 2 <= len(images) <= 3
-    reader = PdfReader(io.BytesIO(pdf))
-    last = reader.pages[-1].extract_text() or ""
-    assert last.lstrip().startswith("Sources of each number"), last[:200]
-    # the pictures of 100 people are drawn: pixels of the 'extra people helped' green, which
-    # nothing else on the leaflet uses, and of the 'same either way' blue
+    assert len(images) == 2, (name, len(images))
+    # the pictures of 100 people are drawn: pixels of the 'same either way' blue, and for an option
+    # that helps, of the 'extra people helped' green, which nothing else on the leaflet uses
     blue, green = _pixels(images, BASE_COLOUR), _pixels(images, BENEFIT_COLOUR)
-    assert green > 1000 and blue > 500, (blue, green)
+    assert blue > 500, (name, blue)
+    assert green > 1000 or name.startswith("age 70"), (name, green)
+    reader = PdfReader(io.BytesIO(pdf))
+    words = " ".join(" ".join((p.extract_text() or "") for p in reader.pages).split())
+    today = date.today()
+    assert f"Made on {today.day} {today:%B} {today.year}" in words
+    assert all(label in words for key, label in MATTERS if key in PROFILES[name][2])
+    # every source marker's publication is listed on the 2 pages
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(summary, "html.parser")
+    listed = soup.select("#summary-numbered-sources li")
+    marked: set[str] = set()
+    for a in soup.select("main sup.refs a"):  # a run "1–4" links its first source
+        first, _, last = a.get_text().partition("–")
+        marked |= {f"ref-{i}" for i in range(int(first), int(last or first) + 1)}
+    assert marked and marked == {li["id"] for li in listed}
+    tail = words.split("Sources of each number", 1)[1].replace(" ", "")
+    for li in listed:
+        citation = " ".join(li.get_text(" ").split()).split(" Evidence file")[0]
+        assert citation[:30].replace(" ", "") in tail, citation
+
+
+@pytest.mark.parametrize("name", list(PROFILES)[:1])
+def test_leaflet_text_is_readable_size(leaflets, name):
+    """No text under 8 pt; the source markers, superscripts, no smaller than 7 pt."""
+    runs = _sizes(leaflets[name][0])
+    assert len(runs) > 100
+    small = [(size, text) for size, text in runs
+             if size < 8 and not (size >= 7 and re.fullmatch(r"[\s\d\[\],–-]+", text))]
+    assert small == [], small[:10]
+    assert min(size for size, _ in runs) >= 7
 
 
 def test_leaflet_text_has_details_date_version_questions_and_full_sources(leaflet):

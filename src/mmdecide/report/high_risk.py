@@ -18,8 +18,9 @@ number in the sentences is read from the evidence files and cited.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,128 +56,163 @@ class HighRiskAnswer(_Frozen):
     missing: list[str]
 
 
+# Each item is data: where its numbers are in the evidence file (a lookup with the "what" its
+# citation names), and the sentences they go in. A sentence names a number as {key} (printed as
+# the value, e.g. 26.2) or {key:ci} (the value with its 95% interval). Adding a study is adding one
+# _Entry; the builder below is the same for all (it replaced one hand-written function per study).
+
+
+def _one(found: Iterable[Any], evidence: str, what: str) -> Any:
+    """The first item found, or a LookupError naming the file and what was looked for."""
+    for x in found:
+        return x
+    raise LookupError(f"{evidence}: no {what}")
+
+
+def _fact(corpus: Corpus, evidence: str, fact_id: str) -> Any:
+    return _one((f for f in corpus.get(evidence).facts if f.id == fact_id), evidence, f"fact {fact_id}")
+
+
+@dataclass(frozen=True)
+class Subgroup:
+    """A subgroup estimate: ``endpoint``, ``factor`` and a ``level`` that starts with the given words."""
+
+    endpoint: str
+    factor: str
+    level: str
+    what: str
+
+    def value(self, corpus: Corpus, evidence: str) -> Value:
+        return _one((s.estimate for s in corpus.get(evidence).subgroups
+                     if s.endpoint == self.endpoint and s.factor == self.factor and s.level.startswith(self.level)),
+                    evidence, f"{self.endpoint} subgroup {self.factor} {self.level}")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One value of a fact (``fact`` id, ``key`` in its values)."""
+
+    fact: str
+    key: str
+    what: str
+
+    def value(self, corpus: Corpus, evidence: str) -> Value:
+        return _fact(corpus, evidence, self.fact).values[self.key]
+
+
+@dataclass(frozen=True)
+class ArmMedian:
+    """The median of one arm's result for ``endpoint``."""
+
+    endpoint: str
+    arm: str
+    what: str
+
+    def value(self, corpus: Corpus, evidence: str) -> Value:
+        return _one((r.median for r in corpus.get(evidence).results
+                     if r.endpoint == self.endpoint and r.arm == self.arm and r.median is not None),
+                    evidence, f"{self.endpoint} median of arm {self.arm}")
+
+
+Lookup = Subgroup | Fact | ArmMedian
+
+
 @dataclass(frozen=True)
 class _Entry:
     evidence: str
     question: str
     credibility: str
     caveat: str
-    build: Callable[[Corpus, str], tuple[list[str], list[SourceRef]]]
+    sentences: tuple[str, ...]
+    #: the numbers the sentences use, cited in this order
+    values: dict[str, Lookup] = field(default_factory=dict)
+    #: a statement with no number: the fact it rests on must be in the file
+    statement_of: str | None = None
 
 
-def _subgroup(corpus: Corpus, evidence: str, endpoint: str, factor: str, level_starts: str) -> Value:
-    return next(s.estimate for s in corpus.get(evidence).subgroups
-                if s.endpoint == endpoint and s.factor == factor and s.level.startswith(level_starts))
+class _Shown:
+    """A value as a sentence prints it: ``{x}`` is the value, ``{x:ci}`` adds its interval."""
 
+    def __init__(self, v: Value):
+        self.v = v
 
-def _fact_values(corpus: Corpus, evidence: str, fact_id: str) -> dict[str, Value]:
-    return next(f for f in corpus.get(evidence).facts if f.id == fact_id).values
+    def __format__(self, spec: str) -> str:
+        return _ci(self.v) if spec == "ci" else f"{self.v.value:g}"
 
 
 def _ci(v: Value) -> str:
     return f"{v.value:g} (likely between {v.lower:g} and {v.upper:g})" if v.lower is not None and v.upper is not None else f"{v.value:g}"
 
 
-def _hovon(corpus: Corpus, ev: str) -> tuple[list[str], list[SourceRef]]:
-    pfs = _subgroup(corpus, ev, "PFS", "del(17p)", "del(17p13)")
-    os_ = _subgroup(corpus, ev, "OS", "del(17p)", "del(17p13)")
-    med = _fact_values(corpus, ev, "del17p-medians")
-    sentences = [
-        (f"In people with del(17p), those given bortezomib before and after transplant went a median of "
-         f"{med['median_pfs_pad_months'].value:g} months before the myeloma came back, against "
-         f"{med['median_pfs_vad_months'].value:g} months with the older treatment and thalidomide maintenance."),
-        f"The hazard ratio was {_ci(pfs)} for the myeloma coming back and {_ci(os_)} for death; below 1 favours bortezomib.",
-    ]
-    refs = [cite(corpus, ev, pfs, "PFS HR, del(17p)"), cite(corpus, ev, os_, "OS HR, del(17p)"),
-            cite(corpus, ev, med["median_pfs_pad_months"], "median PFS, del(17p), bortezomib"),
-            cite(corpus, ev, med["median_pfs_vad_months"], "median PFS, del(17p), thalidomide")]
-    return sentences, refs
-
-
-def _tourmaline(corpus: Corpus, ev: str) -> tuple[list[str], list[SourceRef]]:
-    hr = _subgroup(corpus, ev, "OS", "cytogenetic risk", "high risk")
-    med = _fact_values(corpus, ev, "hr-os-medians")
-    sentences = [(f"In people with high-risk myeloma, ixazomib did not help them live longer. "
-                  f"Half were alive after {med['median_os_ixazomib_months'].value:g} months with ixazomib and "
-                  f"{med['median_os_placebo_months'].value:g} months with placebo (hazard ratio {hr.value:g}).")]
-    refs = [cite(corpus, ev, hr, "OS HR, high-risk cytogenetics"),
-            cite(corpus, ev, med["median_os_ixazomib_months"], "median OS, high risk, ixazomib"),
-            cite(corpus, ev, med["median_os_placebo_months"], "median OS, high risk, placebo")]
-    return sentences, refs
-
-
-def _ixa_pooled(corpus: Corpus, ev: str) -> tuple[list[str], list[SourceRef]]:
-    hr = _subgroup(corpus, ev, "PFS", "cytogenetic risk", "high risk")
-    med = _fact_values(corpus, ev, "medians-high-risk")
-    sentences = [(f"Pooled over four ixazomib trials, high-risk patients went a median of "
-                  f"{med['ixazomib_based_months'].value:g} months before the myeloma came back with ixazomib and "
-                  f"{med['placebo_based_months'].value:g} months without it (hazard ratio {_ci(hr)}).")]
-    refs = [cite(corpus, ev, hr, "PFS HR, high-risk cytogenetics (pooled)"),
-            cite(corpus, ev, med["ixazomib_based_months"], "median PFS, high risk, ixazomib-based"),
-            cite(corpus, ev, med["placebo_based_months"], "median PFS, high risk, placebo-based")]
-    return sentences, refs
-
-
-def _myeloma_xi(corpus: Corpus, ev: str) -> tuple[list[str], list[SourceRef]]:
-    v = _fact_values(corpus, ev, "high-risk-genetics")
-    sentences = [(f"Lenalidomide alone also helped people with high-risk genetics in Myeloma XI: a median of "
-                  f"{v['median_pfs_lenalidomide'].value:g} months before the myeloma came back, against "
-                  f"{v['median_pfs_observation'].value:g} months with no maintenance.")]
-    refs = [cite(corpus, ev, v["median_pfs_lenalidomide"], "median PFS, high-risk genetics, lenalidomide"),
-            cite(corpus, ev, v["median_pfs_observation"], "median PFS, high-risk genetics, observation")]
-    return sentences, refs
-
-
-def _emory(corpus: Corpus, ev: str) -> tuple[list[str], list[SourceRef]]:
-    res = {r.arm: r for r in corpus.get(ev).results if r.endpoint == "PFS" and r.median is not None}
-    hi, std = res["high-risk"].median, res["standard-risk"].median
-    sentences = [(f"In one hospital's series, maintenance was chosen by each person's risk. High-risk patients went "
-                 f"a median of {hi.value:g} months before the myeloma came back, against {std.value:g} months for "
-                 f"standard-risk patients.")]
-    refs = [cite(corpus, ev, hi, "median PFS, high risk"), cite(corpus, ev, std, "median PFS, standard risk")]
-    return sentences, refs
-
-
-def _text_only(fact_id: str, sentence: str) -> Callable[[Corpus, str], tuple[list[str], list[SourceRef]]]:
-    def build(corpus: Corpus, ev: str) -> tuple[list[str], list[SourceRef]]:
-        next(f for f in corpus.get(ev).facts if f.id == fact_id)  # the statement must be in the file
-        return [sentence], []
-    return build
+def _build(corpus: Corpus, e: _Entry) -> tuple[list[str], list[SourceRef]]:
+    """The entry's sentences with its numbers read from the evidence, and their citations."""
+    if e.statement_of is not None:
+        _fact(corpus, e.evidence, e.statement_of)  # the statement must be in the file
+    found = {key: look.value(corpus, e.evidence) for key, look in e.values.items()}
+    shown = {key: _Shown(v) for key, v in found.items()}
+    sentences = [t.format(**shown) for t in e.sentences]
+    return sentences, [cite(corpus, e.evidence, found[key], look.what) for key, look in e.values.items()]
 
 
 _ENTRIES: tuple[_Entry, ...] = (
     _Entry("hovon65-gmmg-hd4", "bortezomib vs thalidomide maintenance, del(17p)", "randomized subgroup",
-           "Bortezomib was given before and after transplant, so the effect of maintenance alone is not known.", _hovon),
+           "Bortezomib was given before and after transplant, so the effect of maintenance alone is not known.",
+           ("In people with del(17p), those given bortezomib before and after transplant went a median of "
+            "{pad} months before the myeloma came back, against {vad} months with the older treatment and "
+            "thalidomide maintenance.",
+            "The hazard ratio was {pfs:ci} for the myeloma coming back and {os:ci} for death; below 1 favours "
+            "bortezomib."),
+           {"pfs": Subgroup("PFS", "del(17p)", "del(17p13)", "PFS HR, del(17p)"),
+            "os": Subgroup("OS", "del(17p)", "del(17p13)", "OS HR, del(17p)"),
+            "pad": Fact("del17p-medians", "median_pfs_pad_months", "median PFS, del(17p), bortezomib"),
+            "vad": Fact("del17p-medians", "median_pfs_vad_months", "median PFS, del(17p), thalidomide")}),
     _Entry("tourmaline-mm3", "ixazomib vs placebo maintenance, high-risk cytogenetics", "randomized subgroup",
-           "A subgroup of one trial; the whole trial showed no survival difference either.", _tourmaline),
+           "A subgroup of one trial; the whole trial showed no survival difference either.",
+           ("In people with high-risk myeloma, ixazomib did not help them live longer. Half were alive after "
+            "{ixa} months with ixazomib and {pbo} months with placebo (hazard ratio {hr}).",),
+           {"hr": Subgroup("OS", "cytogenetic risk", "high risk", "OS HR, high-risk cytogenetics"),
+            "ixa": Fact("hr-os-medians", "median_os_ixazomib_months", "median OS, high risk, ixazomib"),
+            "pbo": Fact("hr-os-medians", "median_os_placebo_months", "median OS, high risk, placebo")}),
     _Entry("ixazomib-pooled-cytogenetics", "ixazomib vs placebo, high-risk cytogenetics", "pooled subgroup",
-           "Pooled over four trials in different settings, not only after transplant.", _ixa_pooled),
+           "Pooled over four trials in different settings, not only after transplant.",
+           ("Pooled over four ixazomib trials, high-risk patients went a median of {ixa} months before the "
+            "myeloma came back with ixazomib and {pbo} months without it (hazard ratio {hr:ci}).",),
+           {"hr": Subgroup("PFS", "cytogenetic risk", "high risk", "PFS HR, high-risk cytogenetics (pooled)"),
+            "ixa": Fact("medians-high-risk", "ixazomib_based_months", "median PFS, high risk, ixazomib-based"),
+            "pbo": Fact("medians-high-risk", "placebo_based_months", "median PFS, high risk, placebo-based")}),
     _Entry("myeloma-xi", "lenalidomide vs no maintenance, high-risk genetics", "randomized subgroup",
-           "No hazard ratio, interval or subgroup size was printed.", _myeloma_xi),
+           "No hazard ratio, interval or subgroup size was printed.",
+           ("Lenalidomide alone also helped people with high-risk genetics in Myeloma XI: a median of {len} "
+            "months before the myeloma came back, against {obs} months with no maintenance.",),
+           {"len": Fact("high-risk-genetics", "median_pfs_lenalidomide", "median PFS, high-risk genetics, lenalidomide"),
+            "obs": Fact("high-risk-genetics", "median_pfs_observation", "median PFS, high-risk genetics, observation")}),
     _Entry("emory-rvd-risk-adapted", "risk-adapted maintenance, high vs standard risk", "single-arm or cohort",
-           "No comparison group, and which medicine each risk group got was not reported in the sources read.", _emory),
+           "No comparison group, and which medicine each risk group got was not reported in the sources read.",
+           ("In one hospital's series, maintenance was chosen by each person's risk. High-risk patients went a "
+            "median of {high} months before the myeloma came back, against {std} months for standard-risk "
+            "patients.",),
+           {"high": ArmMedian("PFS", "high-risk", "median PFS, high risk"),
+            "std": ArmMedian("PFS", "standard-risk", "median PFS, standard risk")}),
     _Entry("cassiopeia", "daratumumab vs observation by cytogenetic risk", "randomized subgroup",
            "The abstract gives no numbers for the high-risk group.",
-           _text_only("mrd-by-risk", "With daratumumab, more people had no myeloma left that tests can find. "
-                                     "This was true at every level of risk. No numbers were given.")),
+           ("With daratumumab, more people had no myeloma left that tests can find. This was true at every "
+            "level of risk. No numbers were given.",), statement_of="mrd-by-risk"),
     _Entry("lai-2024-nma", "lenalidomide, ixazomib or daratumumab, high-risk cytogenetics", "network meta-analysis",
            "It compares trials that did not test the medicines against each other. No numbers were given.",
-           _text_only("high-risk-cytogenetics", "A study that put many trials together found that no maintenance "
-                                                "medicine clearly kept high-risk myeloma away for longer.")),
+           ("A study that put many trials together found that no maintenance medicine clearly kept high-risk "
+            "myeloma away for longer.",), statement_of="high-risk-cytogenetics"),
     _Entry("hovon65-gmmg-hd4", "what a guideline summary says", "guideline summary",
            "A summary statement; it says this approach is not evidence-based.",
-           _text_only("pdq-btz-02", "A US cancer summary says people with high-risk myeloma may need "
-                                    "bortezomib, with or without lenalidomide. It also says this is not yet proven. "
-                                    "New trials are needed.")),
+           ("A US cancer summary says people with high-risk myeloma may need bortezomib, with or without "
+            "lenalidomide. It also says this is not yet proven. New trials are needed.",), statement_of="pdq-btz-02"),
     _Entry("imwg-2016-high-risk-consensus", "what the International Myeloma Working Group says",
            "guideline summary",
            "An expert consensus from 2016, before the daratumumab trials. It compares trials and is not about "
            "maintenance alone.",
-           _text_only("treatment-statement", "An international group of myeloma experts wrote that bortezomib or "
-                                             "carfilzomib seem to help people with t(4;14) or del(17p) live longer. "
-                                             "Lenalidomide may keep the myeloma away longer for them. People with "
-                                             "more than one high-risk change did not seem to gain from these "
-                                             "medicines.")),
+           ("An international group of myeloma experts wrote that bortezomib or carfilzomib seem to help people "
+            "with t(4;14) or del(17p) live longer. Lenalidomide may keep the myeloma away longer for them. People "
+            "with more than one high-risk change did not seem to gain from these medicines.",),
+           statement_of="treatment-statement"),
 )
 
 MISSING = (
@@ -205,7 +241,7 @@ def high_risk_answer(corpus: Corpus, *, cytogenetics: Iterable[str] | None = Non
     for e in _ENTRIES:
         if e.evidence not in corpus.files:
             continue
-        sentences, refs = e.build(corpus, e.evidence)
+        sentences, refs = _build(corpus, e)
         items.append(HighRiskItem(evidence=e.evidence, question=e.question, credibility=e.credibility,
                                   sentences=sentences, sources=refs, caveat=e.caveat))
     intro = ("Some people ask whether maintenance with a proteasome inhibitor (bortezomib, ixazomib) or an "

@@ -25,6 +25,7 @@ __all__ = [
     "before_after",
     "build_view",
     "default_options",
+    "picture_key",
     "plain_summary",
     "with_options",
 ]
@@ -141,9 +142,27 @@ def _name(ov: OptionView) -> str:
     return "no maintenance" if ov.is_reference else ov.option.plain_label
 
 
+#: What the people of a benefit picture are, by endpoint: the counted ones and the rest.
+BENEFIT_WHAT = {"pfs": "alive with the myeloma not back", "os": "alive"}
+BENEFIT_REST = {"pfs": "the myeloma came back, or they died", "os": "died"}
+
+
+def picture_key(views: list[OptionView], ep: str = "pfs") -> list[IconGroup]:
+    """One key for several benefit pictures (the leaflet's): each kind of person drawn in any of
+    them, once, in the order drawn, worded for every option at once."""
+    what = BENEFIT_WHAT[ep]
+    words = {"person": f"{what}, with or without the option",
+             "tick": f"{what} only with the option: the extra people it helps",
+             "cross": f"{what} only without the option",
+             "rest": BENEFIT_REST[ep]}
+    groups = [g for ov in views for g in getattr(ov, f"groups_{ep}") if g.n > 0]
+    kinds = {g.shape: g for g in groups}
+    order = ["person", "tick", "cross", "rest"]
+    return [IconGroup(0, kinds[k].colour, k, words[k]) for k in order if k in kinds]
+
+
 def _benefit_icons(ov: OptionView, ep: str, years: float) -> tuple[Markup, str, list[IconGroup]]:
-    what = {"pfs": "alive with the myeloma not back", "os": "alive"}[ep]
-    rest = {"pfs": "the myeloma came back, or they died", "os": "died"}[ep]
+    what, rest = BENEFIT_WHAT[ep], BENEFIT_REST[ep]
     opt: Number = getattr(ov.at, f"{ep}_out_of_100")
     ref: Number = getattr(ov.ref, f"{ep}_out_of_100")
     name = _name(ov)

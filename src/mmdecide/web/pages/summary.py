@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from ...report.plain_language import top_side_effects
 from ..pdf_gate import RETRY_AFTER_SECONDS, Busy
 from ..rendering import SourceList, render
-from ..results_view import key_sources
+from ..results_view import key_sources, picture_key
 from ..session import has_profile_query, no_store
 from .results import ServicesDep, old_link, page_context
 
@@ -23,6 +23,7 @@ def _summary(request: Request, services, inline_css: str | None = None) -> HTMLR
     ctx = page_context(request, services)
     ctx["top_side_effects"] = {ov.option.option: top_side_effects(ov.option, 2) for ov in ctx["view"].options}
     ctx["key_sources"] = key_sources(ctx["view"])
+    ctx["picture_key"] = picture_key(ctx["view"].options)
     ctx["matters_labels"] = [label for key, label in ctx["matters_choices"] if key in ctx["matters"]]
     ctx["today"] = date.today()
     # a leaflet numbers its sources by publication (one line per paper, not per table entry)
