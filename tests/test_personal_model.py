@@ -36,6 +36,7 @@ def consistent_profiles(draw):
         p["cytogenetics"] = draw(st.sampled_from([None, ["none-found"], ["del17p"], ["gain1q"], ["t4-14", "amp1q"]]))
     p["response"] = draw(st.sampled_from([None, "sCR", "CR", "VGPR", "PR"]))
     p["mrd"] = draw(st.sampled_from([None, "positive"] + (["negative"] if p["response"] in ("sCR", "CR") else [])))
+    p["induction"] = draw(st.sampled_from([None, "vrd", "vtd", "vcd", "krd", "dara-vrd", "dara-vtd", "other"]))
     return {k: v for k, v in p.items() if v is not None}
 
 

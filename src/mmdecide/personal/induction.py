@@ -215,9 +215,8 @@ def induction_scale(prep: Prepared, induction: str | None) -> InductionScale:
     n1 = prep.n_draws + 1
     if induction is None:
         base = induction_scale(prep, DEFAULT_INDUCTION)
-        out = InductionScale(base.induction, base.ext, "unknown: taken as VRd or daratumumab-VRd (the two share "
-                             "one baseline; daratumumab-VRd was the induction most US physicians chose in a 2024 "
-                             "survey), so " + base.how, base.sources, base.fitted)
+        out = InductionScale(base.induction, base.ext, "unknown: the model takes VRd or daratumumab-VRd (a stated "
+                             "default; the two share one baseline), which " + base.how, base.sources, base.fitted)
     elif induction in ONE:
         out = InductionScale(induction, np.ones(n1), ONE[induction], (), False)
     elif induction in SAME_AS:
