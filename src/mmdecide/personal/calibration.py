@@ -48,7 +48,7 @@ _NO_MAINTENANCE = {"placebo", "observation", "control", "no-maintenance"}
 _TRIAL_PROFILE = {"auriga": {"mrd": "positive"}}  # AURIGA enrolled only MRD-positive patients
 #: each trial's induction, so that an option's trial is checked against the model for its own population
 #: (docs/model.md, Baseline): CASSIOPEIA gave VTd or D-VTd (one baseline for both); the McCarthy trials
-#: (2005-2009), TOURMALINE-MM3 ("standard induction", enrolled 2014-2016), ATLAS ("any induction") and
+#: (2005-2009), TOURMALINE-MM3 ("standard-of-care induction"), ATLAS ("any induction") and
 #: AURIGA (anti-CD38-free induction) do not report a single regimen in the sources read: "other".
 TRIAL_INDUCTION = {"cassiopeia": "vtd"}
 _DRAWS = 200  # the central values do not depend on the number of draws; the fewest allowed

@@ -35,8 +35,8 @@ def table_text(rows: list[CalibrationRow]) -> str:
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in (head, *body)]
     fitted = sum(r.fitted for r in rows)
     within = sum(r.within_tolerance and not r.fitted for r in rows)
-    lines += ["", f"{within} of {len(rows) - fitted} rows within tolerance ({fitted} more fitted, so agreeing by "
-              "construction). Tolerances: a median within 15% of the "
+    more = f" ({fitted} more fitted, so agreeing by construction)" if fitted else ""
+    lines += ["", f"{within} of {len(rows) - fitted} rows within tolerance{more}. Tolerances: a median within 15% of the "
               "published one; a landmark within 10 percentage points; a published 'not reached' agrees "
               "when the model's median lies past that analysis' follow-up. Model values: an average "
               "trial patient (AURIGA: MRD-positive) with the trial's induction. Sources: mmdecide calibration --json."]
