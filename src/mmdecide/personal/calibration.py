@@ -23,6 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..evidence import Corpus, Value
+from ..timeunits import to_months
 from .induction import FITS, Origin, induction_scale, origin_for, published_target, shifted_value
 from .model import DEFAULT_SEED, run_model
 from .options import OPTIONS
@@ -151,7 +152,7 @@ def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res,
     for lm in res.landmarks:
         if lm.rate.value is None:
             continue
-        months = 12 * lm.time if lm.time_unit == "years" else lm.time
+        months = to_months(lm.time, lm.time_unit)
         v = shifted_value(prep, c, model_arm, res.endpoint, f"percent at {months:g} months", origin, hr, kappa)
         out.append(CalibrationRow(**base, quantity=f"percent at {months:g} months", published=float(lm.rate.value),
                                   model=v, tolerance=_LANDMARK_WORDS,

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..evidence import Corpus
+from ..timeunits import to_months
 from .options import OPTIONS
 from .prepared import Prepared, chain, curves
 from .result import SourceRef
@@ -153,7 +154,7 @@ def published_target(corpus: Corpus, fit: FitArm):
         if r.median is not None and r.median.value is not None:
             return r.median, float(r.median.value), True
         lm = next(x for x in r.landmarks if x.rate.value is not None)
-        return lm.rate, float(lm.time * 12 if lm.time_unit == "years" else lm.time), False
+        return lm.rate, to_months(lm.time, lm.time_unit), False
     raise LookupError(f"{fit.evidence}: no PFS result for {fit.arm} in {fit.analysis}")
 
 
