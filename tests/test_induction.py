@@ -129,7 +129,7 @@ def test_the_patients_observation_arm_reproduces_cassiopeia_after_vtd():
 def test_induction_is_listed_as_used_in_its_own_words():
     r = estimate({"induction": "krd"}, options=["lenalidomide"], horizons=[3])
     use = next(u for u in r.inputs if u.field == "induction")
-    assert use.used and "FORTE" in use.how and "times" in use.how
+    assert use.used and "FORTE" in use.how and "hazard ratio of 0.57" in use.how
     assert any(s.evidence == "forte" for s in opt(r, "lenalidomide").horizons[0].pfs_percent.sources)
     r = estimate({}, options=["lenalidomide"], horizons=[3])
     use = next(u for u in r.inputs if u.field == "induction")

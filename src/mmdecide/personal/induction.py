@@ -203,7 +203,8 @@ def _fit(prep: Prepared, klass: str) -> InductionScale:
     label = {a.id: a.label for a in corpus.get(fit.evidence).arms}.get(fit.arm, fit.arm)
     sources = (cite(corpus, fit.evidence, value, f"{what}, {label} [{fit.analysis}] (baseline for {klass})"),
                *origin.sources)
-    how = (f"sets the no-maintenance baseline: the 2005-2009 progression hazard times {c[0]:.2f}, fitted to "
+    how = (f"sets the no-maintenance baseline: a hazard ratio of {c[0]:.2f} on the 2005-2009 trials' hazard of "
+           f"progression, fitted to "
            f"{fit.words} ({what} {float(value.value):g}{'%' if not is_median else ' months'}; {origin.words})")
     return InductionScale(klass, c, how, sources, True)
 
