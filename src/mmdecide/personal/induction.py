@@ -36,12 +36,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..evidence import Corpus
+from ..evidence import Corpus, Value
 from ..timeunits import to_months
 from .options import OPTIONS
 from .prepared import Prepared, chain, curves
 from .result import SourceRef
-from .sources import arm_n, cite, follow_up_months
+from .sources import EvidenceMissing, arm_n, cite, follow_up_months
 
 __all__ = ["DEFAULT_INDUCTION", "FITS", "FitArm", "InductionScale", "Origin", "induction_scale",
            "origin_for", "published_target", "shifted_value"]
@@ -106,7 +106,14 @@ class InductionScale:
                 "ratio acts on this same baseline (proportional hazards between trial populations).")
 
 
-def _fact(corpus: Corpus, evidence: str, fact: str, key: str):
+def _num(v: Value) -> float:
+    """A value's number (every value used here has one; an entry without it is a broken evidence base)."""
+    if v.value is None:
+        raise EvidenceMissing(f"a value from {v.source} ({v.locator}) has no number")
+    return float(v.value)
+
+
+def _fact(corpus: Corpus, evidence: str, fact: str, key: str) -> Value:
     f = next(x for x in corpus.get(evidence).facts if x.id == fact)
     return f.values[key]
 
@@ -124,29 +131,29 @@ def origin_for(corpus: Corpus, gap_from: str | None) -> Origin:
     if gap_from == "cassiopeia":
         a = _fact(corpus, "cassiopeia", "time-to-maintenance", "follow_up_from_first_randomisation")
         b = _fact(corpus, "cassiopeia", "time-to-maintenance", "follow_up_from_second_randomisation")
-        gap = float(a.value) - float(b.value)
+        gap = _num(a) - _num(b)
         src += [cite(corpus, "cassiopeia", a, "median follow-up from the first randomisation"),
                 cite(corpus, "cassiopeia", b, "median follow-up from the maintenance randomisation")]
     else:
-        fu = follow_up_months(corpus, "forte", "lancet-2021")
         b = _fact(corpus, "forte", "follow-up-second-randomisation", "median_follow_up_from_second_randomisation_months")
-        a = next(x.median_follow_up for x in corpus.get("forte").analyses if x.id == "lancet-2021")
-        gap = float(fu or 0.0) - float(b.value)
+        a = next(x.median_follow_up for x in corpus.get("forte").analyses
+                 if x.id == "lancet-2021" and x.median_follow_up is not None)
+        gap = float(follow_up_months(corpus, "forte", "lancet-2021") or 0.0) - _num(b)
         src += [cite(corpus, "forte", a, "median follow-up from the first randomisation"),
                 cite(corpus, "forte", b, "median follow-up from the maintenance randomisation")]
     both = _fact(corpus, "perseus", "functional-high-risk", "fhr_or_death_vrd_pct")
     prog = _fact(corpus, "perseus", "functional-high-risk", "fhr_vrd_pct")
     src += [cite(corpus, "perseus", both, "progression or death in the first 18 months, VRd arm"),
             cite(corpus, "perseus", prog, "progression in the first 18 months, VRd arm")]
-    pfs_pre = (1.0 - float(both.value) / 100.0) ** (gap / _EARLY_WINDOW)
-    os_pre = (1.0 - (float(both.value) - float(prog.value)) / 100.0) ** (gap / _EARLY_WINDOW)
+    pfs_pre = (1.0 - _num(both) / 100.0) ** (gap / _EARLY_WINDOW)
+    os_pre = (1.0 - (_num(both) - _num(prog)) / 100.0) ** (gap / _EARLY_WINDOW)
     words = (f"time counted from before induction: maintenance taken to start {gap:.1f} months later "
              f"({gap_from.upper()}'s follow-up from its two randomisations), with {100 * pfs_pre:.1f}% still "
              f"alive and progression-free then (PERSEUS VRd arm, first 18 months)")
     return Origin(gap, pfs_pre, os_pre, words, tuple(src))
 
 
-def published_target(corpus: Corpus, fit: FitArm):
+def published_target(corpus: Corpus, fit: FitArm) -> tuple[Value, float, bool]:
     """The arm's PFS result used to fit: (result value, months, is_median)."""
     for r in corpus.get(fit.evidence).results:
         if (r.endpoint, r.analysis, r.arm) != ("PFS", fit.analysis, fit.arm):
@@ -188,7 +195,7 @@ def _fit(prep: Prepared, klass: str) -> InductionScale:
         t = t_pub * np.exp(se * z)
         s = np.full(n1, 0.5)
     else:  # a landmark: normal on log(-log S), binomial variance with the arm's size
-        p = float(value.value) / 100.0
+        p = _num(value) / 100.0
         se = math.sqrt(p * (1 - p) / n) / (p * abs(math.log(p)))
         t = np.full(n1, t_pub)
         s = np.exp(-np.exp(math.log(-math.log(p)) + se * z))
@@ -205,7 +212,7 @@ def _fit(prep: Prepared, klass: str) -> InductionScale:
                *origin.sources)
     how = (f"sets the no-maintenance baseline: a hazard ratio of {c[0]:.2f} on the 2005-2009 trials' hazard of "
            f"progression, fitted to "
-           f"{fit.words} ({what} {float(value.value):g}{'%' if not is_median else ' months'}; {origin.words})")
+           f"{fit.words} ({what} {_num(value):g}{'%' if not is_median else ' months'}; {origin.words})")
     return InductionScale(klass, c, how, sources, True)
 
 
