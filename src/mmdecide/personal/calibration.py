@@ -21,8 +21,10 @@ fewest draws the model accepts and cached.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from ..evidence import Corpus, Value
+from ..evidence.schema import Result
 from ..timeunits import to_months
 from .induction import FITS, Origin, induction_scale, origin_for, published_target, shifted_value
 from .model import DEFAULT_SEED, run_model
@@ -114,7 +116,7 @@ def _table(key: int) -> tuple[CalibrationRow, ...]:
     return tuple(rows)
 
 
-def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res, induction: str, origin: Origin,
+def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res: Result, induction: str, origin: Origin,
                  model_arm: str, note: str) -> list[CalibrationRow]:
     """An arm's published median and landmarks beside the model's central value for ``induction``,
     on the arm's own time axis (``origin``: the months before maintenance and who was left then)."""
@@ -131,7 +133,7 @@ def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res,
     labels = {a.id: a.label for a in corpus.get(evidence).arms}
     fu = follow_up_months(corpus, evidence, analysis)
     what = f"{res.endpoint} {{}}, {labels.get(res.arm, res.arm)} [{analysis}]"
-    base = {"option": option, "trial": evidence, "trial_name": trial_name(corpus, evidence), "analysis": analysis,
+    base: dict[str, Any] = {"option": option, "trial": evidence, "trial_name": trial_name(corpus, evidence), "analysis": analysis,
             "arm": res.arm, "arm_label": labels.get(res.arm, res.arm), "model_arm": model_arm,
             "endpoint": res.endpoint, "note": f"model arm: {model_arm}{note}"}
     fitted = _fitted_value(corpus, evidence, analysis, res)
@@ -219,7 +221,7 @@ def _rows(corpus, option, evidence, analysis, res, target, runs, note: str = "",
     return out
 
 
-def _fitted_value(corpus: Corpus, evidence: str, analysis: str, res) -> Value | None:
+def _fitted_value(corpus: Corpus, evidence: str, analysis: str, res: Result) -> Value | None:
     """The published value this arm gave to fit its induction's baseline, if it did (``induction.FITS``)."""
     for fit in FITS.values():
         if (fit.evidence, fit.analysis, fit.arm, "PFS") == (evidence, analysis, res.arm, res.endpoint):
