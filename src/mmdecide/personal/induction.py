@@ -100,6 +100,15 @@ class InductionScale:
     sources: tuple[SourceRef, ...]
     fitted: bool  # False: the McCarthy-era baseline (c = 1)
 
+    def hazard(self, h_dis: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """The patient's disease hazard for the columns ``idx``, in single precision (ample for
+        percents, half the memory traffic): cast first, then scaled in place (a fancy-indexed
+        float64 product would cost about ten times as much)."""
+        h = h_dis[:, idx].astype(np.float32)
+        if self.fitted:
+            h *= self.ext[idx].astype(np.float32)[None, :]
+        return h
+
     @property
     def assumption(self) -> str:
         return (f"Baseline for this patient's first treatment (induction): {self.how}. Every option's hazard "

@@ -179,7 +179,7 @@ def run_model(
     r = apply(effects, plan, _rng(seed, 5))
     ind = induction_scale(prep, prof.induction)  # the patient's baseline: c_induction x H_disease (induction.py)
     prof_sources = [src for e in effects for sh in (e.pfs, e.os) if sh for src in sh.sources] + list(ind.sources)
-    h = (prep.h_dis[:, idx] * ind.ext[idx][None, :]).astype(np.float32)  # single: ample for percents, half the traffic
+    h = ind.hazard(prep.h_dis, idx)
     lam = prep.lam[idx]
     k_pat, k_miss = _patient_kappa(prep, h, r.pfs, r.os, lam)
     age = prof.age if prof.age is not None else prep.age.years
