@@ -59,8 +59,19 @@ def test_the_rows_as_computed(rows):
     got = {(r.trial, r.arm, r.endpoint, r.quantity): r for r in rows}
     mcc = got[("mccarthy-2017-meta", "control", "PFS", "median (months)")]
     assert mcc.published == 23.5 and mcc.model == pytest.approx(23.5, abs=0.05) and mcc.within_tolerance
+    # CASSIOPEIA's observation arm sets the VTd / D-VTd baseline: fitted, so it agrees by construction
     obs = got[("cassiopeia", "observation", "PFS", "median (months)")]
-    assert obs.published == 45.8 and obs.model == pytest.approx(23.5, abs=0.05) and not obs.within_tolerance
+    assert obs.published == 45.8 and obs.model == pytest.approx(45.8, abs=0.1) and obs.fitted
+    dara = got[("cassiopeia", "daratumumab", "PFS", "median (months)")]
+    assert dara.published is None and not dara.fitted and dara.within_tolerance  # checked, past the follow-up
+    # the arms that set the VRd and KRd baselines, on their own time axis (from before induction)
+    det = got[("determination", "rvd-asct", "PFS", "median (months)")]
+    assert det.fitted and det.model == pytest.approx(67.5, abs=0.1)
+    forte = got[("forte", "krd-asct", "PFS", "percent at 48 months")]
+    assert forte.fitted and forte.model == pytest.approx(69.0, abs=0.1)
+    det_os = got[("determination", "rvd-asct", "OS", "percent at 60 months")]  # a check, as computed
+    assert det_os.published == 80.7 and not det_os.fitted and det_os.model == pytest.approx(80.0, abs=0.5)
+    assert sum(r.fitted for r in rows) == 3
     krd = got[("atlas", "krd", "PFS", "median (months)")]
     assert krd.published == 59.1 and krd.model > 59.1 * (1 + MEDIAN_TOLERANCE) and not krd.within_tolerance
     auriga = got[("auriga", "d-r", "PFS", "percent at 30 months")]
@@ -71,7 +82,8 @@ def test_every_estimate_carries_each_options_calibration():
     r = estimate({}, horizons=[3])
     by = {o.option: o.calibration for o in r.options}
     assert by["lenalidomide"].within and by["observation"].within
-    for option in ("ixazomib", "daratumumab", "carfilzomib-lenalidomide-dexamethasone"):
+    assert by["daratumumab"].within  # CASSIOPEIA, run with its own induction (VTd / D-VTd)
+    for option in ("ixazomib", "carfilzomib-lenalidomide-dexamethasone"):
         c = by[option]
         assert not c.within and "do not match its own trial" in c.reason
         assert any(not row.within_tolerance for row in c.rows)
@@ -82,24 +94,26 @@ def test_every_estimate_carries_each_options_calibration():
 
 
 def test_text_and_plain_outputs_show_the_trials_numbers_beside_a_mismatch():
-    r = estimate({}, options=["daratumumab", "lenalidomide"], horizons=[5])
+    r = estimate({}, options=["carfilzomib-lenalidomide-dexamethasone", "lenalidomide"], horizons=[5])
     text = estimate_text(r)
-    dara_block = text.split("Daratumumab")[1]
-    assert "DOES NOT MATCH ITS OWN TRIAL" in dara_block and "46 months" in dara_block
-    len_block = text.split("Lenalidomide")[1].split("Daratumumab")[0]
+    krd_block = text.split("Carfilzomib")[1]
+    assert "DOES NOT MATCH ITS OWN TRIAL" in krd_block and "59 months" in krd_block
+    len_block = text.split("Lenalidomide")[1].split("Carfilzomib")[0]
     assert "DOES NOT MATCH" not in len_block
     plain = summary_text(summarize(r, 5))
-    assert "do not match its own trial, CASSIOPEIA part 2." in plain
-    assert ("half of people with no maintenance were still alive without the myeloma coming back at "
-            "46 months. Our numbers say 24 months.") in plain
-    assert "the chance of the myeloma coming back was 0.49 times the chance with no maintenance" in plain
+    assert "do not match its own trial, ATLAS." in plain
+    assert ("half of people who took lenalidomide alone were still alive without the myeloma coming back at "
+            "41 months. Our numbers say 51 months.") in plain
+    assert "the chance of the myeloma coming back was 0.51 times the chance with lenalidomide alone" in plain
 
 
 def test_cli_calibration_table_and_json(rows):
     runner = CliRunner()
     out = runner.invoke(app, ["calibration"])
     assert out.exit_code == 0
-    assert f"{sum(r.within_tolerance for r in rows)} of {len(rows)} rows within tolerance" in out.output
+    fitted = sum(r.fitted for r in rows)
+    within = sum(r.within_tolerance and not r.fitted for r in rows)
+    assert f"{within} of {len(rows) - fitted} rows within tolerance ({fitted} more fitted" in out.output
     assert "ATLAS (interim-2023)" in out.output
     js = runner.invoke(app, ["calibration", "--json"])
     assert js.exit_code == 0
@@ -117,16 +131,23 @@ def test_external_validation_rows_as_computed():
 
     rows = external_validation()
     assert {(r.trial, r.arm) for r in rows} == {(h.evidence, h.arm) for h in HELD_OUT}
+    from mmdecide.personal.induction import FITS
+
     fitted = {lk.evidence for o in OPTIONS for lk in (*o.pfs_links, *(o.os_links or ()))}
+    fitted |= {f.evidence for f in FITS.values()}  # the arms that set each induction's baseline
     assert not fitted & {r.trial for r in rows}  # none of them feeds the model
+    assert len({r.trial for r in rows}) >= 2 and not any(r.fitted for r in rows)
     for r in rows:
         assert _judged_by_tolerance(r), r
         assert r.published is None or (r.source is not None and r.source.value == r.published)
     got = {(r.trial, r.arm, r.endpoint, r.quantity): r for r in rows}
     connect = got[("connect-mm", "lenalidomide-maintenance", "PFS", "median (months)")]
     assert connect.published == 50.3 and connect.model == pytest.approx(51.2, abs=0.1) and connect.within_tolerance
+    # VRd induction, counted from before induction (moved to the start of maintenance): as computed
     perseus = got[("perseus", "vrd-r", "PFS", "percent at 48 months")]
-    assert perseus.published == 67.7 and perseus.model == pytest.approx(52.0, abs=0.5) and not perseus.within_tolerance
+    assert perseus.published == 67.7 and perseus.model == pytest.approx(60.9, abs=0.5) and perseus.within_tolerance
+    griffin = got[("griffin", "rvd", "PFS", "percent at 24 months")]
+    assert griffin.published == 89.8 and griffin.model == pytest.approx(78.7, abs=0.5) and not griffin.within_tolerance
 
 
 def test_option_specific_anchor_as_computed():
@@ -159,3 +180,4 @@ def test_cli_external_validation():
     assert out.exit_code == 0 and "Connect MM registry (blood-adv-2018)" in out.output
     rows = external_validation()
     assert f"{sum(r.within_tolerance for r in rows)} of {len(rows)} rows within tolerance" in out.output
+    assert "GRIFFIN" in out.output and "PERSEUS" in out.output

@@ -36,6 +36,7 @@ def consistent_profiles(draw):
         p["cytogenetics"] = draw(st.sampled_from([None, ["none-found"], ["del17p"], ["gain1q"], ["t4-14", "amp1q"]]))
     p["response"] = draw(st.sampled_from([None, "sCR", "CR", "VGPR", "PR"]))
     p["mrd"] = draw(st.sampled_from([None, "positive"] + (["negative"] if p["response"] in ("sCR", "CR") else [])))
+    p["induction"] = draw(st.sampled_from([None, "vrd", "vtd", "vcd", "krd", "dara-vrd", "dara-vtd", "other"]))
     return {k: v for k, v in p.items() if v is not None}
 
 
@@ -155,9 +156,10 @@ def test_every_profile_field_is_used_or_listed_as_not_used(profile):
 def test_full_profile_uses_age_sex_stage_response_mrd_and_says_why_not_for_the_rest():
     r = estimate(FULL, options=["lenalidomide"], horizons=[3])
     uses = {u.field: u for u in r.inputs}
-    for f in ("age", "sex", "mrd", "response", "cytogenetics", "iss"):
+    for f in ("age", "sex", "mrd", "response", "cytogenetics", "iss", "induction"):
         assert uses[f].used, uses[f]
-    for f in ("creatinine_clearance_ml_min", "induction", "transplant", "months_since_transplant"):
+    assert "DETERMINATION" in uses["induction"].how  # VRd: the baseline fitted to DETERMINATION's arm
+    for f in ("creatinine_clearance_ml_min", "transplant", "months_since_transplant"):
         assert not uses[f].used and "not used, because" in uses[f].how
 
 
@@ -226,11 +228,12 @@ def test_text_shows_projection_mark_unused_inputs_and_the_input_that_matters():
     r = estimate({"r_iss": "II", "response": "PR", "induction": "vrd"}, options=["lenalidomide"], horizons=[3, 10])
     text = estimate_text(r)
     assert "more than 79.5 months" in text  # lenalidomide median OS: not reached at 79.5 months
-    assert "Not used: response = PR" in text and "Not used: induction = vrd" in text
+    assert "Not used: response = PR" in text and "Not used: induction" not in text
     assert "Would narrow the ranges most: ask for your MRD result" in text
     assert "if the effect stops at the trials' follow-up" in text
     plain = summary_text(summarize(r, years=3))
-    assert "ask for your MRD result" in plain and "first treatment" in plain
+    # response PR changes nothing and is said so; the first treatment (induction) now sets the baseline
+    assert "ask for your MRD result" in plain and "response to treatment" in plain and "first treatment" not in plain
 
 
 def test_calibration_table_sets_each_option_beside_its_own_trial():
@@ -242,7 +245,9 @@ def test_calibration_table_sets_each_option_beside_its_own_trial():
 
     rows = calibration_table()
     by_option = {r.option for r in rows}
-    assert by_option == {o.id for o in OPTIONS} - {"observation"}
+    # every option's own trial, and the arms that set the baselines of VRd (DETERMINATION) and KRd (FORTE)
+    assert by_option == {o.id for o in OPTIONS} - {"observation"} | {"baseline"}
+    assert {r.trial for r in rows if r.option == "baseline"} == {"determination", "forte"}
     for r in rows:
         if r.published is not None and r.model is not None:
             tol = MEDIAN_TOLERANCE * r.published if r.quantity.startswith("median") else LANDMARK_TOLERANCE_POINTS

@@ -29,15 +29,19 @@ def test_page_shows_every_row_with_its_verdict_and_source(web_client):
     soup = BeautifulSoup(r.text, "html.parser")
     assert soup.find("h1").get_text(strip=True) == "How well do these numbers match the trials?"
     rows = calibration_table()
-    for option in {r.option for r in rows}:
+    for option in {r.option for r in rows} - {"baseline"}:  # the baseline arms: CLI, JSON and docs only
         mine = [x for x in rows if x.option == option]
         table = soup.find(id=f"calibration-table-{option}")
         body = table.find("tbody").find_all("tr")
         assert len(body) == len(mine), option
         verdicts = [tr.find_all("td")[-1].get_text(strip=True) for tr in body]
-        assert verdicts == ["yes" if x.within_tolerance else "no" for x in mine]
-    assert soup.find(id="calibration-daratumumab").find(class_="notice")
-    assert "45.8 months" in soup.find(id="calibration-table-daratumumab").get_text(" ")
+        assert verdicts == ["fitted" if x.fitted else "yes" if x.within_tolerance else "no" for x in mine]
+    krd = "carfilzomib-lenalidomide-dexamethasone"
+    assert soup.find(id=f"calibration-{krd}").find(class_="notice")
+    assert "59.1 months" in soup.find(id=f"calibration-table-{krd}").get_text(" ")
+    # CASSIOPEIA's observation arm sets the VTd baseline: marked fitted, and daratumumab now agrees
+    assert "fitted" in soup.find(id="calibration-table-daratumumab").get_text(" ")
+    assert not soup.find(id="calibration-daratumumab").find(class_="notice")
     assert soup.find(id="sources-title")  # every published number is cited in the list below
     assert 'style="' not in r.text and "<script>" not in r.text  # the strict CSP
 
@@ -60,12 +64,14 @@ def test_results_page_says_which_options_do_not_match_their_trial(web_client):
     assert web_client.post("/profile", data={"age": "60"}, follow_redirects=False).status_code == 303
     web_client.post("/results", data={"years": "5", "set_options": "1", "option": ALL_OPTIONS})
     soup = BeautifulSoup(web_client.get("/results").text, "html.parser")
-    dara = soup.find(id="calibration-daratumumab").get_text(" ", strip=True)
-    assert dara.startswith("These numbers do not match this option's own trial.")
-    detail = soup.find(id="calibration-detail-daratumumab").get_text(" ", strip=True)
-    assert "at 46 months. Our numbers say 24 months." in detail
-    assert "hazard ratio for progression or death 0.49" in detail
-    assert soup.find(id="calibration-card-daratumumab")  # said on the first screen too
+    krd = "carfilzomib-lenalidomide-dexamethasone"
+    text = soup.find(id=f"calibration-{krd}").get_text(" ", strip=True)
+    assert text.startswith("These numbers do not match this option's own trial.")
+    detail = soup.find(id=f"calibration-detail-{krd}").get_text(" ", strip=True)
+    assert "at 41 months. Our numbers say 51 months." in detail
+    assert "hazard ratio for progression or death 0.51" in detail
+    assert soup.find(id=f"calibration-card-{krd}")  # said on the first screen too
+    assert soup.find(id="calibration-daratumumab") is None  # CASSIOPEIA matches with its own induction
     assert soup.find(id="calibration-lenalidomide") is None and soup.find(id="calibration-card-lenalidomide") is None
     for option in ALL_OPTIONS:  # every option's details link to the whole table
         assert soup.find(id=f"calibration-detail-{option}").find("a", href=f"/calibration#calibration-{option}")
@@ -78,7 +84,8 @@ def test_printable_summary_flags_the_options_that_miss_their_trial(web_client):
     rows = {tr.find("th").get_text(" ", strip=True): tr.get_text(" ", strip=True)
             for tr in soup.find(id="summary-table").find("tbody").find_all("tr")}
     flagged = {name for name, text in rows.items() if "does not match its own trial" in text}
-    assert any("aratumumab" in name for name in flagged)
+    assert any("KRd" in name or "arfilzomib" in name for name in flagged)
+    assert not any(name.lower().startswith("daratumumab maintenance") for name in flagged)
     assert not any(name.lower().startswith("lenalidomide") for name in flagged)
 
 

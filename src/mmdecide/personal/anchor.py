@@ -90,7 +90,7 @@ def anchored_table(corpus: Corpus | None = None) -> list[AnchoredRow]:
 
     corpus = corpus if corpus is not None else default_corpus()
     prep = prepared(corpus, _DRAWS, DEFAULT_SEED)
-    rows = calibration_table(corpus)
+    rows = [r for r in calibration_table(corpus) if r.option != "baseline"]  # the options' own trials only
     out: list[AnchoredRow] = []
     for option in dict.fromkeys(r.option for r in rows):
         mine = [r for r in rows if r.option == option]

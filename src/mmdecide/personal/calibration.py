@@ -21,11 +21,15 @@ fewest draws the model accepts and cached.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from ..evidence import Corpus, Value
-from .model import run_model
+from ..evidence.schema import Result
+from ..timeunits import to_months
+from .induction import FITS, Origin, induction_scale, origin_for, published_target, shifted_value
+from .model import DEFAULT_SEED, run_model
 from .options import OPTIONS
-from .prepared import _CORPORA, corpus_key, default_corpus  # the corpus behind a cache key
+from .prepared import _CORPORA, chain, corpus_key, default_corpus, prepared  # _CORPORA: the corpus behind a cache key
 from .result import CalibrationRow, EstimateResult, Number, OptionCalibration, SourceRef, TrialEffect
 from .sources import HRLink, cite, follow_up_months
 
@@ -45,6 +49,11 @@ _LANDMARK_WORDS = f"within {LANDMARK_TOLERANCE_POINTS:g} percentage points"
 _NO_MAINTENANCE = {"placebo", "observation", "control", "no-maintenance"}
 #: the profile that stands for a trial's population where it enrolled only some patients
 _TRIAL_PROFILE = {"auriga": {"mrd": "positive"}}  # AURIGA enrolled only MRD-positive patients
+#: each trial's induction, so that an option's trial is checked against the model for its own population
+#: (docs/model.md, Baseline): CASSIOPEIA gave VTd or D-VTd (one baseline for both); the McCarthy trials
+#: (2005-2009), TOURMALINE-MM3 ("standard-of-care induction"), ATLAS ("any induction") and
+#: AURIGA (anti-CD38-free induction) do not report a single regimen in the sources read: "other".
+TRIAL_INDUCTION = {"cassiopeia": "vtd"}
 _DRAWS = 200  # the central values do not depend on the number of draws; the fewest allowed
 _BASELINE_TRIAL = "mccarthy-2017-meta"  # the no-maintenance curve's own source (baseline.py)
 
@@ -96,24 +105,83 @@ def _table(key: int) -> tuple[CalibrationRow, ...]:
                 target = _model_option(link, res.arm) or spec.id
                 if target != "?":
                     rows += _rows(corpus, spec.id, link.evidence, link.analysis, res, target, runs)
+    for klass, fit in FITS.items():  # the arms that set each induction's baseline (CASSIOPEIA is above)
+        if fit.evidence == "cassiopeia" or fit.evidence not in corpus.files:
+            continue
+        origin = origin_for(corpus, fit.gap_from)
+        for res in corpus.get(fit.evidence).results:
+            if (res.analysis, res.arm) == (fit.analysis, fit.arm) and res.endpoint in ("PFS", "OS"):
+                rows += shifted_rows(corpus, "baseline", fit.evidence, fit.analysis, res, klass, origin,
+                                     fit.model_arm, f"; induction {klass}; {origin.words}")
     return tuple(rows)
 
 
-def _run(corpus: Corpus, evidence: str, target: str, years: list[float], runs: dict) -> EstimateResult:
-    profile = _TRIAL_PROFILE.get(evidence, {})
-    key = (target, evidence, tuple(years))
+def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res: Result, induction: str, origin: Origin,
+                 model_arm: str, note: str) -> list[CalibrationRow]:
+    """An arm's published median and landmarks beside the model's central value for ``induction``,
+    on the arm's own time axis (``origin``: the months before maintenance and who was left then)."""
+    prep = prepared(corpus, _DRAWS, DEFAULT_SEED)
+    c = float(induction_scale(prep, induction).ext[0])
+    hr, kappa = 1.0, 1.0
+    if model_arm != "observation":
+        spec = next(o for o in OPTIONS if o.id == model_arm)
+        pfs, _ = chain(prep, spec.pfs_links)
+        os_, _ = chain(prep, spec.os_links)
+        if pfs is None:
+            return []
+        hr, kappa = float(pfs.ext[0]), float(prep.kappa(spec, pfs, os_)[0][0])
+    labels = {a.id: a.label for a in corpus.get(evidence).arms}
+    fu = follow_up_months(corpus, evidence, analysis)
+    what = f"{res.endpoint} {{}}, {labels.get(res.arm, res.arm)} [{analysis}]"
+    base: dict[str, Any] = {"option": option, "trial": evidence, "trial_name": trial_name(corpus, evidence), "analysis": analysis,
+            "arm": res.arm, "arm_label": labels.get(res.arm, res.arm), "model_arm": model_arm,
+            "endpoint": res.endpoint, "note": f"model arm: {model_arm}{note}"}
+    fitted = _fitted_value(corpus, evidence, analysis, res)
+    out: list[CalibrationRow] = []
+    med = shifted_value(prep, c, model_arm, res.endpoint, "median", origin, hr, kappa)
+    model_med = med if med < prep.grid[-1] else None
+    if res.median is not None and res.median.value is not None:
+        pub = float(res.median.value)
+        ok = model_med is not None and abs(model_med - pub) <= MEDIAN_TOLERANCE * pub
+        out.append(CalibrationRow(**base, quantity="median (months)", published=pub, model=model_med,
+                                  tolerance=_MEDIAN_WORDS, within_tolerance=ok, fitted=fitted is res.median,
+                                  source=cite(corpus, evidence, res.median, what.format("median"))))
+    elif res.median_not_reached:
+        out.append(CalibrationRow(**base, quantity="median (months)", published=None, model=model_med,
+                                  tolerance="published 'not reached': the model's median beyond the follow-up",
+                                  within_tolerance=model_med is None or (fu is not None and model_med > fu),
+                                  source=_not_reached_source(corpus, evidence, analysis, res, what.format("median not reached"))))
+    for lm in res.landmarks:
+        if lm.rate.value is None:
+            continue
+        months = to_months(lm.time, lm.time_unit)
+        v = shifted_value(prep, c, model_arm, res.endpoint, f"percent at {months:g} months", origin, hr, kappa)
+        out.append(CalibrationRow(**base, quantity=f"percent at {months:g} months", published=float(lm.rate.value),
+                                  model=v, tolerance=_LANDMARK_WORDS,
+                                  within_tolerance=abs(v - lm.rate.value) <= LANDMARK_TOLERANCE_POINTS,
+                                  fitted=fitted is lm.rate,
+                                  source=cite(corpus, evidence, lm.rate, what.format(f"percent at {months:g} months"))))
+    return out
+
+
+def _run(corpus: Corpus, evidence: str, target: str, years: list[float], runs: dict,
+         induction: str | None = None) -> EstimateResult:
+    induction = induction or TRIAL_INDUCTION.get(evidence, "other")
+    profile = {**_TRIAL_PROFILE.get(evidence, {}), "induction": induction}
+    key = (target, evidence, tuple(years), induction)
     if key not in runs:
         runs[key] = run_model(profile, options=[target] if target != "observation" else ["lenalidomide"],
                               horizons=years or None, corpus=corpus, n_draws=_DRAWS)
     return runs[key]
 
 
-def _rows(corpus, option, evidence, analysis, res, target, runs, note: str = "") -> list[CalibrationRow]:
+def _rows(corpus, option, evidence, analysis, res, target, runs, note: str = "",
+          induction: str | None = None) -> list[CalibrationRow]:
     """The published median and landmarks of one arm (``res``) beside the model's ``target`` option."""
     out: list[CalibrationRow] = []
     years = sorted({lm.time / 12 if lm.time_unit == "months" else lm.time for lm in res.landmarks
                     if lm.rate.value is not None})
-    o = next((x for x in _run(corpus, evidence, target, years, runs).options if x.option == target), None)
+    o = next((x for x in _run(corpus, evidence, target, years, runs, induction).options if x.option == target), None)
     if o is None:
         return out
     fu = follow_up_months(corpus, evidence, analysis)
@@ -123,11 +191,13 @@ def _rows(corpus, option, evidence, analysis, res, target, runs, note: str = "")
     base = {"option": option, "trial": evidence, "trial_name": trial_name(corpus, evidence),
             "analysis": analysis, "arm": res.arm, "arm_label": labels.get(res.arm, res.arm),
             "model_arm": target, "endpoint": res.endpoint}
+    fitted = _fitted_value(corpus, evidence, analysis, res)
     if res.median is not None and res.median.value is not None:
         pub = float(res.median.value)
         ok = med.estimate is not None and abs(med.estimate - pub) <= MEDIAN_TOLERANCE * pub
         out.append(CalibrationRow(**base, quantity="median (months)", published=pub, model=med.estimate,
-                                  tolerance=_MEDIAN_WORDS, within_tolerance=ok, note=f"model arm: {target}{note}",
+                                  tolerance=_MEDIAN_WORDS, within_tolerance=ok, fitted=fitted is res.median,
+                                  note=f"model arm: {target}{note}",
                                   source=cite(corpus, evidence, res.median, what.format("median"))))
     elif res.median_not_reached:
         model = med.estimate
@@ -146,9 +216,17 @@ def _rows(corpus, option, evidence, analysis, res, target, runs, note: str = "")
         ok = n.estimate is not None and abs(n.estimate - lm.rate.value) <= LANDMARK_TOLERANCE_POINTS
         out.append(CalibrationRow(**base, quantity=f"percent at {12 * yrs:g} months", published=float(lm.rate.value),
                                   model=n.estimate, tolerance=_LANDMARK_WORDS, within_tolerance=ok,
-                                  note=f"model arm: {target}{note}",
+                                  fitted=fitted is lm.rate, note=f"model arm: {target}{note}",
                                   source=cite(corpus, evidence, lm.rate, what.format(f"percent at {12 * yrs:g} months"))))
     return out
+
+
+def _fitted_value(corpus: Corpus, evidence: str, analysis: str, res: Result) -> Value | None:
+    """The published value this arm gave to fit its induction's baseline, if it did (``induction.FITS``)."""
+    for fit in FITS.values():
+        if (fit.evidence, fit.analysis, fit.arm, "PFS") == (evidence, analysis, res.arm, res.endpoint):
+            return published_target(corpus, fit)[0]
+    return None
 
 
 def _fu_words(fu: float | None) -> str:
@@ -186,9 +264,10 @@ def _reason(within: bool, rows: list[CalibrationRow]) -> str:
     names = ", ".join(dict.fromkeys(r.trial_name for r in rows))
     if within:
         return f"For an average person in {names}, our numbers for this option match the trial's own results."
-    return (f"Our numbers for this option do not match its own trial, {names}. We start from people "
-            "with no maintenance in trials from 2005 to 2009. The people in this trial had other first "
-            "treatments, or were treated in later years. So read the trial's own numbers beside ours.")
+    return (f"Our numbers for this option do not match its own trial, {names}. Our numbers start from "
+            "people in trials from 2005 to 2009 who had no maintenance, changed for the first treatment a "
+            "person had. The people in this trial may have had other first treatments, or other care. So "
+            "read the trial's own numbers beside ours.")
 
 
 def calibration_by_option(corpus: Corpus | None = None) -> dict[str, OptionCalibration]:

@@ -26,8 +26,6 @@ _FACTORS = {
 _NOT_USED = {
     "months_since_transplant": "not used, because the trials started maintenance about 100 days to 6 months "
     "after transplant and no evidence says how a later start changes the effect",
-    "induction": "not used, because the evidence base has no hazard ratio for induction type after transplant; "
-    "the lenalidomide trials' patients mostly had older induction (2005-2009)",
     "transplant": "not used, because the evidence base has no hazard ratio for single vs tandem transplant "
     "in the maintenance trials",
     "creatinine_clearance_ml_min": "not used, because the evidence base has no prognostic hazard ratio for "
@@ -55,7 +53,9 @@ def _words(value) -> str:
     return str(value)
 
 
-def input_uses(p: PatientProfile, effects: list[FactorEffect], age: TrialAge) -> list[InputUse]:
+def input_uses(p: PatientProfile, effects: list[FactorEffect], age: TrialAge, induction: str = "") -> list[InputUse]:
+    """Every profile field with what the model did with it; ``induction``: how the induction set the
+    baseline, in words (``induction.induction_scale``)."""
     by_factor = {e.factor: e for e in effects}
     out = []
     for name in type(p).model_fields:
@@ -73,6 +73,9 @@ def input_uses(p: PatientProfile, effects: list[FactorEffect], age: TrialAge) ->
             how = ("deaths from other causes from the US life table for this sex" if value is not None else
                    "unknown: the life tables for women and men are averaged")
             out.append(InputUse(field=name, value=words, used=value is not None, how=how))
+            continue
+        if name == "induction" and induction:
+            out.append(InputUse(field=name, value=words, used=value is not None, how=induction))
             continue
         if value is None:
             out.append(InputUse(field=name, value=words, used=False, how="unknown: treated as the average trial patient"))

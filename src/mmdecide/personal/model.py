@@ -24,6 +24,7 @@ from ..errors import InputError
 from ..evidence import Corpus
 from .background import LIFE_TABLE, background_cumhaz
 from .harms import side_effects, spm_slots
+from .induction import induction_scale
 from .inputs import input_uses, missing_inputs
 from .eligibility import outside_population
 from .options import NOT_OFFERED, OPTIONS, OptionSpec
@@ -176,9 +177,9 @@ def run_model(
 
     effects = profile_effects(corpus, prof, n_draws, _rng(seed, 2))
     r = apply(effects, plan, _rng(seed, 5))
-    prof_sources = [src for e in effects for sh in (e.pfs, e.os) if sh for src in sh.sources]
-    # single precision for the curves: ample for percents, and half the memory traffic
-    h = np.ascontiguousarray(prep.h_dis[:, idx], dtype=np.float32)
+    ind = induction_scale(prep, prof.induction)  # the patient's baseline: c_induction x H_disease (induction.py)
+    prof_sources = [src for e in effects for sh in (e.pfs, e.os) if sh for src in sh.sources] + list(ind.sources)
+    h = ind.hazard(prep.h_dis, idx)
     lam = prep.lam[idx]
     k_pat, k_miss = _patient_kappa(prep, h, r.pfs, r.os, lam)
     age = prof.age if prof.age is not None else prep.age.years
@@ -212,7 +213,7 @@ def run_model(
         res = _option_result(prep, spec, col, arm, ref["arm"], hz, cols, pfs_eff, os_eff, os_err,
                              extra_flags, modified, prof_sources, (h, mult, lam_o, bg, r.pfs), ref, k_opt_miss)
         results.append(res.model_copy(update={"outside_population": outside_population(corpus, spec.id, prof)}))
-    assumptions = list(prep.baseline.assumptions) + [
+    assumptions = list(prep.baseline.assumptions) + [ind.assumption,
         (f"Deaths from other causes follow the US life table for the patient's age and sex "
         f"({LIFE_TABLE.citation} {LIFE_TABLE.url}); the trials' own background deaths, at their median age of "
         f"{prep.age.years:g} ({prep.age.note}), are taken out first so they are not counted twice."),
@@ -236,7 +237,7 @@ def run_model(
         profile=prof, disclaimer=DISCLAIMER, horizons_years=list(hz), n_draws=n_draws, seed=seed,
         options=results, not_offered=not_offered,
         profile_effects=[e.as_result() for e in effects], assumptions=assumptions,
-        inputs=input_uses(prof, effects, prep.age), missing_inputs=missing_inputs(r.unknown_variance),
+        inputs=input_uses(prof, effects, prep.age, ind.how), missing_inputs=missing_inputs(r.unknown_variance),
         projection_horizon_months=float(GRID_MONTHS),
     )  # fmt: skip
 

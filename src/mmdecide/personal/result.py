@@ -171,6 +171,8 @@ class CalibrationRow(_Out):
     model: float | None = Field(description="the model's central value for an average trial patient; null: beyond its reach")
     tolerance: str = Field(description="the stated tolerance, in words")
     within_tolerance: bool
+    fitted: bool = Field(default=False, description="the arm was used to fit the baseline of its induction, "
+                         "so it agrees by construction (not a check)")
     note: str
     source: SourceId | None = Field(description="where the published value comes from (null: a 'not reached' "
                                      "whose entry gives neither a value nor the analysis' follow-up)")

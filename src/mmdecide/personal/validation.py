@@ -1,22 +1,23 @@
 """External validation (issue 8, point 6): the model's lenalidomide and no-maintenance numbers
-for an average patient beside arms of studies that did not feed the model.
+for an average patient with each study's induction, beside arms of studies that did not feed the model.
 
 The model's curves come from the McCarthy 2017 meta-analysis (CALGB 100104, IFM 2005-02, GIMEMA
-RV-MM-PI-209) and, for the other options, their own trials. The held-out arms below are used
-nowhere else in the model: a registry (Connect MM), a regional cohort (Rete Ematologica
-Pugliese) and the lenalidomide arms of two trials of modern induction (PERSEUS, DETERMINATION).
-Their time origins differ from the model's (start of maintenance, about 100 days after the
-transplant): each row's note says how. The rows are judged by the same tolerances as the
-calibration and reported as they come out, never tuned.
+RV-MM-PI-209), the arms that set each induction's baseline (DETERMINATION for VRd, CASSIOPEIA's
+observation arm for VTd, FORTE for KRd; ``induction.FITS``) and, for the other options, their own
+trials. The held-out arms below are used nowhere in the model: a registry (Connect MM), a regional
+cohort (Rete Ematologica Pugliese) and the lenalidomide arms of two trials of VRd induction
+(PERSEUS, GRIFFIN). Arms counted from before induction are moved to the start of maintenance as
+the baseline fit does (``induction.origin_for``); each row's note says how. The rows are judged by
+the same tolerances as the calibration and reported as they come out, never tuned.
 """
-
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..evidence import Corpus
-from .calibration import _rows
+from .calibration import _rows, shifted_rows
+from .induction import origin_for
 from .prepared import _CORPORA, corpus_key, default_corpus
 from .result import CalibrationRow
 
@@ -30,6 +31,8 @@ class HeldOut:
     arm: str
     model_option: str  # "lenalidomide" or "observation"
     origin: str  # the study's time origin, in words
+    induction: str = "other"  # the study's induction class (``induction``)
+    gap_from: str | None = None  # counted from before induction: whose gap to maintenance to use
 
 
 HELD_OUT = (
@@ -42,9 +45,11 @@ HELD_OUT = (
     HeldOut("real-world-cohorts", "pugliese", "rep-none", "observation",
             "regional cohort; time origin as published (not stated as the start of maintenance)"),
     HeldOut("perseus", "primary", "vrd-r", "lenalidomide",
-            "VRd induction, transplant, VRd consolidation, lenalidomide; time from randomisation, before induction"),
-    HeldOut("determination", "nejm-2022", "rvd-asct", "lenalidomide",
-            "RVd induction, transplant, RVd, lenalidomide until progression; time from randomisation, before induction"),
+            "VRd induction, transplant, VRd consolidation, lenalidomide", "vrd", "cassiopeia"),
+    HeldOut("griffin", "primary-2020", "rvd", "lenalidomide",
+            "RVd induction, transplant, RVd consolidation, lenalidomide (phase 2)", "vrd", "cassiopeia"),
+    HeldOut("griffin", "final-2023", "rvd", "lenalidomide",
+            "RVd induction, transplant, RVd consolidation, lenalidomide (phase 2)", "vrd", "cassiopeia"),
 )
 
 
@@ -63,7 +68,13 @@ def _validation(key: int) -> tuple[CalibrationRow, ...]:
         if h.evidence not in corpus.files:
             continue
         for res in corpus.get(h.evidence).results:
-            if (res.analysis, res.arm) == (h.analysis, h.arm) and res.endpoint in ("PFS", "OS"):
+            if (res.analysis, res.arm) != (h.analysis, h.arm) or res.endpoint not in ("PFS", "OS"):
+                continue
+            if h.gap_from is None:
                 rows += _rows(corpus, h.model_option, h.evidence, h.analysis, res, h.model_option, runs,
-                              note=f"; {h.origin}")
+                              note=f"; {h.origin}", induction=h.induction)
+            else:
+                origin = origin_for(corpus, h.gap_from)
+                rows += shifted_rows(corpus, h.model_option, h.evidence, h.analysis, res, h.induction, origin,
+                                     h.model_option, f"; induction {h.induction}; {h.origin}; {origin.words}")
     return tuple(rows)

@@ -72,7 +72,9 @@ def estimate_text(r: EstimateResult) -> str:
         out.append(f"Not offered: {n.label}: {n.reason}")
     out.append("")
     for u in r.inputs:
-        if u.value != "not given" and not u.used:
+        if u.field == "induction":  # it sets the no-maintenance baseline of every option
+            out.append(f"Baseline: induction = {u.value}: {u.how}")
+        elif u.value != "not given" and not u.used:
             out.append(f"Not used: {u.field} = {u.value}: {u.how}")
     for m in r.missing_inputs:
         out.append(f"Would narrow the ranges most: {m.ask} (explains {100 * m.share_pfs:.0f}% of the unknown-input "

@@ -489,6 +489,9 @@ def _intro(result: EstimateResult) -> str:
     if unused:
         parts.append(f"Some details you gave do not change the numbers: {', '.join(unused)}. "
                      "The full report says why.")
+    if result.profile.induction is None:  # the stated default of the induction baseline (docs/model.md)
+        parts.append("You did not say which first treatment you had before the transplant. "
+                     "Our numbers are for people who had VRd, or VRd with daratumumab.")
     if result.profile.known_fields():
         parts.append("People like you means people with the details you entered.")
     else:
