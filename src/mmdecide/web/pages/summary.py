@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...report.plain_language import top_side_effects
+from ...report.side_effect_words import plain_side_effect
 from ..pdf_gate import RETRY_AFTER_SECONDS, Busy
 from ..rendering import SourceList, render
 from ..results_view import key_sources, picture_key
@@ -22,6 +23,7 @@ router = APIRouter()
 def _summary(request: Request, services, inline_css: str | None = None) -> HTMLResponse:
     ctx = page_context(request, services)
     ctx["top_side_effects"] = {ov.option.option: top_side_effects(ov.option, 2) for ov in ctx["view"].options}
+    ctx["plain_side_effect"] = plain_side_effect  # the trial's own wording stays on the evidence pages
     ctx["key_sources"] = key_sources(ctx["view"])
     ctx["picture_key"] = picture_key(ctx["view"].options)
     ctx["matters_labels"] = [label for key, label in ctx["matters_choices"] if key in ctx["matters"]]
