@@ -10,6 +10,8 @@ Target (issue 11): at most 5 s. Two states are measured, each in fresh processes
 Wall time depends on what else the machine runs, so the CPU time (user + system) of the pytest
 process is written beside it, with the load average at the start.
 Run from the repository root:  .venv/bin/python benchmarks/bench_collection.py [--label TEXT]
+[--pytest-option OPTION ...] (e.g. ``--pytest-option=-o --pytest-option="addopts=-ra"`` to time
+another pytest configuration against the same code)
 Writes benchmarks/results/collection.md (appends a section per run, so before/after stay side by
 side).
 """
@@ -45,7 +47,7 @@ def _drop_rewrite_cache() -> int:
     return n
 
 
-def _collect(cold: bool) -> tuple[float, float, int]:
+def _collect(cold: bool, extra: list[str]) -> tuple[float, float, int]:
     env = dict(os.environ)
     if cold:
         _drop_rewrite_cache()
@@ -54,7 +56,7 @@ def _collect(cold: bool) -> tuple[float, float, int]:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    out = subprocess.run(COMMAND, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    out = subprocess.run(COMMAND + extra, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -65,11 +67,13 @@ def _collect(cold: bool) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--label", default="current code")
-    label = parser.parse_args().label
+    parser.add_argument("--pytest-option", action="append", default=[])
+    args = parser.parse_args()
+    label, extra = args.label, args.pytest_option
     load = os.getloadavg()
-    _collect(cold=False)  # fill the cache for the warm runs (and warm the file system)
-    warm = [_collect(cold=False) for _ in range(REPEATS)]
-    cold = [_collect(cold=True) for _ in range(REPEATS)]
+    _collect(cold=False, extra=extra)  # fill the cache for the warm runs (and warm the file system)
+    warm = [_collect(cold=False, extra=extra) for _ in range(REPEATS)]
+    cold = [_collect(cold=True, extra=extra) for _ in range(REPEATS)]
     n = warm[0][2]
 
     def med(rows: list[tuple[float, float, int]], i: int) -> float:
@@ -78,7 +82,8 @@ def main() -> None:
     section = [
         f"## {label} ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
         "",
-        f"{n} tests; median of {REPEATS} fresh processes per state; load average at the start "
+        (f"Extra pytest options: `{' '.join(extra)}`. " if extra else "")
+        + f"{n} tests; median of {REPEATS} fresh processes per state; load average at the start "
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min) on 2 shared cores.",
         "",
         "| state | wall | CPU (user + sys) |",
