@@ -174,7 +174,7 @@ def _percent(corpus: Corpus, evidence: str, value: Value, n: int | None, what: s
         return Number(estimate=value.value, sources=[ref],
                       reason="no interval: the trial arm's size is not in the evidence base")
     if value.value is None:
-        return Number(estimate=None, sources=[ref], reason="the trial gives no percent, only an interval")
+        return Number(estimate=None, sources=[ref], reason="the trial gives no percent for this")
     lo, hi = wilson(value.value / 100.0, n)
     return Number(estimate=value.value, lower=100 * lo, upper=100 * hi, sources=[ref],
                   reason=f"95% interval: Wilson score interval for {n} patients")
