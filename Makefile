@@ -43,10 +43,10 @@ postgres:
 test: $(STAMP) $(CHROMIUM) $(PDFTOPPM) $(AXE) postgres
 	$(BIN)/python -m pytest
 
-## lint: ruff on the code, mypy --strict on the engine (CI runs it before the tests)
+## lint: ruff on the code, mypy --strict on the engine and personal (CI runs it before the tests)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/mypy --strict --no-warn-return-any src/mmdecide/engine
+	$(BIN)/mypy --strict --no-warn-return-any src/mmdecide/engine src/mmdecide/personal
 
 ## golden: regenerate the R reference files in tests/golden (needs R: see r/README.md)
 golden:

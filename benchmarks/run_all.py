@@ -12,7 +12,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 BENCHMARKS = ["bench_evidence_load.py", "bench_km.py", "bench_reconstruct.py", "bench_estimate.py", "bench_json_size.py", "bench_web.py",
-              "bench_community.py"]
+              "bench_community.py", "bench_collection.py"]
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE))

@@ -145,11 +145,31 @@ def test_stage_and_mrd_shift_the_estimates_the_right_way():
 
 
 def test_unknown_factors_widen_the_ranges():
-    def width(profile):
-        h = opt(estimate(profile, options=["lenalidomide"], horizons=[3]), "lenalidomide").horizons[0].pfs_percent
-        return h.upper - h.lower
+    """Each factor whose unknown level is drawn (R-ISS, MRD) widens the range on its own, and with
+    both known nothing "about you" is left. Age and response are not drawn when unknown (an
+    unknown age is the trials' median age; the response evidence compares only sCR with CR), so
+    they must act on the numbers themselves: a test that only compared widths would pass with
+    both ignored."""
+    def at3(profile):
+        return opt(estimate(profile, options=["lenalidomide"], horizons=[3]), "lenalidomide").horizons[0]
 
-    assert width({}) > width({"r_iss": "II", "mrd": "negative", "response": "CR"})
+    def width(n):
+        return n.upper - n.lower
+
+    unknown = at3({})
+    for known in ({"r_iss": "II"}, {"mrd": "negative"}):
+        assert width(at3(known).pfs_percent) < width(unknown.pfs_percent), known
+    lo, hi = at3({"r_iss": "II", "mrd": "negative"}).pfs_percent.ranges.about_you
+    assert hi - lo == pytest.approx(0.0, abs=1e-6)
+    lo, hi = unknown.pfs_percent.ranges.about_you
+    assert hi - lo > 10  # percentage points
+    # age: deaths from other causes (and a shorter life after progression) at older ages
+    os_by_age = [at3({"r_iss": "II", "mrd": "negative", "age": a}).os_percent.estimate for a in (40, 60, 80)]
+    assert os_by_age[0] > os_by_age[1] > os_by_age[2]
+    pfs_by_age = [at3({"r_iss": "II", "mrd": "negative", "age": a}).pfs_percent.estimate for a in (40, 80)]
+    assert pfs_by_age[0] > pfs_by_age[1]
+    # response: stringent complete response carries longer survival than complete response
+    assert at3({"response": "sCR"}).os_percent.estimate > at3({"response": "CR"}).os_percent.estimate
 
 
 def test_options_offered_only_where_the_evidence_reaches():

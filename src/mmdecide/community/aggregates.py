@@ -24,7 +24,6 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import select
 
 from ..timeunits import DAYS_PER_MONTH
@@ -169,6 +168,8 @@ def _counts(s, model, column, ids: set[int], keys, k: int, n: int) -> dict[str, 
 
 
 def _labs(s, cohort: dict[int, TreatmentPeriod], k: int) -> dict[str, list[dict]]:
+    import pandas as pd  # deferred: only lab summaries need it (~0.3 s of every app start)
+
     q = select(LabValue.member_id, LabValue.kind, LabValue.day, LabValue.value).where(
         LabValue.member_id.in_(set(cohort)))
     df = pd.DataFrame(s.execute(q).all(), columns=["member", "kind", "day", "value"])

@@ -390,7 +390,18 @@ def _reconstruct(
     tr_in, nr_in, total_events = _validate_risk_table(risk_times, risk_n, total_events)
     t, s = clean_curve(curve_times, curve_survival, opt.monotone)
     n_total = int(nr_in[0])
+    t, s, tr, nr, lower, upper = _intervals(t, s, tr_in, nr_in, opt)
+    st = _State(t, s, n_total)
+    n_censor, last, n_start = _fit_counted_intervals(st, nr, lower, upper, opt)
+    _fit_last_interval(st, nr, lower, upper, n_censor, last, n_start, total_events, opt)
+    return _assemble(st, t, s, n_total, total_events, opt, tr_in, nr_in)
 
+
+def _intervals(
+    t: np.ndarray, s: np.ndarray, tr_in: np.ndarray, nr_in: np.ndarray, opt: _Options
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The clicks and the risk-table intervals over them: (t, s, column times, counts, first
+    click, last click) with one interval per column used."""
     # Risk-table columns past the end of the curve: with patients still at risk the curve was
     # cut short by the reader, so it is extended flat to that column; empty columns are dropped.
     use = tr_in <= t[-1]
@@ -412,10 +423,18 @@ def _reconstruct(
         ok = np.append(lower[1:], n_k) > lower
         ok[0] = True
         tr, nr, lower = tr[ok], nr[ok], lower[ok]
-    n_int = tr.size
     upper = np.append(lower[1:] - 1, n_k - 1)
+    return t, s, tr, nr, lower, upper
 
-    st = _State(t, s, n_total)
+
+def _fit_counted_intervals(
+    st: _State, nr: np.ndarray, lower: np.ndarray, upper: np.ndarray, opt: _Options
+) -> tuple[np.ndarray, int, int]:
+    """Censoring and events of every interval that ends at a published count.
+
+    Returns (censored per interval, index of the last event, at risk at the last interval's start).
+    """
+    n_int = nr.size
     n_censor = np.zeros(n_int, dtype=np.int64)
     last = 0
     n_start = int(nr[0])
@@ -431,28 +450,45 @@ def _reconstruct(
             last = int(ev[-1]) if ev.size else 0
         # Paper's rule: the published count cannot be reached, so lower it to what was reached.
         n_start = reached
+    return n_censor, last, n_start
 
-    # Last interval: no count at its end. Its censoring is estimated, or fixed by total events.
-    i = n_int - 1
+
+def _last_interval_censoring(
+    st: _State, nr: np.ndarray, lower: np.ndarray, upper: np.ndarray, n_censor: np.ndarray,
+    n_start: int, opt: _Options,
+) -> int:
+    """Estimated censored count in the last interval, which has no count at its end."""
+    t, s = st.t, st.s
+    i = nr.size - 1
     lo, hi = int(lower[i]), int(upper[i])
-    t_end = float(t[hi])
-    width = t_end - t[lo]
-    c_est = 0
-    if n_int > 1 and width > 0:
-        if opt.last_interval == "guyot":
-            span = t[upper[i - 1]] - t[lower[0]]
-            c_est = int(round(n_censor[:i].sum() * width / span)) if span > 0 else 0
-        else:
-            # Censoring hazard (censored per patient-month) of the previous interval, applied to
-            # the patient-months expected in this one.
-            j = i - 1
-            w_prev = t[lower[j + 1]] - t[lower[j]]
-            pm_prev = w_prev * (nr[j] + nr[j + 1]) / 2.0
-            rate = n_censor[j] / pm_prev if pm_prev > 0 else 0.0
-            s_ratio = s[hi] / s[lo] if s[lo] > 0 else 0.0
-            n_end_guess = n_start * s_ratio * np.exp(-rate * width)
-            c_est = int(round(rate * width * (n_start + n_end_guess) / 2.0))
-        c_est = min(c_est, n_start)
+    width = float(t[hi]) - t[lo]
+    if nr.size <= 1 or width <= 0:
+        return 0
+    if opt.last_interval == "guyot":
+        span = t[upper[i - 1]] - t[lower[0]]
+        c_est = int(round(n_censor[:i].sum() * width / span)) if span > 0 else 0
+    else:
+        # Censoring hazard (censored per patient-month) of the previous interval, applied to
+        # the patient-months expected in this one.
+        j = i - 1
+        w_prev = t[lower[j + 1]] - t[lower[j]]
+        pm_prev = w_prev * (nr[j] + nr[j + 1]) / 2.0
+        rate = n_censor[j] / pm_prev if pm_prev > 0 else 0.0
+        s_ratio = s[hi] / s[lo] if s[lo] > 0 else 0.0
+        n_end_guess = n_start * s_ratio * np.exp(-rate * width)
+        c_est = int(round(rate * width * (n_start + n_end_guess) / 2.0))
+    return min(c_est, n_start)
+
+
+def _fit_last_interval(
+    st: _State, nr: np.ndarray, lower: np.ndarray, upper: np.ndarray, n_censor: np.ndarray,
+    last: int, n_start: int, total_events: int | None, opt: _Options,
+) -> None:
+    """Censoring and events of the last interval: estimated, or fixed by the total events."""
+    i = nr.size - 1
+    lo, hi = int(lower[i]), int(upper[i])
+    t_end = float(st.t[hi])
+    c_est = _last_interval_censoring(st, nr, lower, upper, n_censor, n_start, opt)
 
     def run_last(c: int) -> int:
         # The paper spreads over (t_lo, t_hi) and treats the last click as the end.
@@ -470,8 +506,6 @@ def _reconstruct(
         scores = {c: abs(run_last(c) - total_events) for c in range(0, n_start + 1)}
         c_best = min(scores, key=lambda c: (scores[c], abs(c - c_est)))
         run_last(c_best)
-
-    return _assemble(st, t, s, n_total, total_events, opt, tr_in, nr_in)
 
 
 def _assemble(

@@ -483,56 +483,9 @@ def fit_published_summaries(
     if distribution not in _ALLOWED:
         raise ValueError(f"distribution: must be one of {list(_ALLOWED)}, got {distribution!r}")
     dist = DISTRIBUTIONS[distribution]
-    arms = tuple(arms)
-    if not arms or not all(isinstance(a, PublishedSummary) for a in arms):
-        raise ValueError("arms: give at least one PublishedSummary")
-    if len({a.arm for a in arms}) != len(arms):
-        raise ValueError("arms: arm names must be unique")
-    if not isinstance(proportional_hazards, bool):
-        raise ValueError("proportional_hazards: must be True or False")
-    if hr is not None:
-        if len(arms) != 2:
-            raise ValueError("hr: a hazard ratio needs exactly two arms (arms[1] vs arms[0])")
-        if len(hr) != 3 or any(v is None for v in hr):
-            raise ValueError("hr: must be (estimate, lower, upper) with its 95% CI")
-        est, lo, hi = (_positive("hr", v) for v in hr)
-        if not lo < est < hi:
-            raise ValueError("hr: must satisfy lower < estimate < upper")
-        hr = (est, lo, hi)
-
-    k = len(dist.param_names)
-    points: list[_Point] = []
-    for i, a in enumerate(arms):
-        if a.median is not None:
-            points.append(_Point(i, "median", a.median, a.median, np.log(a.median), _median_se(a)))
-        for t, s, lo, hi in a.landmarks:
-            points.append(_Point(i, "landmark", t, s, np.log(-np.log(s)),
-                                 _landmark_se(a, t, s, lo, hi)))
-    if hr is not None and proportional_hazards:
-        se = (np.log(hr[2]) - np.log(hr[1])) / (2 * _Z975)
-        points.append(_Point(1, "hr", np.nan, hr[0], np.log(hr[0]), se))
-
-    # Counting rule first, for a message that says what to add.
-    if proportional_hazards:
-        n_par = k + len(arms) - 1
-        if len(points) < n_par:
-            raise ValueError(
-                f"arms: a {distribution} model with proportional hazards over {len(arms)} arm(s) "
-                f"has {n_par} parameters but only {len(points)} published point(s) (medians, "
-                "landmarks, HR); add landmark rates or an HR, or use distribution='exponential'"
-            )
-        for i, a in enumerate(arms):
-            if a.n_points == 0 and not (i == 1 and hr is not None):
-                raise ValueError(f"arm {a.arm!r}: no median or landmark (and no HR) to place it")
-    else:
-        n_par = k * len(arms)
-        for a in arms:
-            if a.n_points < k:
-                raise ValueError(
-                    f"arm {a.arm!r}: a {distribution} curve has {k} parameters but this arm has "
-                    f"only {a.n_points} published point(s) (median, landmarks); add landmark "
-                    "rates, use distribution='exponential', or proportional_hazards=True with an HR"
-                )
+    arms, hr = _checked_inputs(arms, hr, proportional_hazards)
+    points = _published_points(arms, hr, proportional_hazards)
+    _check_point_count(dist, distribution, arms, hr, proportional_hazards, len(points))
 
     theta0 = _start(dist, arms, hr, proportional_hazards)
     fit = SummaryFit(dist, arms, proportional_hazards, theta0, np.eye(theta0.size),
@@ -552,6 +505,72 @@ def fit_published_summaries(
         )
     cov = np.linalg.inv(jac.T @ jac)
     return SummaryFit(dist, arms, proportional_hazards, theta, cov, tuple(points), hr)
+
+
+def _checked_inputs(
+    arms: Sequence[PublishedSummary], hr: tuple[float, float, float] | None, proportional_hazards: bool
+) -> tuple[tuple[PublishedSummary, ...], tuple[float, float, float] | None]:
+    """The arms as a tuple and the HR as three positive floats, or a ValueError naming the field."""
+    arms = tuple(arms)
+    if not arms or not all(isinstance(a, PublishedSummary) for a in arms):
+        raise ValueError("arms: give at least one PublishedSummary")
+    if len({a.arm for a in arms}) != len(arms):
+        raise ValueError("arms: arm names must be unique")
+    if not isinstance(proportional_hazards, bool):
+        raise ValueError("proportional_hazards: must be True or False")
+    if hr is None:
+        return arms, None
+    if len(arms) != 2:
+        raise ValueError("hr: a hazard ratio needs exactly two arms (arms[1] vs arms[0])")
+    if len(hr) != 3 or any(v is None for v in hr):
+        raise ValueError("hr: must be (estimate, lower, upper) with its 95% CI")
+    est, lo, hi = (_positive("hr", v) for v in hr)
+    if not lo < est < hi:
+        raise ValueError("hr: must satisfy lower < estimate < upper")
+    return arms, (est, lo, hi)
+
+
+def _published_points(arms: tuple[PublishedSummary, ...], hr: tuple[float, float, float] | None,
+                      proportional_hazards: bool) -> list[_Point]:
+    """Every published number the fit matches, on its residual scale with its standard error."""
+    points: list[_Point] = []
+    for i, a in enumerate(arms):
+        if a.median is not None:
+            points.append(_Point(i, "median", a.median, a.median, np.log(a.median), _median_se(a)))
+        for t, s, lo, hi in a.landmarks:
+            points.append(_Point(i, "landmark", t, s, np.log(-np.log(s)),
+                                 _landmark_se(a, t, s, lo, hi)))
+    if hr is not None and proportional_hazards:
+        se = (np.log(hr[2]) - np.log(hr[1])) / (2 * _Z975)
+        points.append(_Point(1, "hr", np.nan, hr[0], np.log(hr[0]), se))
+    return points
+
+
+def _check_point_count(
+    dist: Distribution, distribution: str, arms: tuple[PublishedSummary, ...],
+    hr: tuple[float, float, float] | None, proportional_hazards: bool, n_points: int,
+) -> None:
+    """The counting rule, checked before fitting for a message that says what to add."""
+    k = len(dist.param_names)
+    if proportional_hazards:
+        n_par = k + len(arms) - 1
+        if n_points < n_par:
+            raise ValueError(
+                f"arms: a {distribution} model with proportional hazards over {len(arms)} arm(s) "
+                f"has {n_par} parameters but only {n_points} published point(s) (medians, "
+                "landmarks, HR); add landmark rates or an HR, or use distribution='exponential'"
+            )
+        for i, a in enumerate(arms):
+            if a.n_points == 0 and not (i == 1 and hr is not None):
+                raise ValueError(f"arm {a.arm!r}: no median or landmark (and no HR) to place it")
+        return
+    for a in arms:
+        if a.n_points < k:
+            raise ValueError(
+                f"arm {a.arm!r}: a {distribution} curve has {k} parameters but this arm has "
+                f"only {a.n_points} published point(s) (median, landmarks); add landmark "
+                "rates, use distribution='exponential', or proportional_hazards=True with an HR"
+            )
 
 
 def _start(dist: Distribution, arms: Sequence[PublishedSummary], hr: tuple[float, float, float] | None,

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from ..errors import EvidenceError, InputError
 from ..fileio import json_depth, read_text_file
 from .rules import Problem, check_corpus, check_file
-from .schema import EvidenceFile, Source, Value
+from .schema import EvidenceFile, Source, SourceTier, Value
 
 __all__ = [
     "Corpus",
@@ -164,7 +164,7 @@ class Provenance:
     citation: str
     url: str
     locator: str
-    tier: str
+    tier: SourceTier
     source_type: str
     year: int | None
 

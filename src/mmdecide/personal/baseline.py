@@ -24,8 +24,9 @@ import numpy as np
 
 from ..engine.summary_fit import PublishedSummary, fit_published_summaries
 from ..evidence import Corpus
+from ..evidence.schema import Value
 from .result import SourceRef
-from .sources import EvidenceMissing, arm_n, cite
+from .sources import EvidenceMissing, arm_n, cite, hr_interval, published
 
 __all__ = ["Baseline", "build_baseline"]
 
@@ -46,40 +47,44 @@ class Baseline:
         return np.power(months[:, None] / self.pfs_scale[None, :], self.pfs_shape[None, :])
 
 
-def _arm_result(corpus: Corpus, evidence: str, endpoint: str, arm: str, analysis: str):
+def _arm_median(corpus: Corpus, evidence: str, endpoint: str, arm: str, analysis: str) -> Value:
     for r in corpus.get(evidence).results:
-        if (r.endpoint, r.arm, r.analysis) == (endpoint, arm, analysis):
-            return r
-    raise EvidenceMissing(f"{evidence}: no {endpoint} result for arm {arm} in {analysis}")
+        if (r.endpoint, r.arm, r.analysis) == (endpoint, arm, analysis) and r.median is not None:
+            return r.median
+    raise EvidenceMissing(f"{evidence}: no {endpoint} median for arm {arm} in {analysis}")
 
 
 def build_baseline(corpus: Corpus, n_draws: int, rng: np.random.Generator) -> Baseline:
     mcc = "mccarthy-2017-meta"
     ev = corpus.get(mcc)
-    ctl_pfs = _arm_result(corpus, mcc, "PFS", "control", "jco-2017")
-    len_pfs = _arm_result(corpus, mcc, "PFS", "lenalidomide", "jco-2017")
+    ctl_pfs = _arm_median(corpus, mcc, "PFS", "control", "jco-2017")
+    len_pfs = _arm_median(corpus, mcc, "PFS", "lenalidomide", "jco-2017")
     hr = next(c for c in ev.comparisons if c.endpoint == "PFS" and c.analysis == "jco-2017")
     n_ctl = arm_n(corpus, mcc, "control")
+    if n_ctl is None:
+        raise EvidenceMissing(f"{mcc}: the control arm's size is missing")
+    hr_pub = hr_interval(hr.estimate, f"{mcc}: PFS HR [jco-2017]")
     fit = fit_published_summaries(
-        [PublishedSummary(arm="control", n=n_ctl, median=ctl_pfs.median.value),
-         PublishedSummary(arm="lenalidomide", n=arm_n(corpus, mcc, "lenalidomide"), median=len_pfs.median.value)],
-        hr=(hr.estimate.value, hr.estimate.lower, hr.estimate.upper), distribution="weibull",
+        [PublishedSummary(arm="control", n=n_ctl, median=published(ctl_pfs, f"{mcc}: control PFS median")),
+         PublishedSummary(arm="lenalidomide", n=arm_n(corpus, mcc, "lenalidomide"),
+                          median=published(len_pfs, f"{mcc}: lenalidomide PFS median"))],
+        hr=hr_pub, distribution="weibull",
     )
     th = fit.draw(n_draws, rng)
     scale = np.concatenate([[math.exp(fit.theta[0])], np.exp(th[:, 0])])
     shape = np.concatenate([[math.exp(fit.theta[1])], np.exp(th[:, 1])])
-    len_hr = np.concatenate([[hr.estimate.value], np.exp(th[:, 2])])
+    len_hr = np.concatenate([[hr_pub[0]], np.exp(th[:, 2])])
     pfs_sources = (
-        cite(corpus, mcc, ctl_pfs.median, "PFS median, placebo or observation"),
-        cite(corpus, mcc, len_pfs.median, "PFS median, lenalidomide"),
+        cite(corpus, mcc, ctl_pfs, "PFS median, placebo or observation"),
+        cite(corpus, mcc, len_pfs, "PFS median, lenalidomide"),
         cite(corpus, mcc, hr.estimate, "PFS HR lenalidomide vs control"),
     )
-    ctl_os = _arm_result(corpus, mcc, "OS", "control", "jco-2017")
-    m = float(ctl_os.median.value)
+    ctl_os = _arm_median(corpus, mcc, "OS", "control", "jco-2017")
+    m = published(ctl_os, f"{mcc}: control OS median")
     # exponential median: SE(log m) = 1 / sqrt(deaths), deaths ~ half the arm at the median
     se = 1.0 / math.sqrt(n_ctl / 2.0)
     os_median = np.concatenate([[m], m * np.exp(se * rng.standard_normal(n_draws))])
-    os_sources = (cite(corpus, mcc, ctl_os.median, "OS median, placebo or observation"),)
+    os_sources = (cite(corpus, mcc, ctl_os, "OS median, placebo or observation"),)
     fu = next(a for a in ev.analyses if a.id == "jco-2017").median_follow_up
     assumptions = (
         ("Without maintenance, progression-free survival follows a Weibull curve fitted to the "
@@ -94,5 +99,6 @@ def build_baseline(corpus: Corpus, n_draws: int, rng: np.random.Generator) -> Ba
         "that option (fitted at the trial's median follow-up)."),
     )
     return Baseline(pfs_scale=scale, pfs_shape=shape, len_pfs_hr=len_hr, os_median=os_median,
-                    follow_up_months=float(fu.value), pfs_sources=pfs_sources, os_sources=os_sources,
+                    follow_up_months=published(fu, f"{mcc}: median follow-up"), pfs_sources=pfs_sources,
+                    os_sources=os_sources,
                     assumptions=assumptions)

@@ -149,12 +149,23 @@ def _combined(corpus: Corpus, trials: list[str], per_trial: list[list[Reason]], 
     shared = set.intersection(*({r.criterion for r in rs} for rs in per_trial))
     out = []
     for crit in sorted(shared):
-        maxima = [corpus.get(t).eligibility.age.max_years for t in trials] if crit == "age" else []
-        if maxima and None not in maxima and p.age is not None and p.age > max(maxima):
-            out.append(f"the trials took people up to {max(maxima)} years old, but you are {p.age}")
+        oldest = _oldest_age(corpus, trials) if crit == "age" else None
+        if oldest is not None and p.age is not None and p.age > oldest:
+            out.append(f"the trials took people up to {oldest} years old, but you are {p.age}")
             continue
         first = next(r.text for r in per_trial[0] if r.criterion == crit)
         out.append(first.replace("the trial ", "the trials ", 1))
     if out:
         return out
     return [f"{corpus.get(t).title.split(':')[0]}: {r.text}" for t, rs in zip(trials, per_trial) for r in rs]
+
+
+def _oldest_age(corpus: Corpus, trials: list[str]) -> int | None:
+    """The oldest age any of the trials took, or None when any of them states no upper age."""
+    maxima: list[int] = []
+    for t in trials:
+        elig = corpus.get(t).eligibility
+        if elig is None or elig.age is None or elig.age.max_years is None:
+            return None
+        maxima.append(elig.age.max_years)
+    return max(maxima) if maxima else None

@@ -21,15 +21,21 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from ..evidence import Corpus
-from ..evidence.schema import EvidenceFile, SafetyItem
+from ..evidence.schema import EvidenceFile, SafetyItem, Value
 from .options import OptionSpec, SpmSource
-from .result import Number, SideEffect
+from .prognosis import Plan
+from .result import Number, SideEffect, SourceRef
 from .sources import EvidenceMissing, arm_n, cite, follow_up_months
+
+if TYPE_CHECKING:  # the estimate's prepared state; imported at run time only where used
+    from .prepared import Prepared
 
 __all__ = ["SpmRate", "calibrate_spm", "comparator_item", "normalise_grade", "side_effects", "spm_slots", "wilson"]
 
@@ -42,7 +48,7 @@ class SpmRate:
     before_progression: bool
     lam: float
     lam_draws: np.ndarray  # (n+1,): central, then draws
-    source: object  # SourceRef
+    source: SourceRef
     follow_up_months: float
     published: float
 
@@ -170,13 +176,15 @@ def side_effects(corpus: Corpus, option: OptionSpec) -> list[SideEffect]:
     return out
 
 
-def _percent(corpus: Corpus, evidence: str, value, n: int | None, what: str) -> Number:
+def _percent(corpus: Corpus, evidence: str, value: Value, n: int | None, what: str) -> Number:
     ref = cite(corpus, evidence, value, what)
     if value.lower is not None and value.upper is not None:
         return Number(estimate=value.value, lower=value.lower, upper=value.upper, sources=[ref])
     if n is None:
         return Number(estimate=value.value, sources=[ref],
                       reason="no interval: the trial arm's size is not in the evidence base")
+    if value.value is None:
+        return Number(estimate=None, sources=[ref], reason="the trial gives no percent for this")
     lo, hi = wilson(value.value / 100.0, n)
     return Number(estimate=value.value, lower=100 * lo, upper=100 * hi, sources=[ref],
                   reason=f"95% interval: Wilson score interval for {n} patients")
@@ -184,12 +192,30 @@ def _percent(corpus: Corpus, evidence: str, value, n: int | None, what: str) -> 
 
 # -- second cancers in an estimate ------------------------------------------------------------------
 
-def spm_slots(col, prep, spec: OptionSpec, arm, has_os: bool, hz, cols: list[int], ref: dict) -> dict:
+class Collector(Protocol):
+    """What turns column vectors into numbers (the estimate's collector)."""
+
+    plan: Plan
+
+    def number(self, cols: np.ndarray, ext: bool, sources: list[SourceRef], reason: str | None = None,
+               split: bool = False) -> Number: ...
+
+
+class ArmCurves(Protocol):
+    """An option's restricted mean time progression-free and alive, per horizon and column."""
+
+    pfs_r: np.ndarray
+    os_r: np.ndarray
+
+
+def spm_slots(col: Collector, prep: Prepared, spec: OptionSpec, arm: ArmCurves, has_os: bool,
+              hz: Sequence[float], cols: list[int], ref: dict[str, list[np.ndarray]]) -> dict[str, list[Number]]:
     """Second-cancer percents per category and horizon, and the difference from observation
-    (hematologic + solid) for the number needed to harm. ``arm``: the option's curves."""
+    (hematologic + solid) for the number needed to harm. ``arm``: the option's curves; ``ref``:
+    the observation arm's percents, filled when ``spec`` is observation (computed first)."""
     idx = col.plan.evidence_index()
-    out: dict[str, list] = {}
-    total = [None] * len(hz)
+    out: dict[str, list[Number]] = {}
+    total: list[np.ndarray | None] = [None] * len(hz)
     for cat in ("spm-hematologic", "spm-solid", "spm-any"):
         rate = spm_rate(prep, spec, cat)
         if isinstance(rate, str):
@@ -206,23 +232,26 @@ def spm_slots(col, prep, spec: OptionSpec, arm, has_os: bool, hz, cols: list[int
             v = 100 * lam * at_risk[k]
             out[cat].append(col.number(v, cols[k] > rate.follow_up_months + 1e-9, [rate.source], why))
             if cat != "spm-any":
-                total[k] = v if total[k] is None else total[k] + v
+                t = total[k]
+                total[k] = v if t is None else t + v
         if spec.id == "observation":
             ref[cat] = [100 * lam * at_risk[k] for k in range(len(hz))]
     diffs = []
+    obs_h, obs_s = ref.get("spm-hematologic"), ref.get("spm-solid")
     for k in range(len(hz)):
-        obs = [ref.get("spm-hematologic"), ref.get("spm-solid")]
         mine = [out["spm-hematologic"][k], out["spm-solid"][k]]
-        if spec.id == "observation" or None in obs or any(n.estimate is None for n in mine) or total[k] is None:
+        t = total[k]
+        if (spec.id == "observation" or obs_h is None or obs_s is None or any(n.estimate is None for n in mine)
+                or t is None):
             diffs.append(Number(estimate=None, reason="second-cancer percents for both this option and no maintenance are needed"))
             continue
-        d = total[k] - obs[0][k] - obs[1][k]
+        d = t - obs_h[k] - obs_s[k]
         diffs.append(col.number(d, cols[k] > prep.baseline.follow_up_months, [n.sources[0] for n in mine]))
     out["difference"] = diffs
     return out
 
 
-def spm_rate(prep, spec: OptionSpec, cat: str) -> SpmRate | str:
+def spm_rate(prep: Prepared, spec: OptionSpec, cat: str) -> SpmRate | str:
     key = (spec.id, cat)
     if key not in prep.spm_rates:
         src = next((s for s in spec.spm if s.category == cat), None)
@@ -236,7 +265,7 @@ def spm_rate(prep, spec: OptionSpec, cat: str) -> SpmRate | str:
     return prep.spm_rates[key]
 
 
-def _calibrate(prep, spec: OptionSpec, src: SpmSource) -> SpmRate:
+def _calibrate(prep: Prepared, spec: OptionSpec, src: SpmSource) -> SpmRate:
     """SPM rate for the trial arm's *average* patient (no profile), the calibration target."""
     from .options import OPTIONS
     from .prepared import chain, curves
@@ -257,5 +286,5 @@ def _calibrate(prep, spec: OptionSpec, src: SpmSource) -> SpmRate:
     return calibrate_spm(prep.corpus, src, float(rmst[0]), rmst, _rng_spm(prep, OPTIONS.index(spec)))
 
 
-def _rng_spm(prep, i: int) -> np.random.Generator:
+def _rng_spm(prep: Prepared, i: int) -> np.random.Generator:
     return np.random.default_rng([prep.seed, 3, i])

@@ -31,14 +31,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
 from ..evidence import Corpus
-from ..evidence.schema import PrognosticEffect
+from ..evidence.schema import PrognosticEffect, Value
 from .profile import PatientProfile
 from .result import Number, ProfileEffect, SourceRef
-from .sources import cite
+from .sources import cite, published
 
 __all__ = ["Columns", "FactorEffect", "Plan", "apply", "profile_effects"]
 
@@ -171,9 +172,9 @@ def _iss_level(p: PatientProfile, corpus: Corpus) -> tuple[str | None, str]:
         return None, "unknown"
     # thresholds are read from the R-ISS definitions in the evidence base
     facts = {f.id: f for f in corpus.get("r-iss").facts}
-    b2m_low = facts["def-r-iss-1"].values["b2m_below_mg_per_l"].value
-    alb_low = facts["def-r-iss-1"].values["albumin_at_least_g_per_dl"].value
-    b2m_high = facts["def-r-iss-3"].values["b2m_threshold_mg_per_l"].value
+    b2m_low = published(facts["def-r-iss-1"].values["b2m_below_mg_per_l"], "r-iss: ISS I beta-2 microglobulin")
+    alb_low = published(facts["def-r-iss-1"].values["albumin_at_least_g_per_dl"], "r-iss: ISS I albumin")
+    b2m_high = published(facts["def-r-iss-3"].values["b2m_threshold_mg_per_l"], "r-iss: ISS III beta-2 microglobulin")
     b2m = p.beta2_microglobulin_mg_l
     if b2m >= b2m_high:
         return "III", f"beta-2 microglobulin {b2m:g} >= {b2m_high:g} mg/L"
@@ -211,10 +212,10 @@ def _staging_shift(corpus: Corpus, level: str | None, endpoint: str, n_draws: in
                    rng: np.random.Generator, possible: list[str] | None = None) -> tuple[Shift | None, str]:
     """R-ISS relative hazard from the stage arms' 5-year landmarks and sizes."""
     ev = corpus.get("r-iss")
-    stages: dict[str, tuple[int, float, object]] = {}
+    stages: dict[str, tuple[int, float, Value]] = {}
     for a in ev.arms:
         m = re.fullmatch(r"R-ISS (I{1,3})", a.label)
-        if not m or a.n is None:
+        if not m or a.n is None or a.n.value is None:
             continue
         for r in ev.results:
             if r.arm == a.id and r.endpoint == endpoint:
@@ -250,13 +251,23 @@ def _staging_shift(corpus: Corpus, level: str | None, endpoint: str, n_draws: in
     return Shift(c, levels, sources), ""
 
 
-def _effect_shift(corpus: Corpus, evidence: str, pe: PrognosticEffect, exposed: bool | None,
+@dataclass(frozen=True)
+class _Usable:
+    """A prognostic entry's numbers, each one published: the HR, its 95% CI, the share at ``level``."""
+
+    hr: float
+    lower: float
+    upper: float
+    share: float  # fraction of the population at ``level`` (0-1)
+    share_value: Value  # the share's evidence entry, for its citation
+
+
+def _effect_shift(corpus: Corpus, evidence: str, pe: PrognosticEffect, u: _Usable, exposed: bool | None,
                   n_draws: int, rng: np.random.Generator) -> Shift:
     """Levels (reference, level): relative hazards vs the average patient of that population."""
-    e, sh = pe.estimate, pe.share
-    p = sh.value / 100.0
-    se = (math.log(e.upper) - math.log(e.lower)) / (2 * _Z)
-    hr = np.exp(math.log(e.value) + se * np.concatenate([[0.0], rng.standard_normal(n_draws)]))
+    e, sh, p = pe.estimate, u.share_value, u.share
+    se = (math.log(u.upper) - math.log(u.lower)) / (2 * _Z)
+    hr = np.exp(math.log(u.hr) + se * np.concatenate([[0.0], rng.standard_normal(n_draws)]))
     avg = (1 - p) + p * hr
     levels = np.stack([1.0 / avg, hr / avg], axis=1)
     central = 1.0 if exposed is None else float(levels[0, 1 if exposed else 0])
@@ -264,13 +275,14 @@ def _effect_shift(corpus: Corpus, evidence: str, pe: PrognosticEffect, exposed: 
     return Shift(central, levels, [cite(corpus, evidence, e, what), cite(corpus, evidence, sh, f"share with {pe.level}")])
 
 
-def _usable(pe: PrognosticEffect) -> str | None:
-    e = pe.estimate
+def _usable(pe: PrognosticEffect) -> _Usable | str:
+    """The entry's numbers, or why it cannot be used."""
+    e, sh = pe.estimate, pe.share
     if e.value is None or e.lower is None or e.upper is None:
         return "no 95% confidence interval was published"
-    if pe.share is None or pe.share.value is None:
+    if sh is None or sh.value is None:
         return "the share of patients with this characteristic is not known, so it cannot be compared with the average patient"
-    return None
+    return _Usable(e.value, e.lower, e.upper, sh.value / 100.0, sh)
 
 
 def _entry_effect(corpus: Corpus, p: PatientProfile, factor: str, n_draws: int,
@@ -287,12 +299,12 @@ def _entry_effect(corpus: Corpus, p: PatientProfile, factor: str, n_draws: int,
         for fid, pe in entries:
             if pe.endpoint != endpoint:
                 continue
-            why = _usable(pe)
-            if why:
-                reasons.append(f"{fid} {endpoint}: {why}")
+            usable = _usable(pe)
+            if isinstance(usable, str):
+                reasons.append(f"{fid} {endpoint}: {usable}")
                 continue
             exposed = _exposure(p, factor, pe)
-            if exposed == "no-match":
+            if isinstance(exposed, str):  # "no-match"
                 reasons.append(f"{fid} {endpoint}: the evidence compares '{pe.level}' with '{pe.reference}', "
                                f"and the profile's value is neither")
                 continue
@@ -300,12 +312,12 @@ def _entry_effect(corpus: Corpus, p: PatientProfile, factor: str, n_draws: int,
                 reasons.append(f"{fid} {endpoint}: unknown, and the evidence covers only '{pe.level}' vs "
                                f"'{pe.reference}', not every level, so no average can be formed")
                 continue
-            shifts[endpoint] = _effect_shift(corpus, fid, pe, exposed, n_draws, rng)
+            shifts[endpoint] = _effect_shift(corpus, fid, pe, usable, exposed, n_draws, rng)
             level_text = None if exposed is None else (pe.level if exposed else pe.reference)
             exposed_any = exposed
-            share = share if share is not None else pe.share.value / 100.0  # one pick for both endpoints
+            share = share if share is not None else usable.share  # one pick for both endpoints
             break
-    if not shifts:
+    if not shifts or share is None:  # share is set with the first shift
         return FactorEffect(factor, _profile_value(p, factor), None, None,
                             "not applied: " + "; ".join(dict.fromkeys(reasons)))
     known = _profile_value(p, factor) is not None
@@ -337,7 +349,7 @@ _RESPONSE_WORDS = (
 _MRD_WORDS = (("negative", ("mrd-negative", "mrd negative")), ("positive", ("mrd-positive", "mrd positive")))
 
 
-def _typed_level(text: str, table) -> str | None:
+def _typed_level(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
     """The typed level an evidence text names, by whole words and phrases, most specific first."""
     low = text.lower()
     toks = _tokens(text)
@@ -359,7 +371,7 @@ def _profile_value(p: PatientProfile, factor: str) -> str | None:
     return value
 
 
-def _exposure(p: PatientProfile, factor: str, pe: PrognosticEffect) -> bool | None | str:
+def _exposure(p: PatientProfile, factor: str, pe: PrognosticEffect) -> bool | None | Literal["no-match"]:
     b = _binary_level(p, factor)
     if factor in ("del17p", "t4-14", "t14-16", "gain1q", "amp1q", "high-risk-cytogenetics", "ldh"):
         return b
@@ -433,7 +445,7 @@ def _stage_sizes(corpus: Corpus) -> dict[str, float]:
     out = {}
     for a in corpus.get("r-iss").arms:
         m = re.fullmatch(r"R-ISS (I{1,3})", a.label)
-        if m and a.n is not None:
+        if m and a.n is not None and a.n.value is not None:
             out[m.group(1)] = float(a.n.value)
     return out
 
@@ -468,6 +480,7 @@ def apply(effects: list[FactorEffect], plan: Plan, rng: np.random.Generator) -> 
         if not e.applied:
             continue
         if e.known is None:
+            assert e.probs is not None, "an unknown factor carries the chance of each level"
             cum = np.cumsum(e.probs)
             pick = np.minimum(np.searchsorted(cum, rng.random(plan.size), side="right"), len(cum) - 1)
         else:

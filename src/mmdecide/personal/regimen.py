@@ -11,12 +11,14 @@ __all__ = ["regimen"]
 
 
 def regimen(corpus: Corpus, spec: OptionSpec) -> Regimen | None:
-    schedules, sources, durations = [], [], []
+    schedules: list[str] = []
+    sources: list[SourceRef] = []
+    durations: list[str] = []
     for evidence, arm in spec.regimens:
         if evidence not in corpus.files:
             continue
         a = next((x for x in corpus.get(evidence).arms if x.id == arm and x.regimen), None)
-        if a is None:
+        if a is None or a.regimen is None:
             continue
         r = a.regimen
         parts = []
@@ -33,7 +35,7 @@ def regimen(corpus: Corpus, spec: OptionSpec) -> Regimen | None:
         durations.append(r.duration.rule + (f" ({r.duration.months:g} months)" if r.duration.months else ""))
         src = next(x for x in corpus.get(evidence).sources if x.id == r.source)
         sources.append(SourceRef(evidence=evidence, what=f"regimen of {a.label}", citation=src.citation,
-                                 url=src.url, locator=r.locator, tier=src.tier))  # type: ignore[arg-type]
+                                 url=src.url, locator=r.locator, tier=src.tier))
     if not sources:
         return None
     notes = []

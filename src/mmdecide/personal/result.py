@@ -319,9 +319,10 @@ def _walk_sources(obj: Any) -> Iterator[SourceRef]:
             yield from _walk_sources(item)
 
 
-def _resolve(obj: Any, table: dict) -> Any:
+def _resolve(obj: Any, table: dict[str, Any]) -> Any:
+    """``obj`` is parsed JSON (any shape); ``table`` maps source ids to their JSON entries."""
     if isinstance(obj, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for key, value in obj.items():
             if key == "sources" and isinstance(value, list) and all(isinstance(v, str) for v in value):
                 missing = [v for v in value if v not in table]

@@ -10,14 +10,33 @@ from ..evidence import Corpus, Value
 from ..evidence.schema import Comparison
 from .result import SourceRef
 
-__all__ = ["EvidenceMissing", "HRLink", "arm_n", "cite", "find_comparison", "follow_up_months"]
+__all__ = ["EvidenceMissing", "HRLink", "arm_n", "cite", "find_comparison", "follow_up_months", "hr_interval",
+           "published"]
 
 
 def cite(corpus: Corpus, evidence: str, value: Value, what: str) -> SourceRef:
     prov = corpus.provenance(evidence, value)
     return SourceRef(evidence=evidence, what=what, citation=prov.citation, url=prov.url,
                      locator=prov.locator, tier=prov.tier, source_type=prov.source_type,
-                     value=value.value)  # type: ignore[arg-type]
+                     value=value.value)
+
+
+def published(value: Value | None, what: str) -> float:
+    """The number an entry publishes; EvidenceMissing (naming ``what``) when it gives none.
+
+    The schema allows an entry without a value (an interval only, or "not reached"); code that
+    needs the number asks through here so the gap is one clear message, not a None in arithmetic.
+    """
+    if value is None or value.value is None:
+        raise EvidenceMissing(f"{what}: the evidence entry gives no number")
+    return value.value
+
+
+def hr_interval(value: Value, what: str) -> tuple[float, float, float]:
+    """(estimate, lower, upper) of a published ratio; EvidenceMissing when any of them is absent."""
+    if value.value is None or value.lower is None or value.upper is None:
+        raise EvidenceMissing(f"{what}: no 95% CI")
+    return value.value, value.lower, value.upper
 
 
 @dataclass(frozen=True)
@@ -59,6 +78,6 @@ def follow_up_months(corpus: Corpus, evidence: str, analysis: str) -> float | No
     """The median follow-up of an analysis in months, if the evidence file gives it."""
     for a in corpus.get(evidence).analyses:
         if a.id == analysis and a.median_follow_up is not None and a.median_follow_up.value:
-            v = a.median_follow_up
-            return years_to_months(v.value) if v.unit == "years" else v.value
+            v, months = a.median_follow_up, a.median_follow_up.value
+            return years_to_months(months) if v.unit == "years" else months
     return None

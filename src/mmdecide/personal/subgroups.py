@@ -23,9 +23,10 @@ import numpy as np
 
 from ..engine.meta import effect_from_hr, pool
 from ..evidence import Corpus
+from ..evidence.schema import Subgroup
 from .profile import PatientProfile
 from .result import SourceRef
-from .sources import cite
+from .sources import cite, hr_interval
 
 __all__ = ["Modifier", "SubgroupRule", "subgroup_modifier"]
 
@@ -56,17 +57,17 @@ def subgroup_modifier(corpus: Corpus, rule: SubgroupRule, profile: PatientProfil
     if level is None or rule.evidence not in corpus.files:
         return None
     ev = corpus.get(rule.evidence)
-    entries = {}
+    entries: dict[str, Subgroup] = {}
     for s in ev.subgroups:
         if s.endpoint == rule.endpoint and s.factor == rule.factor and s.measure == "HR":
             for key, text in rule.levels.items():
-                if s.level == text and s.estimate.lower is not None and s.estimate.upper is not None:
+                if s.level == text and None not in (s.estimate.value, s.estimate.lower, s.estimate.upper):
                     entries[key] = s
     if set(entries) != set(rule.levels) or level not in entries:
         return None
     keys = sorted(entries)
-    effects = [effect_from_hr(entries[k].estimate.value, entries[k].estimate.lower,
-                              entries[k].estimate.upper, study=k) for k in keys]
+    effects = [effect_from_hr(*hr_interval(entries[k].estimate, f"{rule.evidence} subgroup {k}"), study=k)
+               for k in keys]
     re = pool(effects, method="DL")
     tau2, mu = re.tau2, re.log_estimate
     e = effects[keys.index(level)]

@@ -150,6 +150,15 @@ def create_api(services: Services) -> FastAPI:
                     "conversation with the care team, not medical advice.",
     )
     api.state.services = services
+    _error_handlers(api)
+    _estimate_route(api)
+    _report_routes(api)
+    _evidence_routes(api)
+    return api
+
+
+def _error_handlers(api: FastAPI) -> None:
+    """Every error answers as ``{"detail": [{"field", "rule", "message"}]}``."""
 
     @api.exception_handler(APIError)
     async def _api_error(request: Request, exc: APIError) -> JSONResponse:
@@ -171,6 +180,8 @@ def create_api(services: Services) -> FastAPI:
         log.exception("API error on %s", request.url.path)
         return JSONResponse({"detail": [_detail("server", "internal", "internal error")]}, status_code=500)
 
+
+def _estimate_route(api: FastAPI) -> None:
     @api.post("/estimate", responses={200: {"model": EstimateResult}, **_ERRORS})
     def estimate(body: EstimateRequest, services: ServicesDep) -> JSONResponse:
         """Benefit and harm of each maintenance option for a profile (same as
@@ -183,7 +194,8 @@ def create_api(services: Services) -> FastAPI:
             raise APIError(422, [exc.detail()]) from None
         return JSONResponse(result.model_dump(mode="json"))
 
-    _report_routes(api)
+
+def _evidence_routes(api: FastAPI) -> None:
     @api.get("/trials", responses=_ERRORS)
     def trials(services: ServicesDep) -> list[dict[str, Any]]:
         """Every study of patients in the evidence base (trials, cohorts, registries)."""
@@ -198,37 +210,37 @@ def create_api(services: Services) -> FastAPI:
     def meta_analyses(services: ServicesDep) -> list[dict[str, Any]]:
         """Every pooled analysis with its pooled results; for McCarthy 2017 also the per-trial
         PFS hazard ratios pooled here (``mmdecide.engine.meta.pool``) beside the published one."""
-        out = []
-        for ev in _files(services, POOLED_KINDS):
-            item = _listing(ev)
-            labels = {a.id: a.label for a in ev.arms}
-            item["includes"] = list(ev.includes)
-            item["pooled"] = []
-            for c in ev.comparisons:
-                prov = services.corpus.provenance(ev.id, c.estimate)
-                item["pooled"].append({
-                    "endpoint": c.endpoint, "analysis": c.analysis, "measure": c.measure,
-                    "experimental": labels.get(c.experimental, c.experimental),
-                    "control": labels.get(c.control, c.control),
-                    "estimate": c.estimate.value, "lower": c.estimate.lower, "upper": c.estimate.upper,
-                    "citation": prov.citation, "url": prov.url, "locator": prov.locator,
-                })  # fmt: skip
-            forest = services.forest
-            if forest is not None and ev.id == "mccarthy-2017-meta":
-                item["reproduced"] = [
-                    {"label": r.label, "kind": r.kind, "evidence": r.evidence, "hr": r.hr, "lower": r.lower,
-                     "upper": r.upper, "weight_percent": r.weight_percent}
-                    for r in forest.rows
-                ]
-            out.append(item)
-        return out
+        return [_pooled_listing(services, ev) for ev in _files(services, POOLED_KINDS)]
 
     @api.get("/meta-analyses/{file_id}", responses=_ERRORS)
     def meta_analysis(file_id: str, services: ServicesDep) -> dict[str, Any]:
         """One pooled analysis's evidence file."""
         return _one(services, file_id, POOLED_KINDS, "meta-analysis")
 
-    return api
+
+def _pooled_listing(services: Services, ev: EvidenceFile) -> dict[str, Any]:
+    """A pooled analysis in the listing: its pooled results, each with its source."""
+    item = _listing(ev)
+    labels = {a.id: a.label for a in ev.arms}
+    item["includes"] = list(ev.includes)
+    item["pooled"] = []
+    for c in ev.comparisons:
+        prov = services.corpus.provenance(ev.id, c.estimate)
+        item["pooled"].append({
+            "endpoint": c.endpoint, "analysis": c.analysis, "measure": c.measure,
+            "experimental": labels.get(c.experimental, c.experimental),
+            "control": labels.get(c.control, c.control),
+            "estimate": c.estimate.value, "lower": c.estimate.lower, "upper": c.estimate.upper,
+            "citation": prov.citation, "url": prov.url, "locator": prov.locator,
+        })  # fmt: skip
+    forest = services.forest
+    if forest is not None and ev.id == "mccarthy-2017-meta":
+        item["reproduced"] = [
+            {"label": r.label, "kind": r.kind, "evidence": r.evidence, "hr": r.hr, "lower": r.lower,
+             "upper": r.upper, "weight_percent": r.weight_percent}
+            for r in forest.rows
+        ]
+    return item
 
 
 #: the profile fields the harms detail reads: set beside the label's levels (the trials' numbers
