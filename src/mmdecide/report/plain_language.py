@@ -482,6 +482,11 @@ def _intro(result: EstimateResult) -> str:
         "No maintenance means check-ups only, with no medicine.",
         "Each range shows how sure the studies are and what we do not know about you.",
     ]
+    ref = next((o for o in result.options if o.option == "observation"), None)
+    if ref is not None and ref.outside_population:  # said once here: every section uses its numbers
+        reasons = " ".join(f"{capital(why)}." for why in ref.outside_population)
+        parts.append(f"No maintenance: not studied in people like you. {reasons} So the numbers for no "
+                     "maintenance describe people who are not like you.")
     if result.missing_inputs:
         parts.append(f"To narrow the ranges most, {result.missing_inputs[0].ask}.")
     unused = [_FIELD_WORDS.get(u.field, u.field.replace("_", " ")) for u in result.inputs
