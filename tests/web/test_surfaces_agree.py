@@ -14,7 +14,9 @@ compared, per option and at the horizon each surface shows:
 
 from __future__ import annotations
 
+import functools
 import io
+import math
 import json
 import re
 import warnings
@@ -49,7 +51,18 @@ PROFILES: dict[str, dict] = {
 }
 
 EVERY_OPTION = [o.id for o in OPTIONS]
-YEARS = 5
+YEARS = 5  # what the page, the PDF and --plain show unless a person or --horizon chooses
+#: (profile, horizon shown): each profile once, two of them at another time span the page offers
+#: (the page's numbers are sliced from its curves' run; --plain asks for that horizon alone). One
+#: PDF a case: WeasyPrint takes a few seconds each.
+CASES = [("empty", YEARS), ("62-riss2-vgpr", YEARS), ("62-riss2-vgpr", 2), ("74-riss3-highrisk-pr", 7),
+         ("88-sd-dara-induction", YEARS)]
+
+
+@functools.cache
+def library(name: str) -> EstimateResult:
+    """The library's estimate for a profile at its default horizons (1, 2, 3, 5 and 7 years)."""
+    return api.estimate(PROFILES[name])
 
 
 def _form(profile: dict) -> dict:
@@ -277,6 +290,7 @@ def _plain_numbers(part: list[str], which: int) -> tuple[Shown, bool]:
 
 @dataclass
 class Surfaces:
+    years: int
     result: EstimateResult
     labels: dict[str, str]
     page: BeautifulSoup
@@ -285,8 +299,8 @@ class Surfaces:
     plain: str
 
 
-def _surfaces(client: TestClient, profile: dict, years: int) -> Surfaces:
-    result = api.estimate(profile, horizons=[1, 2, 3, 5, 7])
+def _surfaces(client: TestClient, name: str, years: int) -> Surfaces:
+    profile, result = PROFILES[name], library(name)
     labels = {o.option: o.plain_label for o in result.options}
     assert client.post("/profile", data=_form(profile), follow_redirects=False).status_code == 303
     client.post("/results", data={"years": str(years), "set_options": "1", "option": EVERY_OPTION})
@@ -299,7 +313,7 @@ def _surfaces(client: TestClient, profile: dict, years: int) -> Surfaces:
     run = CliRunner().invoke(cli_app, ["estimate", *_cli_args(profile), "--plain",
                                        *(["--horizon", str(years)] if years != YEARS else [])])
     assert run.exit_code == 0, run.output
-    return Surfaces(result, labels, BeautifulSoup(page.text, "html.parser"), pdf.content, answer.json(), run.output)
+    return Surfaces(years, result, labels, BeautifulSoup(page.text, "html.parser"), pdf.content, answer.json(), run.output)
 
 
 @pytest.fixture(scope="module")
@@ -308,9 +322,10 @@ def client():
         yield c
 
 
-@pytest.fixture(scope="module", params=list(PROFILES))
+@pytest.fixture(scope="module", params=CASES, ids=[f"{name}-{years}y" for name, years in CASES])
 def surfaces(request, client) -> Surfaces:
-    return _surfaces(client, PROFILES[request.param], YEARS)
+    name, years = request.param
+    return _surfaces(client, name, years)
 
 
 def test_json_api_is_the_library_estimate(surfaces):
@@ -318,7 +333,7 @@ def test_json_api_is_the_library_estimate(surfaces):
 
 
 def test_results_page_shows_the_library_numbers_and_flags(surfaces):
-    want = expected(surfaces.result, YEARS)
+    want = expected(surfaces.result, surfaces.years)
     got = read_page(surfaces.page, surfaces.labels)
     assert got == want
 
@@ -349,7 +364,7 @@ def test_results_page_curve_tables_match_the_library_at_its_horizons(surfaces):
 
 
 def test_pdf_shows_the_library_numbers_and_flags(surfaces):
-    want = expected(surfaces.result, YEARS)
+    want = expected(surfaces.result, surfaces.years)
     got = read_pdf(surfaces.pdf, surfaces.labels)
     for option, (pfs, os_, flags) in want.items():
         g_pfs, g_os, g_flags = got[option]
@@ -362,7 +377,7 @@ def test_pdf_shows_the_library_numbers_and_flags(surfaces):
 
 
 def test_plain_shows_the_library_numbers_and_flags(surfaces):
-    want = expected(surfaces.result, YEARS)
+    want = expected(surfaces.result, surfaces.years)
     got = read_plain(surfaces.plain, surfaces.result)
     ref_pfs, ref_os, _ = want["observation"]
     (r_pfs, _), (r_os, _), _, _ = got["observation"]
@@ -376,7 +391,7 @@ def test_plain_shows_the_library_numbers_and_flags(surfaces):
         (g_pfs, pfs_proj), (g_os, os_proj), g_flags, para = got[o.option]
         assert g_pfs == replace(pfs, projection=False), o.option
         assert g_os == replace(os_, projection=False), o.option
-        h = _at(o, YEARS)
+        h = _at(o, surfaces.years)
         # --plain says "beyond follow-up" once per endpoint: for the option, no maintenance or the difference
         assert pfs_proj == (pfs.projection or ref_pfs.projection or h.pfs_difference_percent.extrapolated), o.option
         assert os_proj == (os_.projection or ref_os.projection or h.os_difference_percent.extrapolated), o.option
@@ -388,13 +403,88 @@ def test_plain_shows_the_library_numbers_and_flags(surfaces):
 
 
 def test_the_profiles_carry_every_flag():
-    """The profiles above reach every flag this file compares (else a test could pass empty)."""
-    seen = {"projection": False, "not_studied": False, "mismatch": False, "weak": False, "indirect": False}
-    for profile in PROFILES.values():
-        for pfs, os_, flags in expected(api.estimate(profile), YEARS).values():
+    """The cases above reach every flag this file compares (else a test could pass on none)."""
+    seen = dict.fromkeys(("projection", "not_studied", "mismatch", "weak", "indirect", "reference_not_studied",
+                          "median_beyond_follow_up", "not_known"), False)
+    for name, years in CASES:
+        result = library(name)
+        for option, (pfs, os_, flags) in expected(result, years).items():
             seen["projection"] |= pfs.projection or os_.projection
             seen["not_studied"] |= flags.not_studied
+            seen["reference_not_studied"] |= option == "observation" and flags.not_studied
             seen["mismatch"] |= flags.mismatch
             seen["weak"] |= flags.strength in ("weak", "very weak")
             seen["indirect"] |= flags.indirect
+            seen["not_known"] |= NOT_KNOWN in (pfs, os_)
+        seen["median_beyond_follow_up"] |= any(n.beyond_follow_up is not None for o in result.options
+                                               for n in (o.median_pfs_months, o.median_os_months))
     assert all(seen.values()), seen
+
+
+# ------------------------------------------------------------------------------------------
+# Medians, and the command line's table (the care team's view of the same estimate)
+# ------------------------------------------------------------------------------------------
+
+
+def _floor(x: float, digits: int) -> str:
+    return f"{math.floor(x * 10 ** digits + 1e-9) / 10 ** digits:g}"
+
+
+def test_results_page_medians_past_follow_up_read_more_than(surfaces):
+    """A median past the trials' follow-up reads "more than N months" (issue 8, point 7), as in
+    the command line's table; the model's projection is only beside it, marked."""
+    for o in surfaces.result.options:
+        for endpoint, n in (("pfs", o.median_pfs_months), ("os", o.median_os_months)):
+            text = _words(surfaces.page.find(id=f"median-{endpoint}-{o.option}").get_text(" "))
+            if n.estimate is None:
+                assert "not known" in text, (o.option, endpoint, text)
+            elif n.beyond_follow_up is not None:
+                assert f"at (median): more than {_floor(n.beyond_follow_up, 0)} months" in text, (o.option, text)
+                assert f"the model's projection: {round(n.estimate)} months" in text, (o.option, text)
+                assert "beyond trial follow-up" in text, (o.option, text)
+            else:
+                assert (f"at (median): {round(n.estimate)} months ({round(n.lower)} to {round(n.upper)})"
+                        in text), (o.option, endpoint, text)
+                assert ("beyond trial follow-up" in text) == n.extrapolated, (o.option, endpoint, text)
+
+
+@pytest.fixture(scope="module", params=list(PROFILES))
+def table(request) -> tuple[EstimateResult, str]:
+    run = CliRunner().invoke(cli_app, ["estimate", *_cli_args(PROFILES[request.param])])
+    assert run.exit_code == 0, run.output
+    return library(request.param), run.output
+
+
+_TABLE_CELL = r"(not known|\d+(?: \(\d+-\d+\))?\*?)"
+_TABLE_ROW = re.compile(rf"^\s+([\d.]+)\s+{_TABLE_CELL}\s+{_TABLE_CELL}\s")
+
+
+def _table_cell(cell: str) -> Shown:
+    if cell == "not known":
+        return NOT_KNOWN
+    m = re.match(r"(\d+)(?: \((\d+)-(\d+)\))?(\*?)$", cell)
+    value = int(m.group(1))
+    lo, hi = (int(m.group(2)), int(m.group(3))) if m.group(2) else (value, value)
+    return Shown(value, lo, hi, m.group(4) == "*")
+
+
+def test_cli_table_shows_the_library_numbers_medians_and_flags(table):
+    result, text = table
+    blocks = text.split("\n\n")
+    for o in result.options:
+        block = next(b for b in blocks if b.startswith(f"{o.label}  ["))
+        assert f"evidence {o.evidence.strength}]" in block.splitlines()[0]
+        assert ("NOT STUDIED IN PEOPLE LIKE YOU" in block) == bool(o.outside_population), o.option
+        assert ("DOES NOT MATCH ITS OWN TRIAL" in block) == (o.calibration is not None and not o.calibration.within)
+        rows = {float(m.group(1)): (_table_cell(m.group(2)), _table_cell(m.group(3)))
+                for m in map(_TABLE_ROW.match, block.splitlines()) if m}
+        for h in o.horizons:
+            assert rows[h.years] == (Shown.of(h.pfs_percent), Shown.of(h.os_percent)), (o.option, h.years)
+        for what, n in (("progression-free survival", o.median_pfs_months), ("overall survival", o.median_os_months)):
+            line = next(ln for ln in block.splitlines() if ln.strip().startswith(f"median {what}:"))
+            if n.beyond_follow_up is not None:
+                assert f"more than {_floor(n.beyond_follow_up, 1)} months" in line, line
+            elif n.estimate is not None:
+                assert f"{n.estimate:.1f} months" in line, line
+            else:
+                assert "not known" in line, line
