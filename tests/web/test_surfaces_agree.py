@@ -86,9 +86,9 @@ def _cli_args(profile: dict) -> list[str]:
 class Shown:
     """One number as a person reads it: the whole number and its range, rounded."""
 
-    value: int | None  # None: "not known" (the studies do not give it)
-    lower: int | None
-    upper: int | None
+    value: int | str | None  # None: "not known" (the studies do not give it)
+    lower: int | str | None
+    upper: int | str | None
     projection: bool
 
     @classmethod
@@ -145,26 +145,31 @@ def _int(token: str) -> int:
 
 #: "42 in 100 (between 19 and 62)", "42 in 100 (about 42)", "42 (19 to 62)", "42 (42)", or "not known"
 _WITH_RANGE = re.compile(
-    rf"(?P<missing>not known)|{_COUNT} (?:in 100 )?\((?:between {_COUNT} and {_COUNT}|about {_COUNT}|{_COUNT} to {_COUNT}|{_COUNT})\)"
+    rf"(?P<missing>not known)|{_COUNT} (?:in 100 )?\((?:between {_COUNT} and {_COUNT}|about {_COUNT}|{_COUNT} to {_COUNT}"
+    rf"|{_COUNT}|the whole range is below (1))\)"
     r"(?P<rest>(?: beyond trial follow-up| indirect comparison|\s*\[[\d,\s–-]+\])*)")
 
 
-def _numbers(text: str) -> list[Shown]:
+def _numbers(text: str, said=_int) -> list[Shown]:
+    """Every number with its range in ``text``, in order; ``said`` turns a count's words into the
+    value compared (a whole number, or the words themselves where "fewer than 1" matters)."""
     out = []
     for m in _WITH_RANGE.finditer(text):
         if m.group("missing"):
             out.append(NOT_KNOWN)
             continue
         g = m.groups()[1:8]
-        value = _int(g[0])
+        value = said(g[0])
         if g[1] is not None:
-            lo, hi = _int(g[1]), _int(g[2])
+            lo, hi = said(g[1]), said(g[2])
         elif g[3] is not None:
-            lo = hi = _int(g[3])
+            lo = hi = said(g[3])
         elif g[4] is not None:
-            lo, hi = _int(g[4]), _int(g[5])
+            lo, hi = said(g[4]), said(g[5])
+        elif g[6] is not None:
+            lo = hi = said(g[6])
         else:
-            lo = hi = _int(g[6])
+            lo = hi = said("fewer than 1")
         out.append(Shown(value, lo, hi, "beyond trial follow-up" in m.group("rest")))
     return out
 
@@ -201,11 +206,20 @@ def _segments(text: str, labels: dict[str, str]) -> dict[str, str]:
             for i, (at, option) in enumerate(starts)}
 
 
+def _pdf_text(pdf: bytes) -> str:
+    text = _words(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages))
+    return re.sub(r"(?<=[a-z])- (?=[a-z])", "-", text)  # "follow- up": a word broken at a line end
+
+
+def read_pdf_numbers(pdf: bytes, labels: dict[str, str]) -> dict[str, list[Shown]]:
+    """Each option's numbers with a range, in its first place in the PDF (its row), counts in words."""
+    return {option: _numbers(seg, str) for option, seg in _segments(_pdf_text(pdf), labels).items()}
+
+
 def read_pdf(pdf: bytes, labels: dict[str, str]) -> dict[str, tuple[Shown, Shown, Flags]]:
     """The summary PDF: each option's first place (its row), its first two numbers with a range
     (alive without progression, then alive) and the flags said in the same place."""
-    text = _words(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages))
-    text = re.sub(r"(?<=[a-z])- (?=[a-z])", "-", text)  # "follow- up": a word broken at a line end
+    text = _pdf_text(pdf)
     out = {}
     for option, seg in _segments(text, labels).items():
         numbers = _numbers(seg)
@@ -488,3 +502,72 @@ def test_cli_table_shows_the_library_numbers_medians_and_flags(table):
                 assert f"{n.estimate:.1f} months" in line, line
             else:
                 assert "not known" in line, line
+
+
+# ------------------------------------------------------------------------------------------
+# Second cancers: a percent below 1 reads "fewer than 1", never 0
+# ------------------------------------------------------------------------------------------
+
+_SPM = ("spm_hematologic_percent", "spm_solid_percent", "spm_any_percent")
+
+
+def _count_words(x: float) -> str:
+    return "fewer than 1" if 0 < x and round(x) == 0 else str(round(x))
+
+
+def spm_expected(o: OptionResult, years: float) -> dict[str, Shown]:
+    """The option's second cancers as people read them: counts in words, "fewer than 1" for a
+    number above 0 that rounds to 0 (``mmdecide.report.rounding``)."""
+    out = {}
+    for field in _SPM:
+        n: Number = getattr(_at(o, years), field)
+        out[field] = NOT_KNOWN if n.estimate is None else Shown(
+            _count_words(n.estimate), _count_words(n.lower), _count_words(n.upper), n.extrapolated)
+    return out
+
+
+def _plain_spm(part: list[str], what: str) -> list[Shown]:
+    """The counts of the sentences 'With X, about N out of 100 people like you would get <what>'."""
+    out = []
+    for sentence in part:
+        m = re.match(rf"With [^,]+, (?:about )?{_COUNT} out of 100 people like you would get {what} after "
+                     rf"[\d.]+ \w+(?: \(between {_COUNT} and {_COUNT}\)| \(the whole range rounds to {_COUNT}\)"
+                     rf"| \(the whole range is below (1)\))?\.",
+                     sentence)
+        if m:
+            lo, hi = ((m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(4)) if m.group(4)
+                      else ("fewer than 1", "fewer than 1"))
+            out.append(Shown(m.group(1), lo, hi, False))
+    return out
+
+
+_SPM_WORDS = {"spm_hematologic_percent": "a second blood cancer",
+              "spm_solid_percent": "a second cancer that is not a blood cancer",
+              "spm_any_percent": "a second cancer of any kind"}
+
+
+def test_second_cancers_agree_on_the_page_the_pdf_and_plain(surfaces):
+    years = surfaces.years
+    pdf = read_pdf_numbers(surfaces.pdf, surfaces.labels)
+    plain = surfaces.plain.splitlines()
+    ref = next(o for o in surfaces.result.options if o.option == "observation")
+    ref_want = spm_expected(ref, years)
+    for o in surfaces.result.options:
+        want = spm_expected(o, years)
+        # the page's card: blood and other cancers when both are known, else any second cancer
+        card = _numbers(_words(surfaces.page.find(id=f"glance-spm-{o.option}").get_text(" ")), str)
+        h, s_, a = (want[f] for f in _SPM)
+        shown = [h, s_] if NOT_KNOWN not in (h, s_) else ([a] if a != NOT_KNOWN else [])
+        assert card == shown, (o.option, "page")
+        # the PDF's row: alive without progression, alive, then the three kinds of second cancer
+        assert pdf[o.option][2:5] == [h, s_, a], (o.option, "PDF")
+        if o.option == "observation":
+            continue
+        para = _words(plain[plain.index(f"{o.plain_label}, compared with no maintenance") + 1])
+        rest = _plain_parts(para)["rest"]
+        for field in _SPM:
+            got = _plain_spm(rest, _SPM_WORDS[field])
+            said = [w for w in (ref_want[field], want[field]) if w != NOT_KNOWN]
+            if want[field] == NOT_KNOWN:
+                said = []
+            assert got == [replace(w, projection=False) for w in said], (o.option, field, "--plain")

@@ -100,6 +100,9 @@ CERTAINTY_TABLE: tuple[Certainty, ...] = (
 _CERTAINTY = {c.key: c for c in CERTAINTY_TABLE}
 
 #: Added after any number that lies beyond the follow-up of the trials it comes from.
+#: A range above 0 whose both ends round to 0, in words (the pages say it alike).
+BELOW_ONE = "the whole range is below 1"
+
 EXTRAPOLATED_SENTENCE = "This is an estimate beyond how long the trials followed people."
 
 #: Evidence strength (GRADE-like levels of the result) in plain words.
@@ -208,9 +211,12 @@ def _count(x: float) -> str:
 
 
 def _range(n: Number) -> str:
+    """' (between 1 and 3)'; a bound above 0 that rounds to 0 says 'fewer than 1', as the pages do."""
     if n.lower is None or n.upper is None:
         return ""
-    lo, hi = _whole(n.lower), _whole(n.upper)
+    lo, hi = _count(n.lower), _count(n.upper)
+    if lo == hi == "fewer than 1":
+        return f" ({BELOW_ONE})"
     if lo == hi:
         return f" (the whole range rounds to {lo})"
     return f" (between {lo} and {hi})"

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse
 
 from ..timeunits import whole_months
 from ..personal.result import Number, SourceRef
+from ..report.plain_language import BELOW_ONE
 from ..report.rounding import more_than_months, percent, percent_range, round_text
 from .patient_sections import harms_for, high_risk_for
 
@@ -155,6 +156,8 @@ def between(n: Number) -> str:
     if n.lower is None or n.upper is None:
         return ""
     lo, hi = people(n.lower), people(n.upper)
+    if lo == hi == "fewer than 1":
+        return BELOW_ONE  # not "about fewer than 1"
     return f"about {lo}" if lo == hi else f"between {lo} and {hi}"
 
 
