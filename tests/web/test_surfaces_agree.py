@@ -571,3 +571,32 @@ def test_second_cancers_agree_on_the_page_the_pdf_and_plain(surfaces):
             if want[field] == NOT_KNOWN:
                 said = []
             assert got == [replace(w, projection=False) for w in said], (o.option, field, "--plain")
+
+
+# ------------------------------------------------------------------------------------------
+# Each answer: used, or not used (and why), alike on every surface
+# ------------------------------------------------------------------------------------------
+
+
+#: the profile field behind each factor of ``profile_effects`` that is that field's alone
+FACTOR_FIELD = {"age": "age", "sex": "sex", "iss": "iss", "r-iss": "r_iss", "r2-iss": "r2_iss", "response": "response",
+                "mrd": "mrd", "ldh": "ldh_high", "renal-function": "creatinine_clearance_ml_min",
+                "induction": "induction"}
+
+
+def test_answers_used_or_not_agree_on_the_page_and_the_json(surfaces):
+    """An answer the JSON calls used is not called "not used" on the page, and the other way round."""
+    inputs = {u.field: u for u in surfaces.result.inputs}
+    assert {u["field"]: u["used"] for u in surfaces.json["inputs"]} == {f: u.used for f, u in inputs.items()}
+    for e in surfaces.result.profile_effects:
+        use = inputs.get(FACTOR_FIELD.get(e.factor, ""))
+        if use is None or use.value == "not given":
+            continue
+        words = _words(surfaces.page.find(id=f"effect-{e.factor}").get_text(" "))
+        assert ("Not used:" in words) == (not use.used), (e.factor, use.how, words)
+
+
+def test_cli_table_lists_the_answers_the_json_calls_unused(table):
+    result, text = table
+    unused = {u.field for u in result.inputs if u.value != "not given" and not u.used}
+    assert {m.group(1) for m in re.finditer(r"^Not used: (\w+) = ", text, re.M)} == unused
