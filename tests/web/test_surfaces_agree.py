@@ -42,6 +42,8 @@ with warnings.catch_warnings():  # starlette.testclient warns at import that it 
 PROFILES: dict[str, dict] = {
     "empty": {},
     "62-riss2-vgpr": {"age": 62, "sex": "female", "r_iss": "II", "response": "VGPR"},
+    # everything that moves the numbers known: no answer left to ask for
+    "58-riss1-cr-mrd-negative": {"age": 58, "sex": "male", "r_iss": "I", "response": "CR", "mrd": "negative"},
     # older than some trials took (daratumumab's went up to 65), high-risk FISH, partial response
     "74-riss3-highrisk-pr": {"age": 74, "sex": "female", "r_iss": "III", "cytogenetics": ["del17p", "t4-14"],
                              "response": "PR", "mrd": "positive"},
@@ -56,7 +58,7 @@ YEARS = 5  # what the page, the PDF and --plain show unless a person or --horizo
 #: (the page's numbers are sliced from its curves' run; --plain asks for that horizon alone). One
 #: PDF a case: WeasyPrint takes a few seconds each.
 CASES = [("empty", YEARS), ("62-riss2-vgpr", YEARS), ("62-riss2-vgpr", 2), ("74-riss3-highrisk-pr", 7),
-         ("88-sd-dara-induction", YEARS)]
+         ("88-sd-dara-induction", YEARS), ("58-riss1-cr-mrd-negative", 3)]
 
 
 @functools.cache
@@ -419,7 +421,7 @@ def test_plain_shows_the_library_numbers_and_flags(surfaces):
 def test_the_profiles_carry_every_flag():
     """The cases above reach every flag this file compares (else a test could pass on none)."""
     seen = dict.fromkeys(("projection", "not_studied", "mismatch", "weak", "indirect", "reference_not_studied",
-                          "median_beyond_follow_up", "not_known"), False)
+                          "median_beyond_follow_up", "not_known", "nothing_to_ask"), False)
     for name, years in CASES:
         result = library(name)
         for option, (pfs, os_, flags) in expected(result, years).items():
@@ -430,6 +432,7 @@ def test_the_profiles_carry_every_flag():
             seen["weak"] |= flags.strength in ("weak", "very weak")
             seen["indirect"] |= flags.indirect
             seen["not_known"] |= NOT_KNOWN in (pfs, os_)
+        seen["nothing_to_ask"] |= not result.missing_inputs
         seen["median_beyond_follow_up"] |= any(n.beyond_follow_up is not None for o in result.options
                                                for n in (o.median_pfs_months, o.median_os_months))
     assert all(seen.values()), seen
@@ -600,3 +603,23 @@ def test_cli_table_lists_the_answers_the_json_calls_unused(table):
     result, text = table
     unused = {u.field for u in result.inputs if u.value != "not given" and not u.used}
     assert {m.group(1) for m in re.finditer(r"^Not used: (\w+) = ", text, re.M)} == unused
+
+
+def test_the_answer_to_ask_for_agrees_on_the_page_plain_and_the_json(surfaces):
+    """The one missing answer that would narrow the ranges most is the same on every surface
+    (the page said "your MRD result" even when MRD was known or R-ISS mattered more)."""
+    asks = [m["ask"] for m in surfaces.json["missing_inputs"]]
+    assert asks == [m.ask for m in surfaces.result.missing_inputs]
+    page = _words(surfaces.page.find(id="whatif-help").get_text(" "))
+    intro = surfaces.plain.split("\n\n")[1]
+    if asks:
+        assert f"To narrow the ranges most, {asks[0]}." in page
+        assert f"To narrow the ranges most, {asks[0]}." in intro
+    else:
+        assert "narrow the ranges" not in page and "narrow the ranges" not in intro
+
+
+def test_cli_table_names_the_answers_to_ask_for(table):
+    result, text = table
+    said = re.findall(r"^Would narrow the ranges most: (.+?) \(explains", text, re.M)
+    assert said == [m.ask for m in result.missing_inputs]
