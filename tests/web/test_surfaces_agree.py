@@ -623,3 +623,13 @@ def test_cli_table_names_the_answers_to_ask_for(table):
     result, text = table
     said = re.findall(r"^Would narrow the ranges most: (.+?) \(explains", text, re.M)
     assert said == [m.ask for m in result.missing_inputs]
+
+
+def test_the_range_is_described_alike_on_the_page_and_in_plain(surfaces):
+    """What a range means: both how sure the studies are and what is not known about the person,
+    on the page as in --plain (the page said "how sure the studies are" alone)."""
+    page = _words(surfaces.page.find(id="range-words").get_text(" "))
+    intro = surfaces.plain.split("\n\n")[1]
+    sentence = next(s for s in re.split(r"(?<=\.) ", intro) if s.startswith("Each range shows"))
+    assert sentence in page
+    assert "what we do not know about you" in sentence

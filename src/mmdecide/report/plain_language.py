@@ -100,6 +100,10 @@ CERTAINTY_TABLE: tuple[Certainty, ...] = (
 _CERTAINTY = {c.key: c for c in CERTAINTY_TABLE}
 
 #: Added after any number that lies beyond the follow-up of the trials it comes from.
+#: What a range is, on every surface that explains it: both uncertainties, never the studies alone
+#: (most of a range's width can come from answers the person left unknown).
+RANGE_SENTENCE = "Each range shows how sure the studies are and what we do not know about you."
+
 #: A range above 0 whose both ends round to 0, in words (the pages say it alike).
 BELOW_ONE = "the whole range is below 1"
 
@@ -486,7 +490,7 @@ def _intro(result: EstimateResult) -> str:
         "The numbers come from studies of groups of people.",
         "They cannot tell what will happen to you.",
         "No maintenance means check-ups only, with no medicine.",
-        "Each range shows how sure the studies are and what we do not know about you.",
+        RANGE_SENTENCE,
     ]
     ref = next((o for o in result.options if o.option == "observation"), None)
     if ref is not None and ref.outside_population:  # said once here: every section uses its numbers
