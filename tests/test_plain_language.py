@@ -379,4 +379,5 @@ def test_months_for_horizons_under_a_year():
     ref = _horizon(_option(r, "observation"), 0.5)
     i = next(i for i, t in enumerate(lena.sentences) if "second blood cancer" in t and "no maintenance" in t)
     assert ref.spm_hematologic_percent.estimate < 0.5 and "fewer than 1 out of 100" in lena.sentences[i]
-    assert "(the whole range rounds to 0)" in lena.sentences[i] and "between 0 and 0" not in summary_text(six)
+    # both ends of the range round to 0 but are above 0: said as below 1, never as 0
+    assert "(the whole range is below 1)" in lena.sentences[i] and "between 0 and 0" not in summary_text(six)

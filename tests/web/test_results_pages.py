@@ -433,8 +433,9 @@ def test_how_the_answers_change_the_numbers_in_plain_words(client):
     for e in result.profile_effects:
         if e.factor == "mrd":
             assert e.applied and "Used: your answer changes the numbers" in items["MRD result"]
-        if e.factor == "age" and not e.applied:
-            assert "Not used" in items["Your age"]
+        if e.factor == "age" and not e.applied:  # not a myeloma risk, but it sets deaths from other causes
+            assert "Used: it changes the chance of dying from other causes" in items["Your age"]
+            assert "Not used" not in items["Your age"]
     # the evidence's own words stay, for the care team
     assert all("For your care team:" in words for words in items.values())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..personal.result import EstimateResult, Number
 from .calibration_words import mismatch_sentences
+from .rounding import more_than_months
 
 __all__ = ["estimate_text"]
 
@@ -24,7 +25,7 @@ def _median(x: Number) -> str:
     """A median past the trials' follow-up reads 'more than N months' (the model's value beside it)."""
     if x.beyond_follow_up is not None:
         model = f"; model projection {x.estimate:.0f}" if x.estimate is not None else ""
-        return f"more than {x.beyond_follow_up:g} months (beyond the trials' follow-up{model})*"
+        return f"{more_than_months(x.beyond_follow_up, 1)} (beyond the trials' follow-up{model})*"
     return _n(x, 1, " months")
 
 

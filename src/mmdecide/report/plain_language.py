@@ -100,6 +100,13 @@ CERTAINTY_TABLE: tuple[Certainty, ...] = (
 _CERTAINTY = {c.key: c for c in CERTAINTY_TABLE}
 
 #: Added after any number that lies beyond the follow-up of the trials it comes from.
+#: What a range is, on every surface that explains it: both uncertainties, never the studies alone
+#: (most of a range's width can come from answers the person left unknown).
+RANGE_SENTENCE = "Each range shows how sure the studies are and what we do not know about you."
+
+#: A range above 0 whose both ends round to 0, in words (the pages say it alike).
+BELOW_ONE = "the whole range is below 1"
+
 EXTRAPOLATED_SENTENCE = "This is an estimate beyond how long the trials followed people."
 
 #: Evidence strength (GRADE-like levels of the result) in plain words.
@@ -208,9 +215,12 @@ def _count(x: float) -> str:
 
 
 def _range(n: Number) -> str:
+    """' (between 1 and 3)'; a bound above 0 that rounds to 0 says 'fewer than 1', as the pages do."""
     if n.lower is None or n.upper is None:
         return ""
-    lo, hi = _whole(n.lower), _whole(n.upper)
+    lo, hi = _count(n.lower), _count(n.upper)
+    if lo == hi == "fewer than 1":
+        return f" ({BELOW_ONE})"
     if lo == hi:
         return f" (the whole range rounds to {lo})"
     return f" (between {lo} and {hi})"
@@ -480,8 +490,13 @@ def _intro(result: EstimateResult) -> str:
         "The numbers come from studies of groups of people.",
         "They cannot tell what will happen to you.",
         "No maintenance means check-ups only, with no medicine.",
-        "Each range shows how sure the studies are and what we do not know about you.",
+        RANGE_SENTENCE,
     ]
+    ref = next((o for o in result.options if o.option == "observation"), None)
+    if ref is not None and ref.outside_population:  # said once here: every section uses its numbers
+        reasons = " ".join(f"{capital(why)}." for why in ref.outside_population)
+        parts.append(f"No maintenance: not studied in people like you. {reasons} So the numbers for no "
+                     "maintenance describe people who are not like you.")
     if result.missing_inputs:
         parts.append(f"To narrow the ranges most, {result.missing_inputs[0].ask}.")
     unused = [_FIELD_WORDS.get(u.field, u.field.replace("_", " ")) for u in result.inputs

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["percent", "percent_range", "round_text"]
+__all__ = ["more_than_months", "percent", "percent_range", "round_text"]
 
 
 def percent(x: float | None) -> str:
@@ -30,6 +30,15 @@ def percent_range(lower: float | None, upper: float | None) -> str:
         return ""
     lo, hi = percent(lower), percent(upper)
     return lo if lo == hi else f"{lo} to {hi}"
+
+
+def more_than_months(follow_up: float, digits: int = 0) -> str:
+    """'more than 33 months': how a median past the trials' follow-up (``Number.beyond_follow_up``)
+    reads on every surface. Rounded down, not to the nearest: a follow-up of 33.8 months says
+    "more than 33", which stays true, where "more than 34" would not."""
+    scale = 10 ** digits
+    # the small nudge keeps a value like 33.7 (33.699999... in binary) from becoming 33.6
+    return f"more than {math.floor(follow_up * scale + 1e-9) / scale:g} months"
 
 
 #: a decimal number directly followed by a percent sign or months: the quantities read as whole

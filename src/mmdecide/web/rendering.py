@@ -21,7 +21,8 @@ from fastapi.responses import HTMLResponse
 
 from ..timeunits import whole_months
 from ..personal.result import Number, SourceRef
-from ..report.rounding import percent, percent_range, round_text
+from ..report.plain_language import BELOW_ONE, RANGE_SENTENCE
+from ..report.rounding import more_than_months, percent, percent_range, round_text
 from .patient_sections import harms_for, high_risk_for
 
 __all__ = ["PEOPLE_PAGES", "SourceList", "make_env", "render", "whole"]
@@ -155,6 +156,8 @@ def between(n: Number) -> str:
     if n.lower is None or n.upper is None:
         return ""
     lo, hi = people(n.lower), people(n.upper)
+    if lo == hi == "fewer than 1":
+        return BELOW_ONE  # not "about fewer than 1"
     return f"about {lo}" if lo == hi else f"between {lo} and {hi}"
 
 
@@ -175,9 +178,9 @@ def make_env(for_people: bool = False) -> jinja2.Environment:
     from .charts import icon_symbol, marker_symbol
 
     env.globals.update(icon_symbol=icon_symbol, marker_symbol=marker_symbol, between=between,
-                       sources_of=sources_of, curve_sources=curve_sources)
+                       sources_of=sources_of, curve_sources=curve_sources, range_sentence=RANGE_SENTENCE)
     env.filters.update(whole=whole, people=people, range=fmt_range, signed=fmt_signed,
-                       months=fmt_months, hr=fmt_hr, g=fmt_g, years=fmt_years,
+                       months=fmt_months, more_than=more_than_months, hr=fmt_hr, g=fmt_g, years=fmt_years,
                        pct=percent, pct_range=percent_range,
                        zip=lambda a, b: list(zip(a, b)),
                        sentence=lambda s: s[:1].upper() + s[1:] if s else s)

@@ -7,12 +7,13 @@ chooses the horizon, orders the options, picks colours and writes the descriptio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from ..personal import PatientProfile
-from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult, SourceRef
+from ..personal.result import EstimateResult, HorizonResult, InputUse, Number, OptionResult, SourceRef
 from ..report.plain_language import STRENGTH_WORDS, top_side_effects
 from ..report.side_effect_words import plain_side_effect
 from .charts import MARKERS, PALETTE, IconGroup, Series, icon_array, survival_chart
@@ -65,11 +66,22 @@ FACTOR_WORDS = {
     "del17p": "del(17p)", "t4-14": "t(4;14)", "t14-16": "t(14;16)", "gain1q": "1q gain",
     "amp1q": "1q amplification", "high-risk-cytogenetics": "High-risk FISH changes",
     "response": "Response after transplant", "mrd": "MRD result", "ldh": "LDH",
+    "renal-function": "Kidney function", "induction": "First treatment",
+}
+
+#: The profile field behind a factor that is that field's alone (``EstimateResult.inputs[].field``).
+FACTOR_FIELD = {
+    "age": "age", "sex": "sex", "iss": "iss", "r-iss": "r_iss", "r2-iss": "r2_iss", "response": "response",
+    "mrd": "mrd", "ldh": "ldh_high", "renal-function": "creatinine_clearance_ml_min", "induction": "induction",
 }
 
 
-def effect_words(effect) -> tuple[str, str]:
-    """(the factor, what the tool did with it) in plain words, for one profile effect."""
+def effect_words(effect, inputs: Iterable[InputUse] = ()) -> tuple[str, str]:
+    """(the factor, what the tool did with it) in plain words, for one profile effect.
+
+    A factor not applied as a myeloma risk can still change the numbers through its field (age
+    and sex set the deaths from other causes): the field's entry in ``inputs``, which the JSON,
+    the command line and ``--plain`` report, decides "used" here too."""
     name = FACTOR_WORDS.get(effect.factor, effect.factor)
     why = effect.explanation.lower()
     if effect.applied and effect.level is None:
@@ -78,6 +90,12 @@ def effect_words(effect) -> tuple[str, str]:
         return name, "Used: your answer changes the numbers."
     if "already part of" in why:
         return name, "Not used again: it is already part of your stage."
+    use = next((u for u in inputs if u.field == FACTOR_FIELD.get(effect.factor)), None)
+    if use is not None and use.used:
+        if "deaths from other causes" in use.how:
+            return name, ("Used: it changes the chance of dying from other causes. The studies do not give "
+                          "enough to use it as a myeloma risk.")
+        return name, "Used: your answer changes the numbers."
     return name, "Not used: the studies do not give enough to use it."
 
 

@@ -1,0 +1,385 @@
+"""The four surfaces agree: the results page, the summary PDF, the JSON API and ``estimate --plain``
+show the same numbers and the same flags as the estimate the library returns.
+
+For each profile, the expected values come from :func:`mmdecide.api.estimate` at test time (no
+number is written here). Each surface is read as a person reads it: the page's visible text (found
+by the cards' ids), the PDF's text (pypdf, whitespace joined, read option by option so a new layout
+still parses), the answer of ``POST /api/v1/estimate``, and the printed ``--plain`` text. What is
+compared, per option and at the horizon each surface shows:
+
+- alive without progression and alive, out of 100, with the 95% range (whole numbers), and the
+  second cancers ("fewer than 1", never 0, for a number above 0 that rounds to 0);
+- the flags: beyond the trials' follow-up (projection), "not studied in people like you", the
+  option's numbers not matching its own trial, and weak or indirect evidence;
+- medians past follow-up ("more than N months"), which answers are used or not, the answer that
+  would narrow the ranges most, and what a range means.
+
+The ``estimate`` table (the care team's view) is checked too. The readers are in
+``surface_readers.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import warnings
+from dataclasses import dataclass, replace
+
+import pytest
+from bs4 import BeautifulSoup
+from typer.testing import CliRunner
+
+from mmdecide import api
+from mmdecide.cli import app as cli_app
+from mmdecide.personal.options import OPTIONS
+from mmdecide.personal.result import EstimateResult, Number
+from mmdecide.web import Settings, create_app
+from surface_readers import (
+    COUNT,
+    NOT_KNOWN,
+    SPM,
+    SPM_WORDS,
+    TABLE_ROW,
+    Shown,
+    at_years,
+    count_value,
+    expected,
+    floor_text,
+    numbers_in,
+    plain_parts,
+    plain_spm,
+    read_page,
+    read_pdf,
+    read_pdf_numbers,
+    read_plain,
+    spm_expected,
+    table_cell,
+    words,
+)
+
+with warnings.catch_warnings():  # starlette.testclient warns at import that it prefers httpx2
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+#: The profiles, as the JSON API and the library take them. The web form posts the same answers.
+PROFILES: dict[str, dict] = {
+    "empty": {},
+    "62-riss2-vgpr": {"age": 62, "sex": "female", "r_iss": "II", "response": "VGPR"},
+    # everything that moves the numbers known: no answer left to ask for
+    "58-riss1-cr-mrd-negative": {"age": 58, "sex": "male", "r_iss": "I", "response": "CR", "mrd": "negative"},
+    # older than some trials took (daratumumab's went up to 65), high-risk FISH, partial response
+    "74-riss3-highrisk-pr": {"age": 74, "sex": "female", "r_iss": "III", "cytogenetics": ["del17p", "t4-14"],
+                             "response": "PR", "mrd": "positive"},
+    # outside several trials at once (age, response, induction): not-studied flags beside the
+    # options whose numbers do not match their own trial
+    "88-sd-dara-induction": {"age": 88, "response": "SD", "induction": "dara-vrd"},
+}
+
+EVERY_OPTION = [o.id for o in OPTIONS]
+YEARS = 5  # what the page, the PDF and --plain show unless a person or --horizon chooses
+#: (profile, horizon shown): each profile once, two of them at another time span the page offers
+#: (the page's numbers are sliced from its curves' run; --plain asks for that horizon alone). One
+#: PDF a case: WeasyPrint takes a few seconds each.
+CASES = [("empty", YEARS), ("62-riss2-vgpr", YEARS), ("62-riss2-vgpr", 2), ("74-riss3-highrisk-pr", 7),
+         ("88-sd-dara-induction", YEARS), ("58-riss1-cr-mrd-negative", 3)]
+
+
+@functools.cache
+def library(name: str) -> EstimateResult:
+    """The library's estimate for a profile at its default horizons (1, 2, 3, 5 and 7 years)."""
+    return api.estimate(PROFILES[name])
+
+
+def _form(profile: dict) -> dict:
+    return {k: ([str(x) for x in v] if isinstance(v, list) else str(v)) for k, v in profile.items()}
+
+
+def _cli_args(profile: dict) -> list[str]:
+    args: list[str] = []
+    for k, v in profile.items():
+        for x in (v if isinstance(v, list) else [v]):
+            args += [f"--{k.replace('_', '-')}", str(x)]
+    return args
+
+
+# ------------------------------------------------------------------------------------------
+# The surfaces, once per profile
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Surfaces:
+    years: int
+    result: EstimateResult
+    labels: dict[str, str]
+    page: BeautifulSoup
+    pdf: bytes
+    json: dict
+    plain: str
+
+
+def _surfaces(client: TestClient, name: str, years: int) -> Surfaces:
+    profile, result = PROFILES[name], library(name)
+    labels = {o.option: o.plain_label for o in result.options}
+    assert client.post("/profile", data=_form(profile), follow_redirects=False).status_code == 303
+    client.post("/results", data={"years": str(years), "set_options": "1", "option": EVERY_OPTION})
+    page = client.get("/results")
+    assert page.status_code == 200
+    pdf = client.get("/summary.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    answer = client.post("/api/v1/estimate", json={"profile": profile})
+    assert answer.status_code == 200, answer.text
+    run = CliRunner().invoke(cli_app, ["estimate", *_cli_args(profile), "--plain",
+                                       *(["--horizon", str(years)] if years != YEARS else [])])
+    assert run.exit_code == 0, run.output
+    return Surfaces(years, result, labels, BeautifulSoup(page.text, "html.parser"), pdf.content, answer.json(), run.output)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with TestClient(create_app(Settings()), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="module", params=CASES, ids=[f"{name}-{years}y" for name, years in CASES])
+def surfaces(request, client) -> Surfaces:
+    name, years = request.param
+    return _surfaces(client, name, years)
+
+
+def test_json_api_is_the_library_estimate(surfaces):
+    assert surfaces.json == json.loads(surfaces.result.model_dump_json())
+
+
+def test_results_page_shows_the_library_numbers_and_flags(surfaces):
+    want = expected(surfaces.result, surfaces.years)
+    got = read_page(surfaces.page, surfaces.labels)
+    assert got == want
+
+
+def test_results_page_curve_tables_match_the_library_at_its_horizons(surfaces):
+    """The over-time tables (every 6 months) agree with the library at the horizons it gives."""
+    order = [th.get_text(strip=True) for th in surfaces.page.select("#curve-table-pfs thead th")][1:]
+    by_label = {label: option for option, label in surfaces.labels.items()}
+    for table, field in (("curve-table-pfs", "pfs_percent"), ("curve-table-os", "os_percent")):
+        rows = {float(tr.th.get_text(strip=True)): [words(td.get_text(" ")) for td in tr.find_all("td")]
+                for tr in surfaces.page.select(f"#{table} tbody tr")}
+        for o in surfaces.result.options:
+            cell_at = order.index(o.plain_label)
+            assert by_label[order[cell_at]] == o.option
+            for h in o.horizons:
+                n: Number = getattr(h, field)
+                cell = rows[h.years][cell_at]
+                if n.estimate is None:
+                    assert cell == "not known"
+                    continue
+                want = Shown.of(n)
+                m = re.match(rf"{COUNT}% \({COUNT}%(?: to {COUNT}%)?\)(.*)", cell)
+                assert m, cell
+                lo = count_value(m.group(2))
+                hi = count_value(m.group(3)) if m.group(3) else lo
+                got = Shown(count_value(m.group(1)), lo, hi, "beyond trial follow-up" in m.group(4))
+                assert got == want, (table, o.option, h.years)
+
+
+def test_pdf_shows_the_library_numbers_and_flags(surfaces):
+    want = expected(surfaces.result, surfaces.years)
+    got = read_pdf(surfaces.pdf, surfaces.labels)
+    for option, (pfs, os_, flags) in want.items():
+        g_pfs, g_os, g_flags = got[option]
+        assert (g_pfs, g_os) == (pfs, os_), option
+        assert g_flags.not_studied == flags.not_studied, (option, "not studied")
+        assert g_flags.mismatch == flags.mismatch, (option, "does not match its own trial")
+        if option != "observation":
+            assert g_flags.strength == flags.strength, (option, "evidence strength")
+            assert g_flags.indirect == flags.indirect, (option, "indirect")
+
+
+def test_plain_shows_the_library_numbers_and_flags(surfaces):
+    want = expected(surfaces.result, surfaces.years)
+    got = read_plain(surfaces.plain, surfaces.result)
+    ref_pfs, ref_os, _ = want["observation"]
+    (r_pfs, _), (r_os, _), _, _ = got["observation"]
+    assert (r_pfs, r_os) == (replace(ref_pfs, projection=False), replace(ref_os, projection=False))
+    intro = surfaces.plain.split("\n\n")[1]  # no maintenance's own flag is said once, before the sections
+    assert ("No maintenance: not studied in people like you." in intro) == want["observation"][2].not_studied
+    for o in surfaces.result.options:
+        if o.option == "observation":
+            continue
+        pfs, os_, flags = want[o.option]
+        (g_pfs, pfs_proj), (g_os, os_proj), g_flags, para = got[o.option]
+        assert g_pfs == replace(pfs, projection=False), o.option
+        assert g_os == replace(os_, projection=False), o.option
+        h = at_years(o, surfaces.years)
+        # --plain says "beyond follow-up" once per endpoint: for the option, no maintenance or the difference
+        assert pfs_proj == (pfs.projection or ref_pfs.projection or h.pfs_difference_percent.extrapolated), o.option
+        assert os_proj == (os_.projection or ref_os.projection or h.os_difference_percent.extrapolated), o.option
+        assert g_flags.not_studied == flags.not_studied, (o.option, "not studied")
+        assert g_flags.strength == flags.strength, (o.option, "evidence strength")
+        assert g_flags.indirect == flags.indirect, (o.option, "indirect")
+        reason = o.calibration.reason.split(". ")[0] if o.calibration is not None else None
+        assert (reason is not None and reason in para) == flags.mismatch, (o.option, "does not match its own trial")
+
+
+def test_the_profiles_carry_every_flag():
+    """The cases above reach every flag this file compares (else a test could pass on none)."""
+    seen = dict.fromkeys(("projection", "not_studied", "mismatch", "weak", "indirect", "reference_not_studied",
+                          "median_beyond_follow_up", "not_known", "nothing_to_ask"), False)
+    for name, years in CASES:
+        result = library(name)
+        for option, (pfs, os_, flags) in expected(result, years).items():
+            seen["projection"] |= pfs.projection or os_.projection
+            seen["not_studied"] |= flags.not_studied
+            seen["reference_not_studied"] |= option == "observation" and flags.not_studied
+            seen["mismatch"] |= flags.mismatch
+            seen["weak"] |= flags.strength in ("weak", "very weak")
+            seen["indirect"] |= flags.indirect
+            seen["not_known"] |= NOT_KNOWN in (pfs, os_)
+        seen["nothing_to_ask"] |= not result.missing_inputs
+        seen["median_beyond_follow_up"] |= any(n.beyond_follow_up is not None for o in result.options
+                                               for n in (o.median_pfs_months, o.median_os_months))
+    assert all(seen.values()), seen
+
+
+# ------------------------------------------------------------------------------------------
+# Medians, and the command line's table (the care team's view of the same estimate)
+# ------------------------------------------------------------------------------------------
+
+
+def test_results_page_medians_past_follow_up_read_more_than(surfaces):
+    """A median past the trials' follow-up reads "more than N months" (issue 8, point 7), as in
+    the command line's table; the model's projection is only beside it, marked."""
+    for o in surfaces.result.options:
+        for endpoint, n in (("pfs", o.median_pfs_months), ("os", o.median_os_months)):
+            text = words(surfaces.page.find(id=f"median-{endpoint}-{o.option}").get_text(" "))
+            if n.estimate is None:
+                assert "not known" in text, (o.option, endpoint, text)
+            elif n.beyond_follow_up is not None:
+                assert f"at (median): more than {floor_text(n.beyond_follow_up, 0)} months" in text, (o.option, text)
+                assert f"the model's projection: {round(n.estimate)} months" in text, (o.option, text)
+                assert "beyond trial follow-up" in text, (o.option, text)
+            else:
+                assert (f"at (median): {round(n.estimate)} months ({round(n.lower)} to {round(n.upper)})"
+                        in text), (o.option, endpoint, text)
+                assert ("beyond trial follow-up" in text) == n.extrapolated, (o.option, endpoint, text)
+
+
+@pytest.fixture(scope="module", params=list(PROFILES))
+def table(request) -> tuple[EstimateResult, str]:
+    run = CliRunner().invoke(cli_app, ["estimate", *_cli_args(PROFILES[request.param])])
+    assert run.exit_code == 0, run.output
+    return library(request.param), run.output
+
+
+def test_cli_table_shows_the_library_numbers_medians_and_flags(table):
+    result, text = table
+    blocks = text.split("\n\n")
+    for o in result.options:
+        block = next(b for b in blocks if b.startswith(f"{o.label}  ["))
+        assert f"evidence {o.evidence.strength}]" in block.splitlines()[0]
+        assert ("NOT STUDIED IN PEOPLE LIKE YOU" in block) == bool(o.outside_population), o.option
+        assert ("DOES NOT MATCH ITS OWN TRIAL" in block) == (o.calibration is not None and not o.calibration.within)
+        rows = {float(m.group(1)): (table_cell(m.group(2)), table_cell(m.group(3)))
+                for m in map(TABLE_ROW.match, block.splitlines()) if m}
+        for h in o.horizons:
+            assert rows[h.years] == (Shown.of(h.pfs_percent), Shown.of(h.os_percent)), (o.option, h.years)
+        for what, n in (("progression-free survival", o.median_pfs_months), ("overall survival", o.median_os_months)):
+            line = next(ln for ln in block.splitlines() if ln.strip().startswith(f"median {what}:"))
+            if n.beyond_follow_up is not None:
+                assert f"more than {floor_text(n.beyond_follow_up, 1)} months" in line, line
+            elif n.estimate is not None:
+                assert f"{n.estimate:.1f} months" in line, line
+            else:
+                assert "not known" in line, line
+
+
+# ------------------------------------------------------------------------------------------
+# Second cancers: a percent below 1 reads "fewer than 1", never 0
+# ------------------------------------------------------------------------------------------
+
+
+def test_second_cancers_agree_on_the_page_the_pdf_and_plain(surfaces):
+    years = surfaces.years
+    pdf = read_pdf_numbers(surfaces.pdf, surfaces.labels)
+    plain = surfaces.plain.splitlines()
+    ref = next(o for o in surfaces.result.options if o.option == "observation")
+    ref_want = spm_expected(ref, years)
+    for o in surfaces.result.options:
+        want = spm_expected(o, years)
+        # the page's card: blood and other cancers when both are known, else any second cancer
+        card = numbers_in(words(surfaces.page.find(id=f"glance-spm-{o.option}").get_text(" ")), str)
+        h, s_, a = (want[f] for f in SPM)
+        shown = [h, s_] if NOT_KNOWN not in (h, s_) else ([a] if a != NOT_KNOWN else [])
+        assert card == shown, (o.option, "page")
+        # the PDF's row: alive without progression, alive, then the three kinds of second cancer
+        assert pdf[o.option][2:5] == [h, s_, a], (o.option, "PDF")
+        if o.option == "observation":
+            continue
+        para = words(plain[plain.index(f"{o.plain_label}, compared with no maintenance") + 1])
+        rest = plain_parts(para)["rest"]
+        for field in SPM:
+            got = plain_spm(rest, SPM_WORDS[field])
+            said = [w for w in (ref_want[field], want[field]) if w != NOT_KNOWN]
+            if want[field] == NOT_KNOWN:
+                said = []
+            assert got == [replace(w, projection=False) for w in said], (o.option, field, "--plain")
+
+
+# ------------------------------------------------------------------------------------------
+# Each answer: used, or not used (and why), alike on every surface
+# ------------------------------------------------------------------------------------------
+
+
+#: the profile field behind each factor of ``profile_effects`` that is that field's alone
+FACTOR_FIELD = {"age": "age", "sex": "sex", "iss": "iss", "r-iss": "r_iss", "r2-iss": "r2_iss", "response": "response",
+                "mrd": "mrd", "ldh": "ldh_high", "renal-function": "creatinine_clearance_ml_min",
+                "induction": "induction"}
+
+
+def test_answers_used_or_not_agree_on_the_page_and_the_json(surfaces):
+    """An answer the JSON calls used is not called "not used" on the page, and the other way round."""
+    inputs = {u.field: u for u in surfaces.result.inputs}
+    assert {u["field"]: u["used"] for u in surfaces.json["inputs"]} == {f: u.used for f, u in inputs.items()}
+    for e in surfaces.result.profile_effects:
+        use = inputs.get(FACTOR_FIELD.get(e.factor, ""))
+        if use is None or use.value == "not given":
+            continue
+        said = words(surfaces.page.find(id=f"effect-{e.factor}").get_text(" "))
+        assert ("Not used:" in said) == (not use.used), (e.factor, use.how, said)
+
+
+def test_cli_table_lists_the_answers_the_json_calls_unused(table):
+    result, text = table
+    unused = {u.field for u in result.inputs if u.value != "not given" and not u.used}
+    assert {m.group(1) for m in re.finditer(r"^Not used: (\w+) = ", text, re.M)} == unused
+
+
+def test_the_answer_to_ask_for_agrees_on_the_page_plain_and_the_json(surfaces):
+    """The one missing answer that would narrow the ranges most is the same on every surface
+    (the page said "your MRD result" even when MRD was known or R-ISS mattered more)."""
+    asks = [m["ask"] for m in surfaces.json["missing_inputs"]]
+    assert asks == [m.ask for m in surfaces.result.missing_inputs]
+    page = words(surfaces.page.find(id="whatif-help").get_text(" "))
+    intro = surfaces.plain.split("\n\n")[1]
+    if asks:
+        assert f"To narrow the ranges most, {asks[0]}." in page
+        assert f"To narrow the ranges most, {asks[0]}." in intro
+    else:
+        assert "narrow the ranges" not in page and "narrow the ranges" not in intro
+
+
+def test_cli_table_names_the_answers_to_ask_for(table):
+    result, text = table
+    said = re.findall(r"^Would narrow the ranges most: (.+?) \(explains", text, re.M)
+    assert said == [m.ask for m in result.missing_inputs]
+
+
+def test_the_range_is_described_alike_on_the_page_and_in_plain(surfaces):
+    """What a range means: both how sure the studies are and what is not known about the person,
+    on the page as in --plain (the page said "how sure the studies are" alone)."""
+    page = words(surfaces.page.find(id="range-words").get_text(" "))
+    intro = surfaces.plain.split("\n\n")[1]
+    sentence = next(s for s in re.split(r"(?<=\.) ", intro) if s.startswith("Each range shows"))
+    assert sentence in page
+    assert "what we do not know about you" in sentence
