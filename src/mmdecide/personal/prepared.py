@@ -24,7 +24,7 @@ from .baseline import Baseline, build_baseline
 from .options import OPTIONS, OptionSpec
 from .result import SourceRef
 from .sources import EvidenceMissing, HRLink, cite, find_comparison, follow_up_months
-from .structure import os_from_pfs, solve_scale
+from .structure import curves, solve_scale
 
 __all__ = ["GRID_MONTHS", "Effect", "Prepared", "chain", "curves", "prepared"]
 
@@ -72,14 +72,6 @@ class Prepared:
 
 def _rng(seed: int, *stream: int) -> np.random.Generator:
     return np.random.default_rng([seed, *stream])
-
-
-def curves(h_dis: np.ndarray, mult: np.ndarray, lam: np.ndarray, bg: np.ndarray, step: float = 1.0):
-    """(PFS, OS) all-cause survival on the grid for columns with hazard multiplier ``mult``."""
-    p = h_dis * -mult[None, :].astype(h_dis.dtype)
-    np.exp(p, out=p)
-    b = np.exp(-bg)[:, None].astype(h_dis.dtype)
-    return p * b, os_from_pfs(p, lam, step) * b
 
 
 def _calibrate_lambda(prep: Prepared) -> np.ndarray:
