@@ -14,7 +14,7 @@ Indirect comparisons multiply their links' hazard ratios column by column (Buche
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -57,27 +57,50 @@ _REFERENCE_HR = Number(estimate=1.0, lower=1.0, upper=1.0, reason="the reference
 _PROGNOSIS_AT = 60  # months: the R-ISS landmark at which a patient's OS relative hazard is matched
 
 
+def _memo(prep: Prepared, key: tuple, make):
+    """A part of the estimate that depends only on the evidence and the draws (not on the profile),
+    made once per prepared evidence base. Callers treat it as read-only."""
+    if key not in prep.memo:
+        prep.memo[key] = make()
+    return prep.memo[key]
+
+
 def _rng(seed: int, *stream: int) -> np.random.Generator:
     return np.random.default_rng([seed, *stream])
 
 
 class _Collector:
     """Numbers from column vectors: estimate = column 0, 95% range over the main columns, and the
-    split ranges over the plan's "studies" and "about you" columns."""
+    split ranges over the plan's "studies" and "about you" columns.
+
+    ``numbers`` takes a matrix (one row per horizon) and finds every row's percentiles in one
+    partition: one call per row cost more in call overhead than the selection itself. Numbers are
+    built with ``model_construct``: their fields are plain floats made here, and the sources are
+    deduplicated as the validator would (a validation per number was a tenth of an estimate)."""
 
     def __init__(self, plan: Plan):
         self.plan = plan
 
     def number(self, cols: np.ndarray, ext: bool, sources: list[SourceRef], reason: str | None = None,
                split: bool = False) -> Number:
+        return self.numbers(cols[None, :], [ext], sources, reason, split)[0]
+
+    def numbers(self, rows: np.ndarray, ext: Sequence[bool], sources: list[SourceRef], reason: str | None = None,
+                split: bool = False) -> list[Number]:
         p = self.plan
-        lo, hi = _pct(cols[p.main])
-        ranges = None
-        if split and cols.shape[0] == p.size:
-            s, a = _pct(cols[p.studies]), _pct(cols[p.about_you])
-            ranges = Ranges(studies=s, about_you=a)
-        return Number(estimate=float(cols[0]), lower=float(lo), upper=float(hi), extrapolated=ext,
-                      sources=sources, reason=reason, ranges=ranges)
+        main = _pct_rows(rows[:, p.main])
+        srcs = _unique_sources(sources)
+        split = split and rows.shape[1] == p.size
+        if split:
+            s, a = _pct_rows(rows[:, p.studies]), _pct_rows(rows[:, p.about_you])
+        out = []
+        for k in range(rows.shape[0]):
+            ranges = (Ranges.model_construct(studies=(float(s[0][k]), float(s[1][k])),
+                                             about_you=(float(a[0][k]), float(a[1][k]))) if split else None)
+            out.append(Number.model_construct(
+                estimate=float(rows[k, 0]), lower=float(main[0][k]), upper=float(main[1][k]),
+                extrapolated=bool(ext[k]), sources=list(srcs), reason=reason, beyond_follow_up=None, ranges=ranges))
+        return out
 
 
 @lru_cache(maxsize=16)
@@ -88,12 +111,24 @@ def _pct_index(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return lo, hi, pos - lo, np.unique(np.concatenate([lo, hi]))
 
 
+def _pct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """2.5th and 97.5th percentiles of each row (numpy's default linear rule) from one partial
+    sort of the whole matrix: the same arithmetic as ``np.percentile(x, [2.5, 97.5], axis=1)``."""
+    lo, hi, frac, kth = _pct_index(x.shape[1])
+    part = np.partition(x, kth, axis=1)
+    q = part[:, lo] + frac * (part[:, hi] - part[:, lo])
+    return q[:, 0], q[:, 1]
+
+
 def _pct(x: np.ndarray) -> tuple[float, float]:
-    """2.5th and 97.5th percentiles (numpy's default linear rule) from one partial sort."""
-    lo, hi, frac, kth = _pct_index(x.shape[0])
-    part = np.partition(x, kth)
-    q = part[lo] + frac * (part[hi] - part[lo])
-    return float(q[0]), float(q[1])
+    """2.5th and 97.5th percentiles of a vector (as ``_pct_rows``)."""
+    lo, hi = _pct_rows(x[None, :])
+    return float(lo[0]), float(hi[0])
+
+
+def _unique_sources(sources: list[SourceRef]) -> list[SourceRef]:
+    """The sources once each, as ``Number``'s validator would leave them (see ``result.Sources``)."""
+    return Number(estimate=None, sources=sources).sources
 
 
 def _missing(reason: str) -> Number:
@@ -117,10 +152,10 @@ def _median_cols(surv: np.ndarray) -> np.ndarray:
     """First crossing of 0.5 (log-linear within the month, exact for a hazard constant within
     the month), inf when beyond the grid."""
     below = surv < 0.5
-    has = below.any(axis=0)
     k = np.argmax(below, axis=0)
-    k0 = np.maximum(k - 1, 0)
     n = np.arange(surv.shape[1])
+    has = below[k, n]  # argmax gives 0 for a column without a crossing, where below is False
+    k0 = np.maximum(k - 1, 0)
     s0, s1 = surv[k0, n], surv[k, n]
     l0 = np.log(np.maximum(s0.astype(np.float64), 1e-300))
     l1 = np.log(np.maximum(s1.astype(np.float64), 1e-300))
@@ -183,7 +218,7 @@ def run_model(
     r = apply(effects, plan, _rng(seed, 5))
     prof_sources = [src for e in effects for sh in (e.pfs, e.os) if sh for src in sh.sources]
     # single precision for the curves: ample for percents, and half the memory traffic
-    h = np.ascontiguousarray(prep.h_dis[:, idx], dtype=np.float32)
+    h = _memo(prep, ('h32', plan), lambda: np.ascontiguousarray(prep.h_dis[:, idx], dtype=np.float32))
     lam = prep.lam[idx]
     k_pat, k_miss = _patient_kappa(prep, h, r.pfs, r.os, lam)
     age = prof.age if prof.age is not None else prep.age.years
@@ -258,50 +293,69 @@ def _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err,
     no_os = f"no overall-survival evidence: {os_err}"
     wane = _waning(prep, parts, arm, fu_pfs, cols) if not is_ref and any(c > fu_pfs for c in cols) else None
     spm = spm_slots(col, prep, spec, arm, os_eff is not None, hz, cols, ref)
-    horizons = []
-    for k, yr in enumerate(hz):
-        ext_p, ext_o = cols[k] > fu_pfs + 1e-9, cols[k] > fu_os + 1e-9
-        pfs_n = col.number(100 * arm.pfs_h[k], ext_p, pfs_src + prof_sources, split=True)
-        d_p = col.number(100 * (arm.pfs_h[k] - obs.pfs_h[k]), ext_p, pfs_src)
-        row = {
-            "years": yr, "pfs_percent": pfs_n, "pfs_difference_percent": d_p, "pfs_out_of_100": _round(pfs_n),
-            "pfs_months_gained": col.number(arm.pfs_r[k] - obs.pfs_r[k], ext_p, pfs_src,
-                                         "restricted mean progression-free months, difference from no maintenance"),
-            "nnt_pfs": _missing("the reference option") if is_ref else _nnt(d_p),
-        }
-        if os_eff is not None:
-            os_n = col.number(100 * arm.os_h[k], ext_o, os_src + prof_sources, split=True)
-            row.update(os_percent=os_n, os_out_of_100=_round(os_n),
-                       os_difference_percent=col.number(100 * (arm.os_h[k] - obs.os_h[k]), ext_o, os_src),
-                       os_months_gained=col.number(arm.os_r[k] - obs.os_r[k], ext_o, os_src,
-                                                   "restricted mean months of life, difference from no maintenance"))
-        else:
-            row.update(os_percent=_missing(no_os), os_out_of_100=_missing(no_os),
-                       os_difference_percent=_missing(no_os), os_months_gained=_missing(no_os))
-        if wane is not None and ext_p:
-            reason = f"scenario: the effect on progression stops at {fu_pfs:g} months (hazard ratio 1 afterwards)"
-            row["pfs_percent_effect_wanes"] = col.number(100 * wane[0][k], True, pfs_src + prof_sources, reason)
-            if os_eff is not None:
-                row["os_percent_effect_wanes"] = col.number(100 * wane[1][k], True, os_src + prof_sources, reason)
-        row.update(spm_hematologic_percent=spm["spm-hematologic"][k], spm_solid_percent=spm["spm-solid"][k],
-                   spm_any_percent=spm["spm-any"][k],
-                   nnh_spm=_missing("the reference option") if is_ref else _nnt(spm["difference"][k], harm=True))
-        horizons.append(HorizonResult(**row))
+    horizons = _horizon_rows(col, spec, arm, obs, hz, cols, (fu_pfs, fu_os), (pfs_src, os_src, prof_sources),
+                             os_eff is not None, no_os, wane, spm)
     notes = [spec.description]
     if k_opt_miss > 0.01:
         notes.append(f"In {100 * k_opt_miss:.0f}% of draws the option's overall-survival hazard ratio could not be "
                      "matched by the illness-death structure and was held at the nearest bound.")
     return OptionResult(
         option=spec.id, label=spec.label, plain_label=spec.plain_label,
-        evidence=_path(spec, pfs_eff, extra_flags, modified), regimen=regimen(prep.corpus, spec),
+        evidence=_path(spec, pfs_eff, extra_flags, modified), regimen=_memo(prep, ('regimen', spec.id), lambda: regimen(prep.corpus, spec)),
         median_pfs_months=_median_number(col, prep, spec, "PFS", arm.pfs, fu_pfs, pfs_src),
         median_os_months=(_median_number(col, prep, spec, "OS", arm.os, fu_os, os_src)
                           if os_eff is not None else _missing(no_os)),
         hr_pfs_vs_observation=_REFERENCE_HR if is_ref else _published(col, pfs_eff),
         hr_os_vs_observation=(_REFERENCE_HR if is_ref else _published(col, os_eff) if os_eff is not None
                               else _missing(no_os)),
-        horizons=horizons, side_effects=side_effects(prep.corpus, spec), notes=notes,
+        horizons=horizons, side_effects=list(_memo(prep, ('harms', spec.id), lambda: side_effects(prep.corpus, spec))), notes=notes,
     )  # fmt: skip
+
+
+def _horizon_rows(col: _Collector, spec: OptionSpec, arm: _Arm, obs: _Arm, hz, cols: list[int], fu, srcs,
+                  has_os: bool, no_os: str, wane, spm: dict) -> list[HorizonResult]:
+    """The option's numbers at each horizon; each quantity's percentiles for every horizon at once."""
+    fu_pfs, fu_os = fu
+    pfs_src, os_src, prof_sources = srcs
+    is_ref = spec.id == "observation"
+    ext_p = [c > fu_pfs + 1e-9 for c in cols]
+    ext_o = [c > fu_os + 1e-9 for c in cols]
+    pfs_n = col.numbers(100 * arm.pfs_h, ext_p, pfs_src + prof_sources, split=True)
+    d_p = col.numbers(100 * (arm.pfs_h - obs.pfs_h), ext_p, pfs_src)
+    gain_p = col.numbers(arm.pfs_r - obs.pfs_r, ext_p, pfs_src,
+                         "restricted mean progression-free months, difference from no maintenance")
+    if has_os:
+        os_n = col.numbers(100 * arm.os_h, ext_o, os_src + prof_sources, split=True)
+        d_o = col.numbers(100 * (arm.os_h - obs.os_h), ext_o, os_src)
+        gain_o = col.numbers(arm.os_r - obs.os_r, ext_o, os_src,
+                             "restricted mean months of life, difference from no maintenance")
+    if wane is not None:
+        reason = f"scenario: the effect on progression stops at {fu_pfs:g} months (hazard ratio 1 afterwards)"
+        wane_p = col.numbers(100 * wane[0], [True] * len(cols), pfs_src + prof_sources, reason)
+        if has_os:
+            wane_o = col.numbers(100 * wane[1], [True] * len(cols), os_src + prof_sources, reason)
+    horizons = []
+    for k, yr in enumerate(hz):
+        row = {
+            "years": yr, "pfs_percent": pfs_n[k], "pfs_difference_percent": d_p[k],
+            "pfs_out_of_100": _round(pfs_n[k]), "pfs_months_gained": gain_p[k],
+            "nnt_pfs": _missing("the reference option") if is_ref else _nnt(d_p[k]),
+        }
+        if has_os:
+            row.update(os_percent=os_n[k], os_out_of_100=_round(os_n[k]), os_difference_percent=d_o[k],
+                       os_months_gained=gain_o[k])
+        else:
+            row.update(os_percent=_missing(no_os), os_out_of_100=_missing(no_os),
+                       os_difference_percent=_missing(no_os), os_months_gained=_missing(no_os))
+        if wane is not None and ext_p[k]:
+            row["pfs_percent_effect_wanes"] = wane_p[k]
+            if has_os:
+                row["os_percent_effect_wanes"] = wane_o[k]
+        row.update(spm_hematologic_percent=spm["spm-hematologic"][k], spm_solid_percent=spm["spm-solid"][k],
+                   spm_any_percent=spm["spm-any"][k],
+                   nnh_spm=_missing("the reference option") if is_ref else _nnt(spm["difference"][k], harm=True))
+        horizons.append(HorizonResult(**row))
+    return horizons
 
 
 def _dated(spec: OptionSpec, baseline_follow_up: float, eff: Effect) -> float:
@@ -327,11 +381,12 @@ def _waning(prep, parts, arm: _Arm, fu: float, cols: list[int]):
     p0 = np.exp(-h[0] * mult)  # P(t), as in the main curve
     a0 = arm.os[t, keep] / b[0] - arm.pfs[t, keep] / b[0]  # A(t) = OS/B - P
     p = p0[None, :] * np.exp(-(h - h[0][None, :]) * r_pfs[None, :])
-    a = progressed_alive(p, lam, 1.0)  # progressions after t
-    a += np.maximum(a0, 0.0)[None, :] * np.exp(-np.clip(lam, 0.0, LAMBDA_MAX)[None, :]
-                                              * np.arange(p.shape[0])[:, None]).astype(h.dtype)
     rows = np.array([c - t for c in cols])
-    pfs_w, os_w = (p * b)[np.maximum(rows, 0)], ((p + a) * b)[np.maximum(rows, 0)]
+    at = np.maximum(rows, 0)  # only the horizons' rows are needed from here on
+    a = progressed_alive(p, lam, 1.0)[at]  # progressions after t
+    a += np.maximum(a0, 0.0)[None, :] * np.exp(-np.clip(lam, 0.0, LAMBDA_MAX)[None, :]
+                                              * at[:, None]).astype(h.dtype)
+    pfs_w, os_w = p[at] * b[at], (p[at] + a) * b[at]
     early = rows < 0  # horizons before the follow-up: the scenario equals the main curve
     if early.any():
         pfs_w[early], os_w[early] = arm.pfs_h[early][:, keep], arm.os_h[early][:, keep]
@@ -358,7 +413,7 @@ def _median_number(col: _Collector, prep, spec, endpoint, surv, fu, sources) -> 
     capped = np.minimum(m, GRID_MONTHS)
     n = col.number(capped, c > fu, sources)
     reason = None
-    if np.percentile(capped[col.plan.main], 97.5) >= GRID_MONTHS:
+    if n.upper is not None and n.upper >= GRID_MONTHS:  # the 97.5th percentile of the main draws
         reason = f"upper bound capped at {GRID_MONTHS} months (15 years)"
     return n.model_copy(update={"beyond_follow_up": fu if c > fu else None, "reason": reason})
 

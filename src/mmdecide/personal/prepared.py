@@ -61,6 +61,8 @@ class Prepared:
     link_errors: dict[HRLink, str] = field(default_factory=dict)
     kappas: dict[str, tuple[np.ndarray, float]] = field(default_factory=dict)
     spm_rates: dict = field(default_factory=dict)
+    #: other profile-independent parts of an estimate, computed once (``model._memo``)
+    memo: dict = field(default_factory=dict)
 
     def kappa(self, spec: OptionSpec, pfs: Effect, os_: Effect | None) -> tuple[np.ndarray, float]:
         """(n+1,) factor on the death rate after progression for the option, and the share of
