@@ -191,12 +191,11 @@ def spm_slots(col, prep, spec: OptionSpec, arm, has_os: bool, hz, cols: list[int
         lam = rate.lam_draws[idx]
         at_risk = arm.pfs_r if rate.before_progression else arm.os_r
         why = f"constant rate calibrated to {rate.published:g}% at {rate.follow_up_months:g} months"
-        out[cat] = []
-        for k in range(len(hz)):
-            v = 100 * lam * at_risk[k]
-            out[cat].append(col.number(v, cols[k] > rate.follow_up_months + 1e-9, [rate.source], why))
-            if cat != "spm-any":
-                total[k] = v if total[k] is None else total[k] + v
+        vals = (100 * lam)[None, :] * at_risk  # every horizon at once (one percentile call)
+        out[cat] = col.numbers(vals, [c > rate.follow_up_months + 1e-9 for c in cols], [rate.source], why)
+        if cat != "spm-any":
+            for k in range(len(hz)):
+                total[k] = vals[k] if total[k] is None else total[k] + vals[k]
         if spec.id == "observation":
             ref[cat] = [100 * lam * at_risk[k] for k in range(len(hz))]
     diffs = []

@@ -87,19 +87,37 @@ class _Collector:
 
     def numbers(self, rows: np.ndarray, ext: Sequence[bool], sources: list[SourceRef], reason: str | None = None,
                 split: bool = False) -> list[Number]:
+        return self.batch([(rows, ext, sources, reason, split)])[0]
+
+    def batch(self, specs: list[tuple[np.ndarray, Sequence[bool], list[SourceRef], str | None, bool]]) -> list[list[Number]]:
+        """``numbers`` for several matrices, with one partition for all their main columns and one
+        per split range."""
         p = self.plan
-        main = _pct_rows(rows[:, p.main])
-        srcs = _unique_sources(sources)
-        split = split and rows.shape[1] == p.size
-        if split:
-            s, a = _pct_rows(rows[:, p.studies]), _pct_rows(rows[:, p.about_you])
-        out = []
-        for k in range(rows.shape[0]):
-            ranges = (Ranges.model_construct(studies=(float(s[0][k]), float(s[1][k])),
-                                             about_you=(float(a[0][k]), float(a[1][k]))) if split else None)
-            out.append(Number.model_construct(
-                estimate=float(rows[k, 0]), lower=float(main[0][k]), upper=float(main[1][k]),
-                extrapolated=bool(ext[k]), sources=list(srcs), reason=reason, beyond_follow_up=None, ranges=ranges))
+        # in double precision whatever the rows' type, so a row's range never depends on which
+        # other rows share the batch
+        lo, hi = _pct_rows(np.concatenate([rows[:, p.main] for rows, *_ in specs], dtype=np.float64))
+        split_rows = [rows for rows, _e, _s, _r, split in specs if split and rows.shape[1] == p.size]
+        if split_rows:
+            st_lo, st_hi = _pct_rows(np.concatenate([r[:, p.studies] for r in split_rows], dtype=np.float64))
+            ab_lo, ab_hi = _pct_rows(np.concatenate([r[:, p.about_you] for r in split_rows], dtype=np.float64))
+        out, at, at_split = [], 0, 0
+        for rows, ext, sources, reason, split in specs:
+            srcs = _unique_sources(sources)
+            split = split and rows.shape[1] == p.size
+            nums = []
+            for k in range(rows.shape[0]):
+                ranges = None
+                if split:
+                    j = at_split + k
+                    ranges = Ranges.model_construct(studies=(float(st_lo[j]), float(st_hi[j])),
+                                                    about_you=(float(ab_lo[j]), float(ab_hi[j])))
+                nums.append(Number.model_construct(
+                    estimate=float(rows[k, 0]), lower=float(lo[at + k]), upper=float(hi[at + k]),
+                    extrapolated=bool(ext[k]), sources=list(srcs), reason=reason, beyond_follow_up=None,
+                    ranges=ranges))
+            at += rows.shape[0]
+            at_split += rows.shape[0] if split else 0
+            out.append(nums)
         return out
 
 
@@ -135,17 +153,29 @@ def _missing(reason: str) -> Number:
     return Number(estimate=None, reason=reason)
 
 
+_RMST_BLOCK = 12  # months per block of the running sum behind restricted means
+
+
 def _rmst(surv: np.ndarray, cols: list[int]) -> np.ndarray:
     """Restricted mean up to each grid index in ``cols`` (trapezoid, 1-month steps): (H, N).
 
-    Sums between consecutive horizons (``np.add.reduceat``, one pass, pairwise) then a running
-    total over the few horizons: a cumulative sum down the whole grid cost three times as much."""
-    idx = np.array(cols)
-    if idx.size == 0 or np.any(np.diff(idx) <= 0) or idx[0] < 0:
-        raise ValueError("horizon months must be increasing and not negative")
-    starts = np.concatenate([[0], idx[:-1] + 1])
-    total = np.cumsum(np.add.reduceat(surv[: idx[-1] + 1], starts, axis=0), axis=0)
-    return np.where(idx[:, None] > 0, total - 0.5 * (surv[0][None, :] + surv[idx]), 0.0)
+    The sum up to month c is a running total of fixed 12-month block sums plus the rows of the
+    last, partial block (``np.add.reduce`` down contiguous rows): a cumulative sum down the whole
+    grid cost several times as much. The blocks do not depend on which horizons were asked for, so
+    a horizon's number is the same in any set of horizons (the results page slices one run)."""
+    idx = [int(c) for c in cols]
+    if not idx or min(idx) < 0:
+        raise ValueError("horizon months must not be negative")
+    n_blocks = (max(idx) + 1) // _RMST_BLOCK
+    width = surv.shape[1]
+    blocks = np.add.reduce(surv[: n_blocks * _RMST_BLOCK].reshape(n_blocks, _RMST_BLOCK, width), axis=1)
+    before = np.concatenate([np.zeros((1, width), dtype=blocks.dtype), np.cumsum(blocks, axis=0)])
+    out = np.empty((len(idx), width), dtype=surv.dtype)
+    for i, c in enumerate(idx):
+        q = (c + 1) // _RMST_BLOCK
+        total = before[q] + np.add.reduce(surv[q * _RMST_BLOCK: c + 1], axis=0)
+        out[i] = total - 0.5 * (surv[0] + surv[c]) if c > 0 else 0.0
+    return out
 
 
 def _median_cols(surv: np.ndarray) -> np.ndarray:
@@ -320,20 +350,27 @@ def _horizon_rows(col: _Collector, spec: OptionSpec, arm: _Arm, obs: _Arm, hz, c
     is_ref = spec.id == "observation"
     ext_p = [c > fu_pfs + 1e-9 for c in cols]
     ext_o = [c > fu_os + 1e-9 for c in cols]
-    pfs_n = col.numbers(100 * arm.pfs_h, ext_p, pfs_src + prof_sources, split=True)
-    d_p = col.numbers(100 * (arm.pfs_h - obs.pfs_h), ext_p, pfs_src)
-    gain_p = col.numbers(arm.pfs_r - obs.pfs_r, ext_p, pfs_src,
-                         "restricted mean progression-free months, difference from no maintenance")
+    gain_why = ("restricted mean progression-free months, difference from no maintenance",
+                "restricted mean months of life, difference from no maintenance")
+    specs = [(100 * arm.pfs_h, ext_p, pfs_src + prof_sources, None, True),
+             (100 * (arm.pfs_h - obs.pfs_h), ext_p, pfs_src, None, False),
+             (arm.pfs_r - obs.pfs_r, ext_p, pfs_src, gain_why[0], False)]
     if has_os:
-        os_n = col.numbers(100 * arm.os_h, ext_o, os_src + prof_sources, split=True)
-        d_o = col.numbers(100 * (arm.os_h - obs.os_h), ext_o, os_src)
-        gain_o = col.numbers(arm.os_r - obs.os_r, ext_o, os_src,
-                             "restricted mean months of life, difference from no maintenance")
+        specs += [(100 * arm.os_h, ext_o, os_src + prof_sources, None, True),
+                  (100 * (arm.os_h - obs.os_h), ext_o, os_src, None, False),
+                  (arm.os_r - obs.os_r, ext_o, os_src, gain_why[1], False)]
     if wane is not None:
         reason = f"scenario: the effect on progression stops at {fu_pfs:g} months (hazard ratio 1 afterwards)"
-        wane_p = col.numbers(100 * wane[0], [True] * len(cols), pfs_src + prof_sources, reason)
+        specs.append((100 * wane[0], [True] * len(cols), pfs_src + prof_sources, reason, False))
         if has_os:
-            wane_o = col.numbers(100 * wane[1], [True] * len(cols), os_src + prof_sources, reason)
+            specs.append((100 * wane[1], [True] * len(cols), os_src + prof_sources, reason, False))
+    nums = iter(col.batch(specs))
+    pfs_n, d_p, gain_p = next(nums), next(nums), next(nums)
+    if has_os:
+        os_n, d_o, gain_o = next(nums), next(nums), next(nums)
+    if wane is not None:
+        wane_p = next(nums)
+        wane_o = next(nums) if has_os else None
     horizons = []
     for k, yr in enumerate(hz):
         row = {
