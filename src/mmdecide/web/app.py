@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import access_log
 from .pdf_gate import PdfGate
+from .ratelimit import ApiRateLimit, TokenBuckets
 from .rendering import make_env, render
 from .security import SecurityHeaders
 from .services import Services
@@ -123,6 +124,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        session_cookie=COOKIE_NAME, max_age=MAX_AGE_SECONDS, same_site="strict")
     # an estimate is ~1.2 MB of JSON that repeats its sources; gzip makes it ~15x smaller
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if settings.api_rate_limit:
+        app.add_middleware(ApiRateLimit, buckets=TokenBuckets(settings.api_rate_limit))
     if settings.allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
     app.add_middleware(SecurityHeaders)  # added last: outermost, so every response has them
