@@ -94,6 +94,22 @@ def run_locust(host: str, user_class: str, users: int, seconds: int, prefix: str
     return row, done.stderr
 
 
+def warm_up(host: str, rounds: int = 4) -> None:
+    """Every profile of the locust mix at every time span, over new connections each round."""
+    sys.path.insert(0, str(HERE))
+    try:
+        from load_profiles import PROFILES, YEARS, form_fields
+    finally:
+        sys.path.pop(0)
+    for _ in range(rounds):
+        for profile in PROFILES:
+            with httpx.Client(base_url=host, timeout=60) as client:
+                client.post("/profile", data=form_fields(profile), follow_redirects=False)
+                for years in YEARS:
+                    client.post("/results", data={"years": str(years)}, follow_redirects=False)
+                    client.get("/results").raise_for_status()
+
+
 def one_user(host: str, repeats: int = 40) -> dict[str, float]:
     """Median time of one warm request with nothing else running (what one request costs)."""
     profile = {"age": "62", "sex": "female", "r_iss": "II", "mrd": "positive", "response": "VGPR"}
@@ -133,9 +149,10 @@ def main() -> None:
     results = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            # warm-up: every profile of the mix once in each worker (the first estimate of a
-            # profile is computed, later ones come from the worker's cache, as in real use)
-            run_locust(host, "ResultsPageNoWaitUser", 4, 10, f"{tmp}/warm")
+            # warm-up: every profile of the mix at every time span in each worker (the first
+            # estimate of a profile is computed, later ones come from the worker's cache, as in
+            # real use); new connections are spread over the workers
+            warm_up(host)
             run_locust(host, "EstimateApiUser", 4, 5, f"{tmp}/warm-api")
             single = one_user(host)
             runs = [(cls, name, desc, target, args.users[0]) for cls, name, desc, target in SCENARIOS]

@@ -22,37 +22,9 @@ import itertools
 import random
 from urllib.parse import urlencode
 
+from load_profiles import PROFILES, YEARS, form_fields
 from locust import between, constant, task
 from locust.contrib.fasthttp import FastHttpUser
-
-#: Form-encoded profiles (as the results page URL carries them) and the same as API JSON.
-PROFILES: list[dict] = [
-    {},
-    {"r_iss": "II", "mrd": "positive"},
-    {"age": 62, "sex": "female", "r_iss": "II", "mrd": "positive", "response": "VGPR"},
-    {"age": 55, "r_iss": "I", "iss": "I", "mrd": "negative", "response": "CR"},
-    {"age": 68, "r_iss": "III", "cytogenetics": ["del17p", "gain1q"], "mrd": "positive"},
-    {"age": 59, "sex": "male", "iss": "II", "ldh_high": True, "induction": "vrd"},
-    {"age": 64, "r2_iss": "III", "response": "sCR", "transplant": "tandem"},
-    {"beta2_microglobulin_mg_l": 2.9, "albumin_g_dl": 3.9, "ldh_high": False, "cytogenetics": ["none-found"],
-     "response": "CR", "mrd": "negative", "age": 58},
-    {"age": 71, "creatinine_clearance_ml_min": 55, "months_since_transplant": 4},
-    {"cytogenetics": ["t4-14"], "r_iss": "II", "induction": "dara-vrd"},
-]
-YEARS = (1, 2, 3, 5, 7)
-
-
-def _form(profile: dict) -> list[tuple[str, str]]:
-    out = []
-    for k, v in profile.items():
-        if isinstance(v, bool):
-            out.append((k, "yes" if v else "no"))
-        elif isinstance(v, list):
-            out.extend((k, x) for x in v)
-        else:
-            out.append((k, str(v)))
-    return out
-
 
 _seeds = itertools.count(1)
 
@@ -63,7 +35,7 @@ class ResultsPageUser(FastHttpUser):
     def on_start(self) -> None:
         self.rng = random.Random(next(_seeds))
         profile = self.rng.choice(PROFILES)
-        with self.client.post("/profile", data=urlencode(_form(profile)), name="/profile", allow_redirects=False,
+        with self.client.post("/profile", data=urlencode(form_fields(profile)), name="/profile", allow_redirects=False,
                               headers={"Content-Type": "application/x-www-form-urlencoded"},
                               catch_response=True) as r:
             if r.status_code != 303:
