@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
@@ -104,7 +105,8 @@ def warm_up(host: str, rounds: int = 4) -> None:
     for _ in range(rounds):
         for profile in PROFILES:
             with httpx.Client(base_url=host, timeout=60) as client:
-                client.post("/profile", data=form_fields(profile), follow_redirects=False)
+                client.post("/profile", content=urlencode(form_fields(profile)), follow_redirects=False,
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
                 for years in YEARS:
                     client.post("/results", data={"years": str(years)}, follow_redirects=False)
                     client.get("/results").raise_for_status()
