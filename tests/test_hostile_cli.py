@@ -149,6 +149,7 @@ def test_output_to_a_full_device(curve, risk):
     (["meta", "--effects", "x.csv", "--method", "XX"], "--method"),
     (["serve", "--port", "0"], "--port"),
     (["serve", "--workers", "0"], "--workers"),
+    (["serve", "--api-rate-limit", "-1"], "--api-rate-limit"),
 ])
 def test_usage_errors_are_one_line(args, needle):
     one_line_error(run(*args), needle)

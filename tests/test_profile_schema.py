@@ -77,3 +77,24 @@ def test_schema_and_model_agree_on_every_rule_between_fields(explicit_null, publ
 def test_the_schema_names_each_rule(profile):
     validator = jsonschema_rs.Draft202012Validator(PatientProfile.model_json_schema())
     assert not _accepted(profile) and not validator.is_valid(profile)
+
+
+def test_the_schema_lists_each_rule_between_fields_in_the_words_its_refusals_cite():
+    """``x-rules-between-fields``: a refusal under each listed rule cites the listed words, and the
+    one rule not stated as a constraint (R2-ISS) carries the table the constraint would be."""
+    from mmdecide.personal.profile_schema import RULES_KEY, _completions
+
+    rules = PatientProfile.model_json_schema()[RULES_KEY]
+    breaking = [{"iss": "III", "beta2_microglobulin_mg_l": 4.0}, {"r_iss": "I", "iss": "II"},
+                {"iss": "I", "ldh_high": False, "cytogenetics": ["none-found"], "r2_iss": "IV"},
+                {"mrd": "negative", "response": "VGPR"}]
+    assert len(rules) == len(breaking)
+    for rule, profile in zip(rules, breaking):
+        with pytest.raises(ProfileError) as exc:
+            parse_profile(profile)
+        assert any(rule["rule"] in message for _field, message in exc.value.errors), (rule["rule"], profile)
+    r2 = [r for r in rules if not r["in_schema"]]
+    assert len(r2) == 1 and "R2-ISS" in r2[0]["rule"]
+    assert r2[0]["allowed"]["rows"] == [list(w) for w in _completions(r2=True)]
+    # the table is the constraint left out: a profile it allows is one the model accepts
+    assert jsonschema_rs.Draft202012Validator(_with_r2_rule()).is_valid(breaking[2]) is False

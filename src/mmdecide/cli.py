@@ -396,20 +396,29 @@ def serve_cmd(
     port: Annotated[int, typer.Option(help="Port to listen on (1-65535).")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (1-64); e.g. one per CPU core on a server.")] = 1,
     allowed_host: Annotated[Optional[list[str]], typer.Option("--allowed-host", help="A Host name the app answers to when served beyond 127.0.0.1 (repeatable).")] = None,
+    api_rate_limit: Annotated[int, typer.Option("--api-rate-limit", help="API requests per minute per client address, per worker (0: no limit, the default); more get 429 with Retry-After.")] = 0,
 ) -> None:
     """Start the decision-aid web app (default http://127.0.0.1:8000) with the shipped evidence."""
     if not 1 <= port <= 65535:
         _fail(f"--port: must be from 1 to 65535, got {port}")
     if not 1 <= workers <= 64:
         _fail(f"--workers: must be from 1 to 64, got {workers}")
+    if not 0 <= api_rate_limit <= 1_000_000:
+        _fail(f"--api-rate-limit: must be from 0 (no limit) to 1000000 requests per minute, got {api_rate_limit}")
+    from .web.ratelimit import rate_limit_from_env
     from .web.server import allowed_hosts_for, exposure_warning, serve
+
+    try:  # a bad value in the environment: one line here, not a traceback in every worker
+        rate_limit_from_env()
+    except ValueError as exc:
+        _fail(str(exc))
 
     allowed = allowed_hosts_for(host, allowed_host)
     warning = exposure_warning(host, allowed)
     if warning:
         typer.echo(warning, err=True)
     typer.echo(f"mmdecide: serving on http://{host}:{port} with {workers} worker(s) (Ctrl-C to stop)")
-    serve(host=host, port=port, workers=workers, allowed_hosts=allowed)
+    serve(host=host, port=port, workers=workers, allowed_hosts=allowed, api_rate_limit=api_rate_limit or None)
 
 
 @app.command("reproduce")

@@ -200,6 +200,9 @@ class Collector(Protocol):
     def number(self, cols: np.ndarray, ext: bool, sources: list[SourceRef], reason: str | None = None,
                split: bool = False) -> Number: ...
 
+    def numbers(self, rows: np.ndarray, ext: Sequence[bool], sources: list[SourceRef], reason: str | None = None,
+                split: bool = False) -> list[Number]: ...
+
 
 class ArmCurves(Protocol):
     """An option's restricted mean time progression-free and alive, per horizon and column."""
@@ -227,13 +230,11 @@ def spm_slots(col: Collector, prep: Prepared, spec: OptionSpec, arm: ArmCurves, 
         lam = rate.lam_draws[idx]
         at_risk = arm.pfs_r if rate.before_progression else arm.os_r
         why = f"constant rate calibrated to {rate.published:g}% at {rate.follow_up_months:g} months"
-        out[cat] = []
-        for k in range(len(hz)):
-            v = 100 * lam * at_risk[k]
-            out[cat].append(col.number(v, cols[k] > rate.follow_up_months + 1e-9, [rate.source], why))
-            if cat != "spm-any":
-                t = total[k]
-                total[k] = v if t is None else t + v
+        vals = (100 * lam)[None, :] * at_risk  # every horizon at once (one percentile call)
+        out[cat] = col.numbers(vals, [c > rate.follow_up_months + 1e-9 for c in cols], [rate.source], why)
+        if cat != "spm-any":
+            for k in range(len(hz)):
+                total[k] = vals[k] if total[k] is None else total[k] + vals[k]
         if spec.id == "observation":
             ref[cat] = [100 * lam * at_risk[k] for k in range(len(hz))]
     diffs = []

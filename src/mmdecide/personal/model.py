@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from functools import lru_cache
 
 import numpy as np
 
@@ -39,9 +38,10 @@ from .result import (
     NotOffered,
     Number,
     OptionResult,
-    Ranges,
-    SourceRef,
 )  # fmt: skip
+from .columns import Collector as _Collector
+from .columns import median_cols as _median_cols
+from .columns import rmst as _rmst
 from .structure import LAMBDA_MAX, os_from_pfs, progressed_alive, solve_scale
 from .subgroups import subgroup_modifier
 
@@ -58,70 +58,20 @@ _REFERENCE_HR = Number(estimate=1.0, lower=1.0, upper=1.0, reason="the reference
 _PROGNOSIS_AT = 60  # months: the R-ISS landmark at which a patient's OS relative hazard is matched
 
 
+def _memo(prep: Prepared, key: tuple, make):
+    """A part of the estimate that depends only on the evidence and the draws (not on the profile),
+    made once per prepared evidence base. Callers treat it as read-only."""
+    if key not in prep.memo:
+        prep.memo[key] = make()
+    return prep.memo[key]
+
+
 def _rng(seed: int, *stream: int) -> np.random.Generator:
     return np.random.default_rng([seed, *stream])
 
 
-class _Collector:
-    """Numbers from column vectors: estimate = column 0, 95% range over the main columns, and the
-    split ranges over the plan's "studies" and "about you" columns."""
-
-    def __init__(self, plan: Plan):
-        self.plan = plan
-
-    def number(self, cols: np.ndarray, ext: bool, sources: list[SourceRef], reason: str | None = None,
-               split: bool = False) -> Number:
-        p = self.plan
-        lo, hi = _pct(cols[p.main])
-        ranges = None
-        if split and cols.shape[0] == p.size:
-            s, a = _pct(cols[p.studies]), _pct(cols[p.about_you])
-            ranges = Ranges(studies=s, about_you=a)
-        return Number(estimate=float(cols[0]), lower=float(lo), upper=float(hi), extrapolated=ext,
-                      sources=sources, reason=reason, ranges=ranges)
-
-
-@lru_cache(maxsize=16)
-def _pct_index(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    pos = (n - 1) * np.array([0.025, 0.975])
-    lo = np.floor(pos).astype(int)
-    hi = np.minimum(lo + 1, n - 1)
-    return lo, hi, pos - lo, np.unique(np.concatenate([lo, hi]))
-
-
-def _pct(x: np.ndarray) -> tuple[float, float]:
-    """2.5th and 97.5th percentiles (numpy's default linear rule) from one partial sort."""
-    lo, hi, frac, kth = _pct_index(x.shape[0])
-    part = np.partition(x, kth)
-    q = part[lo] + frac * (part[hi] - part[lo])
-    return float(q[0]), float(q[1])
-
-
 def _missing(reason: str) -> Number:
     return Number(estimate=None, reason=reason)
-
-
-def _rmst(surv: np.ndarray, cols: list[int]) -> np.ndarray:
-    """Restricted mean up to each grid index in ``cols`` (trapezoid, 1-month steps): (H, N)."""
-    top = max(cols)
-    c = np.cumsum(surv[: top + 1], axis=0)
-    idx = np.array(cols)
-    return np.where(idx[:, None] > 0, c[idx] - 0.5 * (surv[0][None, :] + surv[idx]), 0.0)
-
-
-def _median_cols(surv: np.ndarray) -> np.ndarray:
-    """First crossing of 0.5 (log-linear within the month, exact for a hazard constant within
-    the month), inf when beyond the grid."""
-    below = surv < 0.5
-    has = below.any(axis=0)
-    k = np.argmax(below, axis=0)
-    k0 = np.maximum(k - 1, 0)
-    n = np.arange(surv.shape[1])
-    s0, s1 = surv[k0, n], surv[k, n]
-    l0 = np.log(np.maximum(s0.astype(np.float64), 1e-300))
-    l1 = np.log(np.maximum(s1.astype(np.float64), 1e-300))
-    frac = np.where(s0 > s1, (l0 - math.log(0.5)) / np.maximum(l0 - l1, 1e-300), 0.0)
-    return np.where(has, k0 + frac, np.inf)
 
 
 class _Arm:
@@ -179,7 +129,9 @@ def run_model(
     r = apply(effects, plan, _rng(seed, 5))
     ind = induction_scale(prep, prof.induction)  # the patient's baseline: c_induction x H_disease (induction.py)
     prof_sources = [src for e in effects for sh in (e.pfs, e.os) if sh for src in sh.sources] + list(ind.sources)
-    h = ind.hazard(prep.h_dis, idx)
+    # single precision for the curves (ample for percents, half the memory traffic), once per
+    # draw plan and induction class: it does not depend on the rest of the profile
+    h = _memo(prep, ("h32", plan, prof.induction), lambda: ind.hazard(prep.h_dis, idx))
     lam = prep.lam[idx]
     k_pat, k_miss = _patient_kappa(prep, h, r.pfs, r.os, lam)
     age = prof.age if prof.age is not None else prep.age.years
@@ -254,50 +206,76 @@ def _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err,
     no_os = f"no overall-survival evidence: {os_err}"
     wane = _waning(prep, parts, arm, fu_pfs, cols) if not is_ref and any(c > fu_pfs for c in cols) else None
     spm = spm_slots(col, prep, spec, arm, os_eff is not None, hz, cols, ref)
-    horizons = []
-    for k, yr in enumerate(hz):
-        ext_p, ext_o = cols[k] > fu_pfs + 1e-9, cols[k] > fu_os + 1e-9
-        pfs_n = col.number(100 * arm.pfs_h[k], ext_p, pfs_src + prof_sources, split=True)
-        d_p = col.number(100 * (arm.pfs_h[k] - obs.pfs_h[k]), ext_p, pfs_src)
-        row = {
-            "years": yr, "pfs_percent": pfs_n, "pfs_difference_percent": d_p, "pfs_out_of_100": _round(pfs_n),
-            "pfs_months_gained": col.number(arm.pfs_r[k] - obs.pfs_r[k], ext_p, pfs_src,
-                                         "restricted mean progression-free months, difference from no maintenance"),
-            "nnt_pfs": _missing("the reference option") if is_ref else _nnt(d_p),
-        }
-        if os_eff is not None:
-            os_n = col.number(100 * arm.os_h[k], ext_o, os_src + prof_sources, split=True)
-            row.update(os_percent=os_n, os_out_of_100=_round(os_n),
-                       os_difference_percent=col.number(100 * (arm.os_h[k] - obs.os_h[k]), ext_o, os_src),
-                       os_months_gained=col.number(arm.os_r[k] - obs.os_r[k], ext_o, os_src,
-                                                   "restricted mean months of life, difference from no maintenance"))
-        else:
-            row.update(os_percent=_missing(no_os), os_out_of_100=_missing(no_os),
-                       os_difference_percent=_missing(no_os), os_months_gained=_missing(no_os))
-        if wane is not None and ext_p:
-            reason = f"scenario: the effect on progression stops at {fu_pfs:g} months (hazard ratio 1 afterwards)"
-            row["pfs_percent_effect_wanes"] = col.number(100 * wane[0][k], True, pfs_src + prof_sources, reason)
-            if os_eff is not None:
-                row["os_percent_effect_wanes"] = col.number(100 * wane[1][k], True, os_src + prof_sources, reason)
-        row.update(spm_hematologic_percent=spm["spm-hematologic"][k], spm_solid_percent=spm["spm-solid"][k],
-                   spm_any_percent=spm["spm-any"][k],
-                   nnh_spm=_missing("the reference option") if is_ref else _nnt(spm["difference"][k], harm=True))
-        horizons.append(HorizonResult(**row))
+    horizons = _horizon_rows(col, spec, arm, obs, hz, cols, (fu_pfs, fu_os), (pfs_src, os_src, prof_sources),
+                             os_eff is not None, no_os, wane, spm)
     notes = [spec.description]
     if k_opt_miss > 0.01:
         notes.append(f"In {100 * k_opt_miss:.0f}% of draws the option's overall-survival hazard ratio could not be "
                      "matched by the illness-death structure and was held at the nearest bound.")
     return OptionResult(
         option=spec.id, label=spec.label, plain_label=spec.plain_label,
-        evidence=_path(spec, pfs_eff, extra_flags, modified), regimen=regimen(prep.corpus, spec),
+        evidence=_path(spec, pfs_eff, extra_flags, modified), regimen=_memo(prep, ('regimen', spec.id), lambda: regimen(prep.corpus, spec)),
         median_pfs_months=_median_number(col, prep, spec, "PFS", arm.pfs, fu_pfs, pfs_src),
         median_os_months=(_median_number(col, prep, spec, "OS", arm.os, fu_os, os_src)
                           if os_eff is not None else _missing(no_os)),
         hr_pfs_vs_observation=_REFERENCE_HR if is_ref else _published(col, pfs_eff),
         hr_os_vs_observation=(_REFERENCE_HR if is_ref else _published(col, os_eff) if os_eff is not None
                               else _missing(no_os)),
-        horizons=horizons, side_effects=side_effects(prep.corpus, spec), notes=notes,
+        horizons=horizons, side_effects=list(_memo(prep, ('harms', spec.id), lambda: side_effects(prep.corpus, spec))), notes=notes,
     )  # fmt: skip
+
+
+def _horizon_rows(col: _Collector, spec: OptionSpec, arm: _Arm, obs: _Arm, hz, cols: list[int], fu, srcs,
+                  has_os: bool, no_os: str, wane, spm: dict) -> list[HorizonResult]:
+    """The option's numbers at each horizon; each quantity's percentiles for every horizon at once."""
+    fu_pfs, fu_os = fu
+    pfs_src, os_src, prof_sources = srcs
+    is_ref = spec.id == "observation"
+    ext_p = [c > fu_pfs + 1e-9 for c in cols]
+    ext_o = [c > fu_os + 1e-9 for c in cols]
+    gain_why = ("restricted mean progression-free months, difference from no maintenance",
+                "restricted mean months of life, difference from no maintenance")
+    specs = [(100 * arm.pfs_h, ext_p, pfs_src + prof_sources, None, True),
+             (100 * (arm.pfs_h - obs.pfs_h), ext_p, pfs_src, None, False),
+             (arm.pfs_r - obs.pfs_r, ext_p, pfs_src, gain_why[0], False)]
+    if has_os:
+        specs += [(100 * arm.os_h, ext_o, os_src + prof_sources, None, True),
+                  (100 * (arm.os_h - obs.os_h), ext_o, os_src, None, False),
+                  (arm.os_r - obs.os_r, ext_o, os_src, gain_why[1], False)]
+    if wane is not None:
+        reason = f"scenario: the effect on progression stops at {fu_pfs:g} months (hazard ratio 1 afterwards)"
+        specs.append((100 * wane[0], [True] * len(cols), pfs_src + prof_sources, reason, False))
+        if has_os:
+            specs.append((100 * wane[1], [True] * len(cols), os_src + prof_sources, reason, False))
+    nums = iter(col.batch(specs))
+    pfs_n, d_p, gain_p = next(nums), next(nums), next(nums)
+    if has_os:
+        os_n, d_o, gain_o = next(nums), next(nums), next(nums)
+    if wane is not None:
+        wane_p = next(nums)
+        wane_o = next(nums) if has_os else None
+    horizons = []
+    for k, yr in enumerate(hz):
+        row = {
+            "years": yr, "pfs_percent": pfs_n[k], "pfs_difference_percent": d_p[k],
+            "pfs_out_of_100": _round(pfs_n[k]), "pfs_months_gained": gain_p[k],
+            "nnt_pfs": _missing("the reference option") if is_ref else _nnt(d_p[k]),
+        }
+        if has_os:
+            row.update(os_percent=os_n[k], os_out_of_100=_round(os_n[k]), os_difference_percent=d_o[k],
+                       os_months_gained=gain_o[k])
+        else:
+            row.update(os_percent=_missing(no_os), os_out_of_100=_missing(no_os),
+                       os_difference_percent=_missing(no_os), os_months_gained=_missing(no_os))
+        if wane is not None and ext_p[k]:
+            row["pfs_percent_effect_wanes"] = wane_p[k]
+            if has_os:
+                row["os_percent_effect_wanes"] = wane_o[k]
+        row.update(spm_hematologic_percent=spm["spm-hematologic"][k], spm_solid_percent=spm["spm-solid"][k],
+                   spm_any_percent=spm["spm-any"][k],
+                   nnh_spm=_missing("the reference option") if is_ref else _nnt(spm["difference"][k], harm=True))
+        horizons.append(HorizonResult(**row))
+    return horizons
 
 
 def _dated(spec: OptionSpec, baseline_follow_up: float, eff: Effect) -> float:
@@ -323,11 +301,12 @@ def _waning(prep, parts, arm: _Arm, fu: float, cols: list[int]):
     p0 = np.exp(-h[0] * mult)  # P(t), as in the main curve
     a0 = arm.os[t, keep] / b[0] - arm.pfs[t, keep] / b[0]  # A(t) = OS/B - P
     p = p0[None, :] * np.exp(-(h - h[0][None, :]) * r_pfs[None, :])
-    a = progressed_alive(p, lam, 1.0)  # progressions after t
-    a += np.maximum(a0, 0.0)[None, :] * np.exp(-np.clip(lam, 0.0, LAMBDA_MAX)[None, :]
-                                              * np.arange(p.shape[0])[:, None]).astype(h.dtype)
     rows = np.array([c - t for c in cols])
-    pfs_w, os_w = (p * b)[np.maximum(rows, 0)], ((p + a) * b)[np.maximum(rows, 0)]
+    at = np.maximum(rows, 0)  # only the horizons' rows are needed from here on
+    a = progressed_alive(p, lam, 1.0)[at]  # progressions after t
+    a += np.maximum(a0, 0.0)[None, :] * np.exp(-np.clip(lam, 0.0, LAMBDA_MAX)[None, :]
+                                              * at[:, None]).astype(h.dtype)
+    pfs_w, os_w = p[at] * b[at], (p[at] + a) * b[at]
     early = rows < 0  # horizons before the follow-up: the scenario equals the main curve
     if early.any():
         pfs_w[early], os_w[early] = arm.pfs_h[early][:, keep], arm.os_h[early][:, keep]
@@ -354,7 +333,7 @@ def _median_number(col: _Collector, prep, spec, endpoint, surv, fu, sources) -> 
     capped = np.minimum(m, GRID_MONTHS)
     n = col.number(capped, c > fu, sources)
     reason = None
-    if np.percentile(capped[col.plan.main], 97.5) >= GRID_MONTHS:
+    if n.upper is not None and n.upper >= GRID_MONTHS:  # the 97.5th percentile of the main draws
         reason = f"upper bound capped at {GRID_MONTHS} months (15 years)"
     return n.model_copy(update={"beyond_follow_up": fu if c > fu else None, "reason": reason})
 

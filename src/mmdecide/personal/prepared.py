@@ -24,7 +24,7 @@ from .baseline import Baseline, build_baseline
 from .options import OPTIONS, OptionSpec
 from .result import SourceRef
 from .sources import EvidenceMissing, HRLink, cite, find_comparison, follow_up_months
-from .structure import os_from_pfs, solve_scale
+from .structure import curves, solve_scale
 
 __all__ = ["GRID_MONTHS", "Effect", "Prepared", "chain", "curves", "prepared"]
 
@@ -62,6 +62,8 @@ class Prepared:
     kappas: dict[str, tuple[np.ndarray, float]] = field(default_factory=dict)
     spm_rates: dict = field(default_factory=dict)
     scales: dict = field(default_factory=dict)  # induction class -> InductionScale (``induction``)
+    #: other profile-independent parts of an estimate, computed once (``model._memo``)
+    memo: dict = field(default_factory=dict)
 
     def kappa(self, spec: OptionSpec, pfs: Effect, os_: Effect | None) -> tuple[np.ndarray, float]:
         """(n+1,) factor on the death rate after progression for the option, and the share of
@@ -73,14 +75,6 @@ class Prepared:
 
 def _rng(seed: int, *stream: int) -> np.random.Generator:
     return np.random.default_rng([seed, *stream])
-
-
-def curves(h_dis: np.ndarray, mult: np.ndarray, lam: np.ndarray, bg: np.ndarray, step: float = 1.0):
-    """(PFS, OS) all-cause survival on the grid for columns with hazard multiplier ``mult``."""
-    p = h_dis * -mult[None, :].astype(h_dis.dtype)
-    np.exp(p, out=p)
-    b = np.exp(-bg)[:, None].astype(h_dis.dtype)
-    return p * b, os_from_pfs(p, lam, step) * b
 
 
 def _calibrate_lambda(prep: Prepared) -> np.ndarray:

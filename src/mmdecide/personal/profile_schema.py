@@ -18,9 +18,10 @@ from __future__ import annotations
 from itertools import product
 from typing import Any
 
-from .staging import ISS_ALBUMIN, ISS_B2M_HIGH, ISS_B2M_LOW, r2_group, r2_score, r_iss_stage
+from .staging import (ISS_ALBUMIN, ISS_B2M_HIGH, ISS_B2M_LOW, ISS_RULE, MRD_RULE, R2_GROUPS, R2_ISS_RULE, R2_POINTS,
+                      R_ISS_RULE, r2_group, r2_score, r_iss_stage)
 
-__all__ = ["schema_rules"]
+__all__ = ["RULES_KEY", "rules_between_fields", "schema_rules"]
 
 _HIGH_RISK = ("del17p", "t4-14", "t14-16")
 _B2M, _ALB = "beta2_microglobulin_mg_l", "albumin_g_dl"
@@ -143,7 +144,42 @@ def schema_rules(schema: dict[str, Any]) -> None:
         cyto["not"] = {"allOf": [{"contains": {"const": "gain1q"}}, {"contains": {"const": "amp1q"}}]}
     mrd = {"if": _is("mrd", "negative"),  # IMWG 2016: MRD-negative only after CR or sCR
            "then": _props(response=_one_of_or_unknown("sCR", "CR"))}
-    # the R2-ISS rule stays out of the published schema: with it, the schema expands (into "or"s of
+    # the R2-ISS rule stays out of the constraints: with it, the schema expands (into "or"s of
     # "and"s) beyond what JSON Schema test generators can handle (schemathesis 4.32 gives up on
-    # the operation); the API still refuses such a profile, naming the rule (a 422 "consistency")
+    # the operation). It is stated instead in words and as data (RULES_KEY), from the same code
+    # as the refusal; the API refuses such a profile with a 422 "consistency" citing the rule.
     schema["allOf"] = [mrd, _staging_rule(r2=False)]
+    schema["description"] = (schema.get("description", "") + " " + _RULES_WORDS).strip()
+    schema[RULES_KEY] = rules_between_fields()
+
+
+#: The OpenAPI extension listing every rule between fields, with whether the schema states it.
+RULES_KEY = "x-rules-between-fields"
+_RULES_WORDS = (
+    "Rules between fields: a profile is refused (422, rule 'consistency') when no values of its unknown "
+    "answers make it agree with the ISS (Greipp 2005), R-ISS (Palumbo 2015) or R2-ISS (D'Agostino 2022) "
+    "definitions, or when it gives MRD-negative without a complete response (IMWG 2016). All but the "
+    f"R2-ISS rule are stated as constraints here; the R2-ISS rule is listed in {RULES_KEY} (its points, "
+    "groups and every allowed combination) because as a constraint it makes the schema too large for "
+    "JSON Schema tools.")
+
+
+def rules_between_fields() -> list[dict[str, Any]]:
+    """Each rule between profile fields as data: the words every refusal under it cites, its
+    fields, and whether the JSON schema states it as a constraint. The R2-ISS rule, which it does
+    not, comes with its points, its groups and the table of allowed combinations (from
+    :mod:`.staging`'s functions, as the schema's R-ISS constraints are)."""
+    staging_fields = ["iss", "beta2_microglobulin_mg_l", "albumin_g_dl", "ldh_high", "cytogenetics"]
+    names = ("iss", "ldh_high", "del17p", "t4-14", "t14-16", "1q", "r_iss", "r2_iss")
+    return [
+        {"rule": ISS_RULE, "fields": ["iss", "beta2_microglobulin_mg_l", "albumin_g_dl"], "in_schema": True},
+        {"rule": R_ISS_RULE, "fields": ["r_iss", *staging_fields], "in_schema": True},
+        {"rule": R2_ISS_RULE, "fields": ["r2_iss", "r_iss", *staging_fields], "in_schema": False,
+         "points": dict(R2_POINTS), "groups": [{"group": g, "from": lo, "to": hi} for g, lo, hi in R2_GROUPS],
+         "allowed": {"columns": list(names), "null_means": "either value",
+                     "rows": [list(w) for w in _completions(r2=True)]},
+         "how": "the answers must allow one row: an ISS stage, an LDH and FISH findings that every known "
+                "answer allows (a FISH list without 1q and without 'none-found' leaves 1q open), whose "
+                "R-ISS stage and R2-ISS group are the ones given"},
+        {"rule": MRD_RULE, "fields": ["mrd", "response"], "in_schema": True},
+    ]

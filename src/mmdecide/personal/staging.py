@@ -50,7 +50,8 @@ class PatientProfile(Protocol):
 
     def high_risk_cytogenetics(self) -> bool | None: ...
 
-__all__ = ["ISS_ALBUMIN", "ISS_B2M_HIGH", "ISS_B2M_LOW", "R2_GROUPS", "R2_POINTS", "problems", "r2_group", "r2_score", "r_iss_stage"]
+__all__ = ["ISS_ALBUMIN", "ISS_B2M_HIGH", "ISS_B2M_LOW", "ISS_RULE", "MRD_RULE", "R2_GROUPS", "R2_ISS_RULE", "R2_POINTS",
+           "R_ISS_RULE", "problems", "r2_group", "r2_score", "r_iss_stage"]
 
 ISS_B2M_LOW = 3.5  # mg/L: ISS I below
 ISS_B2M_HIGH = 5.5  # mg/L: ISS III at or above
@@ -62,6 +63,13 @@ _HIGH_RISK_WORDS = "del(17p), t(4;14) or t(14;16)"
 
 Problem = tuple[str, str]  # (first field, message naming every field involved and the rule)
 _R_ISS = "R-ISS definition, Palumbo 2015"
+#: The rules between fields, by the words every refusal cites (``problems``); the published JSON
+#: schema lists them with the same words (``profile_schema``), so a client can tell which one refused.
+ISS_RULE = "ISS definition, Greipp 2005"
+R_ISS_RULE = _R_ISS
+R2_ISS_RULE = ("R2-ISS points, D'Agostino 2022: ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1, t(4;14) 1, "
+               "1q gain or amplification 0.5")
+MRD_RULE = "IMWG 2016"
 
 
 def _problem(fields: str, text: str, rule: str) -> Problem:
@@ -98,7 +106,7 @@ def problems(p: PatientProfile) -> list[Problem]:
     if p.mrd == "negative" and p.response in ("VGPR", "PR", "SD"):
         out.append(_problem("mrd, response", f"MRD-negative is defined only after a complete response "
                                              f"(CR or sCR), but the response is {p.response}. Check both "
-                                             f"answers with your care team's letter", "IMWG 2016"))
+                                             f"answers with your care team's letter", MRD_RULE))
     return out
 
 
@@ -124,7 +132,7 @@ def _iss_labs(p: PatientProfile) -> list[Problem]:
     if why is None:
         return []
     return [_problem("iss, beta2_microglobulin_mg_l, albumin_g_dl",
-                     f"{why}. Check the stage and the units on your lab report", "ISS definition, Greipp 2005")]
+                     f"{why}. Check the stage and the units on your lab report", ISS_RULE)]
 
 
 def _r_iss(p: PatientProfile, iss: list[str], iss_words: str) -> list[Problem]:
@@ -175,8 +183,7 @@ def _r2_iss(p: PatientProfile, iss: list[str]) -> list[Problem]:
              if v is not None]
     return [_problem(", ".join(["r2_iss", *known]),
                      f"with these answers the R2-ISS group can only be {' or '.join(sorted(reachable))}, "
-                     f"not {p.r2_iss}", "R2-ISS points, D'Agostino 2022: ISS II 1, ISS III 1.5, "
-                     "del(17p) 1, high LDH 1, t(4;14) 1, 1q gain or amplification 0.5")]
+                     f"not {p.r2_iss}", R2_ISS_RULE)]
 
 
 def _r2_cyto_options(cyto: set[str] | None) -> list[set[str]]:

@@ -25,33 +25,55 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["LAMBDA_MAX", "os_from_pfs", "progressed_alive", "solve_scale"]
+__all__ = ["LAMBDA_MAX", "curves", "os_from_pfs", "progressed_alive", "solve_scale"]
 
 LAMBDA_MAX = 1.0
 
 
-def progressed_alive(p: np.ndarray, lam: np.ndarray, step: float) -> np.ndarray:
+def progressed_alive(p: np.ndarray, lam: np.ndarray, step: float, out: np.ndarray | None = None) -> np.ndarray:
     """A(t) on the grid: ``p`` (K+1, n) disease-only progression-free survival, ``lam`` (n,).
 
     Month by month, A(t_k+1) = A(t_k) exp(-lambda step) + [P(t_k) - P(t_k+1)] exp(-lambda step / 2):
-    exactly the sum above, one vector operation per month over contiguous rows.
+    exactly the sum above, one vector operation per month over contiguous rows. The recursion is
+    written into ``out`` (or a new array) with one row-sized temporary: fresh full-size temporaries
+    cost more in page faults than the arithmetic (a closed form with cumulative sums would need
+    exp(+lambda t) factors up to e^180 and more full-size passes, and was slower).
     """
     lam = np.clip(lam, 0.0, LAMBDA_MAX)
     keep = np.exp(-lam * step).astype(p.dtype)
     half = np.exp(-lam * step / 2).astype(p.dtype)
-    dp = p[:-1] - p[1:]
-    dp *= half[None, :]
-    a = np.empty_like(p)
+    a = np.empty_like(p) if out is None else out
     a[0] = 0.0
-    for k in range(p.shape[0] - 1):
-        np.multiply(a[k], keep, out=a[k + 1])
-        a[k + 1] += dp[k]
+    np.subtract(p[:-1], p[1:], out=a[1:])
+    a[1:] *= half[None, :]
+    tmp = np.empty_like(keep)
+    rows = list(a)  # row views made once: the loop is call overhead more than arithmetic
+    mul, add = np.multiply, np.add
+    for prev, cur in zip(rows, rows[1:]):
+        mul(prev, keep, tmp)
+        add(cur, tmp, cur)
     return a
 
 
 def os_from_pfs(p: np.ndarray, lam: np.ndarray, step: float) -> np.ndarray:
     """Disease-only overall survival P + A (>= P everywhere)."""
-    return p + progressed_alive(p, lam, step)
+    a = progressed_alive(p, lam, step)
+    a += p
+    return a
+
+
+def curves(h_dis: np.ndarray, mult: np.ndarray, lam: np.ndarray, bg: np.ndarray,
+           step: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """(PFS, OS) all-cause survival on the grid for columns with hazard multiplier ``mult``:
+    PFS = exp(-mult H) B and OS = (exp(-mult H) + A) B, with B = exp(-bg) from other causes.
+    Two full-size arrays and in-place arithmetic (see ``progressed_alive`` on why)."""
+    p = np.multiply(h_dis, -mult[None, :].astype(h_dis.dtype))
+    np.exp(p, out=p)
+    b = np.exp(-bg)[:, None].astype(h_dis.dtype)
+    os_ = os_from_pfs(p, lam, step)
+    os_ *= b
+    p *= b
+    return p, os_
 
 
 def solve_scale(f, target: np.ndarray, lo: float, hi: float, iters: int = 40) -> tuple[np.ndarray, np.ndarray]:

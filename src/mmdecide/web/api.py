@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -183,7 +183,7 @@ def _error_handlers(api: FastAPI) -> None:
 
 def _estimate_route(api: FastAPI) -> None:
     @api.post("/estimate", responses={200: {"model": EstimateResult}, **_ERRORS})
-    def estimate(body: EstimateRequest, services: ServicesDep) -> JSONResponse:
+    def estimate(body: EstimateRequest, services: ServicesDep) -> Response:
         """Benefit and harm of each maintenance option for a profile (same as
         ``mmdecide estimate --json``)."""
         profile = body.profile or PatientProfile()
@@ -192,7 +192,7 @@ def _estimate_route(api: FastAPI) -> None:
             result = services.estimate(profile, options=body.options, horizons=horizons)
         except InputError as exc:
             raise APIError(422, [exc.detail()]) from None
-        return JSONResponse(result.model_dump(mode="json"))
+        return Response(result.model_dump_json(), media_type="application/json")  # one pass: 2/3 of dump + dumps
 
 
 def _evidence_routes(api: FastAPI) -> None:

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import access_log
 from .pdf_gate import PdfGate
+from .ratelimit import ApiRateLimit, TokenBuckets
 from .rendering import make_env, render
 from .security import SecurityHeaders
 from .services import Services
@@ -121,8 +122,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the answers live in a signed cookie in the person's browser, never on the server (session.py)
     app.add_middleware(SessionMiddleware, secret_key=secret_key(settings.session_key),
                        session_cookie=COOKIE_NAME, max_age=MAX_AGE_SECONDS, same_site="strict")
-    # an estimate is ~1.2 MB of JSON that repeats its sources; gzip makes it ~15x smaller
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # an estimate is ~230 kB of JSON; gzip makes it ~8x smaller. Level 6 (zlib's default): 30 kB
+    # in 2.6 ms, where level 9 (starlette's default) gives 29 kB in 3.6 ms
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    if settings.api_rate_limit:
+        app.add_middleware(ApiRateLimit, buckets=TokenBuckets(settings.api_rate_limit))
     if settings.allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
     app.add_middleware(SecurityHeaders)  # added last: outermost, so every response has them

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 
+from .ratelimit import RATE_LIMIT_ENV
 from .security import ALLOWED_HOSTS_ENV
 
 __all__ = ["allowed_hosts_for", "exposure_warning", "serve"]
@@ -53,12 +54,15 @@ def exposure_warning(host: str, allowed: list[str] | None) -> str | None:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, reload: bool = False, workers: int = 1,
-          allowed_hosts: list[str] | None = None) -> None:
+          allowed_hosts: list[str] | None = None, api_rate_limit: int | None = None) -> None:
     """Serve ``create_app()`` at http://host:port (the app is built by uvicorn's factory mode,
-    so nothing is built at import time and every worker builds its own)."""
+    so nothing is built at import time and every worker builds its own). ``api_rate_limit``:
+    API requests per minute per client address in each worker (None: no limit)."""
     import uvicorn
 
     if allowed_hosts:
         os.environ[ALLOWED_HOSTS_ENV] = ",".join(allowed_hosts)  # read by Settings in each worker
+    if api_rate_limit:
+        os.environ[RATE_LIMIT_ENV] = str(api_rate_limit)
     uvicorn.run("mmdecide.web.app:create_app", factory=True, host=host, port=port, reload=reload,
                 workers=workers if workers > 1 else None)

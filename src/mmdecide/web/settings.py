@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .ratelimit import rate_limit_from_env
 from .security import allowed_hosts_from_env
 
 __all__ = ["Settings", "default_docs_dir"]
@@ -47,3 +48,6 @@ class Settings:
     allowed_hosts: tuple[str, ...] | None = field(default_factory=allowed_hosts_from_env)
     #: the key that signs the session cookie (None: MMDECIDE_SESSION_KEY, else random per process)
     session_key: str | None = None
+    #: API requests per minute per client address (token bucket, ``ratelimit``); None: no limit.
+    #: ``mmdecide serve --api-rate-limit`` sets it (environment variable MMDECIDE_API_RATE_LIMIT).
+    api_rate_limit: int | None = field(default_factory=rate_limit_from_env)

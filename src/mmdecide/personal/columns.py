@@ -1,0 +1,141 @@
+"""Numbers from Monte Carlo columns: estimates with 95% ranges, restricted means and medians.
+
+A column is one latent patient (``prognosis.Plan``): column 0 the central estimate, then the
+main draws, then the "how sure the studies are" and "what we don't know about you" columns.
+Written for speed (benchmarks/bench_estimate.py): percentiles of many rows in one partition,
+numbers built without re-validation, sums in fixed blocks; tests/test_estimate_speedups.py
+compares every number with the straightforward computation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from .prognosis import Plan
+from .result import Number, Ranges, SourceRef
+
+__all__ = ["RMST_BLOCK", "Collector", "median_cols", "pct", "pct_rows", "rmst", "unique_sources"]
+
+
+class Collector:
+    """Numbers from column vectors: estimate = column 0, 95% range over the main columns, and the
+    split ranges over the plan's "studies" and "about you" columns.
+
+    ``numbers`` takes a matrix (one row per horizon) and finds every row's percentiles in one
+    partition: one call per row cost more in call overhead than the selection itself. Numbers are
+    built with ``model_construct``: their fields are plain floats made here, and the sources are
+    deduplicated as the validator would (a validation per number was a tenth of an estimate)."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+
+    def number(self, cols: np.ndarray, ext: bool, sources: list[SourceRef], reason: str | None = None,
+               split: bool = False) -> Number:
+        return self.numbers(cols[None, :], [ext], sources, reason, split)[0]
+
+    def numbers(self, rows: np.ndarray, ext: Sequence[bool], sources: list[SourceRef], reason: str | None = None,
+                split: bool = False) -> list[Number]:
+        return self.batch([(rows, ext, sources, reason, split)])[0]
+
+    def batch(self, specs: list[tuple[np.ndarray, Sequence[bool], list[SourceRef], str | None, bool]]) -> list[list[Number]]:
+        """``numbers`` for several matrices, with one partition for all their main columns and one
+        per split range."""
+        p = self.plan
+        # in double precision whatever the rows' type, so a row's range never depends on which
+        # other rows share the batch
+        lo, hi = pct_rows(np.concatenate([rows[:, p.main] for rows, *_ in specs], dtype=np.float64))
+        split_rows = [rows for rows, _e, _s, _r, split in specs if split and rows.shape[1] == p.size]
+        if split_rows:
+            st_lo, st_hi = pct_rows(np.concatenate([r[:, p.studies] for r in split_rows], dtype=np.float64))
+            ab_lo, ab_hi = pct_rows(np.concatenate([r[:, p.about_you] for r in split_rows], dtype=np.float64))
+        out, at, at_split = [], 0, 0
+        for rows, ext, sources, reason, split in specs:
+            srcs = unique_sources(sources)
+            split = split and rows.shape[1] == p.size
+            nums = []
+            for k in range(rows.shape[0]):
+                ranges = None
+                if split:
+                    j = at_split + k
+                    ranges = Ranges.model_construct(studies=(float(st_lo[j]), float(st_hi[j])),
+                                                    about_you=(float(ab_lo[j]), float(ab_hi[j])))
+                nums.append(Number.model_construct(
+                    estimate=float(rows[k, 0]), lower=float(lo[at + k]), upper=float(hi[at + k]),
+                    extrapolated=bool(ext[k]), sources=list(srcs), reason=reason, beyond_follow_up=None,
+                    ranges=ranges))
+            at += rows.shape[0]
+            at_split += rows.shape[0] if split else 0
+            out.append(nums)
+        return out
+
+
+@lru_cache(maxsize=16)
+def _pct_index(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    pos = (n - 1) * np.array([0.025, 0.975])
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    return lo, hi, pos - lo, np.unique(np.concatenate([lo, hi]))
+
+
+def pct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """2.5th and 97.5th percentiles of each row (numpy's default linear rule) from one partial
+    sort of the whole matrix: the same arithmetic as ``np.percentile(x, [2.5, 97.5], axis=1)``."""
+    lo, hi, frac, kth = _pct_index(x.shape[1])
+    part = np.partition(x, kth, axis=1)
+    q = part[:, lo] + frac * (part[:, hi] - part[:, lo])
+    return q[:, 0], q[:, 1]
+
+
+def pct(x: np.ndarray) -> tuple[float, float]:
+    """2.5th and 97.5th percentiles of a vector (as ``pct_rows``)."""
+    lo, hi = pct_rows(x[None, :])
+    return float(lo[0]), float(hi[0])
+
+
+def unique_sources(sources: list[SourceRef]) -> list[SourceRef]:
+    """The sources once each, as ``Number``'s validator would leave them (see ``result.Sources``)."""
+    return Number(estimate=None, sources=sources).sources
+
+
+RMST_BLOCK = 12  # months per block of the running sum behind restricted means
+
+
+def rmst(surv: np.ndarray, cols: list[int]) -> np.ndarray:
+    """Restricted mean up to each grid index in ``cols`` (trapezoid, 1-month steps): (H, N).
+
+    The sum up to month c is a running total of fixed 12-month block sums plus the rows of the
+    last, partial block (``np.add.reduce`` down contiguous rows): a cumulative sum down the whole
+    grid cost several times as much. The blocks do not depend on which horizons were asked for, so
+    a horizon's number is the same in any set of horizons (the results page slices one run)."""
+    idx = [int(c) for c in cols]
+    if not idx or min(idx) < 0:
+        raise ValueError("horizon months must not be negative")
+    n_blocks = (max(idx) + 1) // RMST_BLOCK
+    width = surv.shape[1]
+    blocks = np.add.reduce(surv[: n_blocks * RMST_BLOCK].reshape(n_blocks, RMST_BLOCK, width), axis=1)
+    before = np.concatenate([np.zeros((1, width), dtype=blocks.dtype), np.cumsum(blocks, axis=0)])
+    out = np.empty((len(idx), width), dtype=surv.dtype)
+    for i, c in enumerate(idx):
+        q = (c + 1) // RMST_BLOCK
+        total = before[q] + np.add.reduce(surv[q * RMST_BLOCK: c + 1], axis=0)
+        out[i] = total - 0.5 * (surv[0] + surv[c]) if c > 0 else 0.0
+    return out
+
+
+def median_cols(surv: np.ndarray) -> np.ndarray:
+    """First crossing of 0.5 (log-linear within the month, exact for a hazard constant within
+    the month), inf when beyond the grid."""
+    below = surv < 0.5
+    k = np.argmax(below, axis=0)
+    n = np.arange(surv.shape[1])
+    has = below[k, n]  # argmax gives 0 for a column without a crossing, where below is False
+    k0 = np.maximum(k - 1, 0)
+    s0, s1 = surv[k0, n], surv[k, n]
+    l0 = np.log(np.maximum(s0.astype(np.float64), 1e-300))
+    l1 = np.log(np.maximum(s1.astype(np.float64), 1e-300))
+    frac = np.where(s0 > s1, (l0 - math.log(0.5)) / np.maximum(l0 - l1, 1e-300), 0.0)
+    return np.where(has, k0 + frac, np.inf)
