@@ -165,7 +165,19 @@ def run_model(
         res = _option_result(prep, spec, col, arm, ref["arm"], hz, cols, pfs_eff, os_eff, os_err,
                              extra_flags, modified, prof_sources, (h, mult, lam_o, bg, r.pfs), ref, k_opt_miss)
         results.append(res.model_copy(update={"outside_population": outside_population(corpus, spec.id, prof)}))
-    assumptions = list(prep.baseline.assumptions) + [ind.assumption,
+    assumptions = _assumptions(prep, ind.assumption, k_miss)
+    return EstimateResult(
+        profile=prof, disclaimer=DISCLAIMER, horizons_years=list(hz), n_draws=n_draws, seed=seed,
+        options=results, not_offered=not_offered,
+        profile_effects=[e.as_result() for e in effects], assumptions=assumptions,
+        inputs=input_uses(prof, effects, prep.age, ind.how), missing_inputs=missing_inputs(r.unknown_variance),
+        projection_horizon_months=float(GRID_MONTHS),
+    )  # fmt: skip
+
+
+def _assumptions(prep: Prepared, induction_assumption: str, k_miss: float) -> list[str]:
+    """The model's assumptions as the estimate states them, each with its source or reason."""
+    assumptions = list(prep.baseline.assumptions) + [induction_assumption,
         (f"Deaths from other causes follow the US life table for the patient's age and sex "
         f"({LIFE_TABLE.citation} {LIFE_TABLE.url}); the trials' own background deaths, at their median age of "
         f"{prep.age.years:g} ({prep.age.note}), are taken out first so they are not counted twice."),
@@ -185,13 +197,7 @@ def run_model(
     if k_miss > 0.01:
         assumptions.append(f"In {100 * k_miss:.0f}% of draws the patient's survival hazard ratio could not "
                            "be matched by the illness-death structure and was held at the nearest bound.")
-    return EstimateResult(
-        profile=prof, disclaimer=DISCLAIMER, horizons_years=list(hz), n_draws=n_draws, seed=seed,
-        options=results, not_offered=not_offered,
-        profile_effects=[e.as_result() for e in effects], assumptions=assumptions,
-        inputs=input_uses(prof, effects, prep.age, ind.how), missing_inputs=missing_inputs(r.unknown_variance),
-        projection_horizon_months=float(GRID_MONTHS),
-    )  # fmt: skip
+    return assumptions
 
 
 def _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err, extra_flags, modified,

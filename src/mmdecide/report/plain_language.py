@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult, SideEffect, SourceRef
 from ..timeunits import whole_months
 from .calibration_words import mismatch_sentences
+from .numbered_sources import NumberedSources
 from .side_effect_words import (
     capital, comparator_words, grade4_sibling, plain_side_effect, top_side_effects, when_words,
 )
@@ -537,7 +538,7 @@ def summarize(result: EstimateResult, years: float | None = None) -> PlainSummar
 def summary_text(summary: PlainSummary, cite: bool = False) -> str:
     """The summary as plain text; with ``cite`` (``estimate --plain``) each sentence with a number
     ends in numbered source markers, [1] or [1, 3], and the numbered sources follow at the end."""
-    sources = _NumberedSources()
+    sources = NumberedSources()
     out = [summary.title, "", summary.intro, ""]
     for s in summary.sections:
         sentences = s.sentences if not cite else [
@@ -550,42 +551,6 @@ def summary_text(summary: PlainSummary, cite: bool = False) -> str:
         out += ["", "Sources of the numbers (the numbers in brackets above)"]
         out += sources.lines()
     return "\n".join(out) + "\n"
-
-
-class _NumberedSources:
-    """Sources numbered in order of first citation, one per publication; the places in it that
-    were used (table, figure, page) are listed with it."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[SourceRef, list[str]]] = []
-        self._index: dict[tuple[str, str], int] = {}
-
-    def marker(self, refs: list[SourceRef]) -> str:
-        numbers: list[int] = []
-        for r in refs:
-            key = (r.citation, r.url)
-            if key not in self._index:
-                self._index[key] = len(self.items) + 1
-                self.items.append((r, []))
-            i = self._index[key]
-            if r.locator not in self.items[i - 1][1]:
-                self.items[i - 1][1].append(r.locator)
-            if i not in numbers:
-                numbers.append(i)
-        return f" [{', '.join(str(i) for i in sorted(numbers))}]" if numbers else ""
-
-    def lines(self) -> list[str]:
-        out = []
-        for i, (r, locators) in enumerate(self.items, 1):
-            kind = _SOURCE_KIND.get(r.source_type or "", "") or ("regulatory label" if r.tier == "label" else "")
-            flag = f" ({kind})" if kind else ""
-            out.append(f"[{i}] {r.citation}{flag}. {r.url} (where: {'; '.join(locators)})")
-        return out
-
-
-#: source types a reader should weigh differently, in words (as on the web pages)
-_SOURCE_KIND = {"news": "from a news report", "manufacturer": "from the manufacturer's material",
-                "advertisement": "from the manufacturer's material"}
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
