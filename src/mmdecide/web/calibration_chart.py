@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from ..personal.result import CalibrationRow
 from ..report.calibration_words import model_words, published_words
+from ..timeunits import months_to_years
 
 __all__ = ["KIND_WORDS", "Kind", "Mark", "calibration_chart", "legend"]
 
@@ -63,15 +64,15 @@ def _key(body: str) -> Markup:
     return Markup(f'<svg class="legend-mark" viewBox="0 0 16 16" aria-hidden="true" focusable="false">{body}</svg>')
 
 
-def legend() -> list[tuple[Markup, str]]:
+def legend(reach_months: float) -> list[tuple[Markup, str]]:
     """The figure's legend: a key (decorative) and its words, for each kind of mark, the line,
-    the band and the arrow."""
+    the band and the arrow (``reach_months``: the end of the model's curves)."""
     keys = [(_key(_shape(kind, 8, 8)), words) for kind, words in KIND_WORDS.items()]
     return keys + [
         (_key('<line class="calib-identity" x1="0" y1="16" x2="16" y2="0"/>'),
          "Dashed line: the trial and the model give the same number"),
         (_key('<rect class="calib-band" x="0" y="0" width="16" height="16"/>'), "Grey band: a match within the tolerance"),
-        (_key(_shape("check", 8, 9, beyond=True)), "Arrow at the top: the model's median is past 15 years"),
+        (_key(_shape("check", 8, 9, beyond=True)), f"Arrow at the top: the model's median is past {months_to_years(reach_months):g} years"),
     ]
 
 

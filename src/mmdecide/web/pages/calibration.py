@@ -12,6 +12,7 @@ from ...personal.calibration import LANDMARK_TOLERANCE_POINTS, MEDIAN_TOLERANCE
 from ...personal.options import OPTIONS
 from ...personal.prepared import GRID_MONTHS
 from ...report.calibration_words import agreement_sentence
+from ...timeunits import months_to_years
 from ..calibration_chart import Mark, calibration_chart, legend
 from ..rendering import SourceList, render
 from .results import ServicesDep
@@ -21,7 +22,7 @@ router = APIRouter()
 _CHART_DESC = ("Each mark is one result. Across is the trial's number; up is the model's number for "
                "the same group. Marks on the dashed line agree exactly; marks in the grey band agree "
                "within the tolerance. An arrow at the top: the model's median is past the end of its "
-               "curves (15 years).")
+               f"curves ({months_to_years(GRID_MONTHS):g} years).")
 
 
 @router.get("/calibration", response_class=HTMLResponse)
@@ -36,6 +37,6 @@ def calibration(request: Request, services: ServicesDep) -> HTMLResponse:
     return render(request, "calibration.html", title="How well do these numbers match the trials?",
                   groups=groups, baseline=[r for r in table if r.option == "baseline"], external=external,
                   chart=chart, summary=agreement_sentence(table + external),
-                  legend=legend(),
+                  legend=legend(GRID_MONTHS),
                   refs=SourceList(services.source_anchor),
                   median_tolerance=round(100 * MEDIAN_TOLERANCE), landmark_tolerance=LANDMARK_TOLERANCE_POINTS)
