@@ -20,8 +20,6 @@ from mmdecide.timeunits import (
 )
 
 SRC = Path(mmdecide.__file__).resolve().parent
-#: Modules still converting by hand, to move to timeunits (path relative to src/mmdecide).
-NOT_YET = {"personal/calibration.py"}
 
 
 def test_conversions():
@@ -51,7 +49,7 @@ def test_no_module_converts_time_by_hand():
     found = {}
     for path in sorted(SRC.rglob("*.py")):
         rel = path.relative_to(SRC).as_posix()
-        if rel == "timeunits.py" or rel in NOT_YET:
+        if rel == "timeunits.py":
             continue
         if lines := _hand_conversions(path):
             found[rel] = lines

@@ -166,7 +166,7 @@ SVG_TEXT_CONTRAST_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("name", ["results", "evidence-list", "evidence-page"])
+@pytest.mark.parametrize("name", ["results", "evidence-list", "evidence-page", "calibration"])
 def test_chart_text_contrast(goto, page, live_server, site_pages, name):
     """axe cannot judge the contrast of text inside SVG charts (it reports them as 'incomplete'):
     every chart label's fill must have >= 4.5:1 against the page behind the chart."""

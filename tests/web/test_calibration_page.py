@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pytest
 from bs4 import BeautifulSoup
 
 from mmdecide.personal.calibration import calibration_table
+from mmdecide.personal.validation import external_validation
+from mmdecide.report.calibration_words import published_words
 from mmdecide.web import Settings, create_app
 
 with warnings.catch_warnings():  # starlette.testclient warns at import that it prefers httpx2
@@ -29,7 +32,8 @@ def test_page_shows_every_row_with_its_verdict_and_source(web_client):
     soup = BeautifulSoup(r.text, "html.parser")
     assert soup.find("h1").get_text(strip=True) == "How well do these numbers match the trials?"
     rows = calibration_table()
-    for option in {r.option for r in rows} - {"baseline"}:  # the baseline arms: CLI, JSON and docs only
+    assert {r.option for r in rows} >= {"baseline"}  # the arms that set each induction's baseline have a table too
+    for option in {r.option for r in rows}:
         mine = [x for x in rows if x.option == option]
         table = soup.find(id=f"calibration-table-{option}")
         body = table.find("tbody").find_all("tr")
@@ -96,3 +100,51 @@ def test_page_shows_the_external_validation(web_client):
     from mmdecide.personal.validation import external_validation
 
     assert len(table.find("tbody").find_all("tr")) == len(external_validation())
+
+
+def test_figure_has_one_mark_per_row_with_a_number(web_client):
+    """Both panels together: a mark for every calibration and held-out row with a published number,
+    shaped by kind (fitted, check, held out), each named in its tooltip; the rows without a number
+    ('not reached') are in the tables only."""
+    r = web_client.get("/calibration")
+    soup = BeautifulSoup(r.text, "html.parser")
+    table, held_out = calibration_table(), external_validation()
+    numeric = [x for x in table + held_out if x.published is not None]
+    assert len(numeric) < len(table + held_out)  # the test means something: some rows are left out
+    svgs = soup.find("figure").find_all("svg")
+    assert [s["id"] for s in svgs] == ["calibration-medians", "calibration-percents"]
+    marks = [m for s in svgs for m in s.find_all(class_="calib-mark")]
+    assert len(marks) == len(numeric)
+    tips = sorted(m.find("title").get_text() for m in marks)
+    expected = sorted(f"{x.trial_name}, {x.arm_label}, {x.endpoint} {x.quantity}: trial {published_words(x)}, model "
+                      for x in numeric)
+    assert [t[:len(e)] for t, e in zip(tips, expected)] == expected
+    kinds = {k: sum(k in m["class"] for m in marks) for k in ("calib-fitted", "calib-check", "calib-held-out")}
+    assert kinds == {"calib-fitted": sum(x.fitted for x in numeric),
+                     "calib-check": sum(not x.fitted for x in numeric if x in table),
+                     "calib-held-out": sum(x in held_out for x in numeric)}
+    medians = svgs[0].find_all(class_="calib-mark")
+    assert len(medians) == sum(x.quantity.startswith("median") for x in numeric)
+    for s in svgs:  # the identity line and the tolerance band on each panel; no inline style (CSP)
+        assert s.find(class_="calib-identity") and s.find(class_="calib-band")
+        assert s["role"] == "img" and "calibration-summary" in s["aria-describedby"].split()
+        assert all(soup.find(id=i) for i in s["aria-describedby"].split())
+    assert 'style="' not in r.text and "<script" not in r.text
+
+
+def test_figure_summary_matches_the_tables(web_client):
+    soup = BeautifulSoup(web_client.get("/calibration").text, "html.parser")
+    summary = soup.find(id="calibration-summary").get_text(" ", strip=True)
+    m = re.match(r"(\d+) of (\d+) checks agree with the trial; (\d+) more results were used to set the model", summary)
+    assert m, summary
+    # the tables' verdicts, each row once (the observation section repeats McCarthy's control arm)
+    seen, verdicts = set(), []
+    for t in soup.find_all("table", id=re.compile(r"^(calibration-table-|external-validation-table)")):
+        for tr in t.find("tbody").find_all("tr"):
+            cells = tuple(td.get_text(" ", strip=True) for td in tr.find_all("td"))
+            if cells not in seen:
+                seen.add(cells)
+                verdicts.append(cells[-1])
+    assert len(verdicts) == len(calibration_table()) + len(external_validation())
+    assert (int(m[1]), int(m[2]), int(m[3])) == (verdicts.count("yes"), verdicts.count("yes") + verdicts.count("no"),
+                                                 verdicts.count("fitted"))

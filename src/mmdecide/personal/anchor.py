@@ -94,17 +94,17 @@ def anchored_table(corpus: Corpus | None = None) -> list[AnchoredRow]:
     out: list[AnchoredRow] = []
     for option in dict.fromkeys(r.option for r in rows):
         mine = [r for r in rows if r.option == option]
-        ctl = [r for r in mine if r.model_arm != option and r.endpoint == "PFS" and r.published is not None]
+        ctl = [(r, r.published) for r in mine if r.model_arm != option and r.endpoint == "PFS" and r.published is not None]
         if not ctl:
             continue
-        target = ctl[0]
+        target, published = ctl[0]
         arm_ctl = _arm(prep, target.model_arm)
 
-        def f(x, target=target, arm_ctl=arm_ctl):
+        def f(x: np.ndarray, target: CalibrationRow = target, arm_ctl: tuple[float, float] = arm_ctl) -> np.ndarray:
             # survival and medians fall as the scale rises: negated, they rise, as solve_scale needs
             return -_value(prep, np.exp(x), arm_ctl, "PFS", target.quantity)
 
-        x, _ = solve_scale(f, np.array([-target.published]), math.log(1 / 20), math.log(20), iters=50)
+        x, _ = solve_scale(f, np.array([-published]), math.log(1 / 20), math.log(20), iters=50)
         c = float(np.exp(x[0]))
         for r in mine:
             v = float(_value(prep, np.array([c]), _arm(prep, r.model_arm), r.endpoint, r.quantity)[0])

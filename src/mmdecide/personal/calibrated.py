@@ -5,6 +5,7 @@ which runs the model, and the model do not import each other."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from ..evidence import Corpus
 from .calibration import attach_calibration
@@ -17,7 +18,7 @@ __all__ = ["estimate"]
 
 
 def estimate(
-    profile: PatientProfile | dict | None = None,
+    profile: PatientProfile | dict[str, Any] | None = None,
     options: Iterable[str] | None = None,
     horizons: Iterable[float] | None = None,
     *,

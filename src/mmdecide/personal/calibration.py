@@ -21,14 +21,14 @@ fewest draws the model accepts and cached.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Literal, TypedDict
 
 from ..evidence import Corpus, Value
 from ..evidence.schema import Result
-from ..timeunits import to_months
+from ..timeunits import convert, to_months
 from .induction import FITS, Origin, induction_scale, origin_for, published_target, shifted_value
 from .model import DEFAULT_SEED, run_model
-from .options import OPTIONS
+from .options import OPTIONS, OptionSpec
 from .prepared import _CORPORA, chain, corpus_key, default_corpus, prepared  # _CORPORA: the corpus behind a cache key
 from .result import CalibrationRow, EstimateResult, Number, OptionCalibration, SourceRef, TrialEffect
 from .sources import HRLink, cite, follow_up_months
@@ -56,6 +56,8 @@ _TRIAL_PROFILE = {"auriga": {"mrd": "positive"}}  # AURIGA enrolled only MRD-pos
 TRIAL_INDUCTION = {"cassiopeia": "vtd"}
 _DRAWS = 200  # the central values do not depend on the number of draws; the fewest allowed
 _BASELINE_TRIAL = "mccarthy-2017-meta"  # the no-maintenance curve's own source (baseline.py)
+#: one model run per (arm, trial, landmark years, induction), shared by the rows of one table
+RunCache = dict[tuple[str, str, tuple[float, ...], str], EstimateResult]
 
 
 def _model_option(link: HRLink, arm: str) -> str | None:
@@ -68,15 +70,41 @@ def _model_option(link: HRLink, arm: str) -> str | None:
     return "?"
 
 
+class _RowBase(TypedDict):
+    """The fields a calibration row takes from its trial arm (the rest come from the comparison)."""
+
+    option: str
+    trial: str
+    trial_name: str
+    analysis: str
+    arm: str
+    arm_label: str
+    model_arm: str
+    endpoint: Literal["PFS", "OS"]
+
+
+def _row_base(corpus: Corpus, option: str, evidence: str, analysis: str, res: Result,
+              model_arm: str) -> tuple[_RowBase, str] | None:
+    """The row fields of one arm result, and the wording of its source ('PFS {}, arm [analysis]',
+    to be filled with the quantity); None for an endpoint other than PFS and OS."""
+    endpoint = _pfs_or_os(res.endpoint)
+    if endpoint is None:
+        return None
+    label = {a.id: a.label for a in corpus.get(evidence).arms}.get(res.arm, res.arm)
+    base = _RowBase(option=option, trial=evidence, trial_name=trial_name(corpus, evidence), analysis=analysis,
+                    arm=res.arm, arm_label=label, model_arm=model_arm, endpoint=endpoint)
+    return base, f"{endpoint} {{}}, {label} [{analysis}]"
+
+
 def trial_name(corpus: Corpus, evidence: str) -> str:
     """The trial's short name: its evidence title up to the first colon ('ATLAS')."""
     return corpus.get(evidence).title.split(":")[0].strip()
 
 
-def _own_links(corpus: Corpus, spec) -> list[HRLink]:
+def _own_links(corpus: Corpus, spec: OptionSpec) -> list[HRLink]:
     """The option's links to its own trial (an indirect chain's first link names the trial)."""
     own = spec.pfs_links[0].evidence
-    seen: dict[tuple, HRLink] = {}
+    seen: dict[tuple[str, str, str, str], HRLink] = {}
     for link in (*spec.pfs_links, *(spec.os_links or ())):
         if link.evidence == own and own in corpus.files:
             seen.setdefault((link.evidence, link.analysis, link.experimental, link.control), link)
@@ -92,7 +120,7 @@ def calibration_table(corpus: Corpus | None = None) -> list[CalibrationRow]:
 @lru_cache(maxsize=8)
 def _table(key: int) -> tuple[CalibrationRow, ...]:
     corpus = _CORPORA[key]
-    runs: dict[tuple, EstimateResult] = {}  # one model run per (arm, population, landmarks)
+    runs: RunCache = {}
     rows: list[CalibrationRow] = []
     for spec in OPTIONS:
         if spec.id == "observation" or not spec.pfs_links:
@@ -130,12 +158,12 @@ def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res:
         if pfs is None:
             return []
         hr, kappa = float(pfs.ext[0]), float(prep.kappa(spec, pfs, os_)[0][0])
-    labels = {a.id: a.label for a in corpus.get(evidence).arms}
     fu = follow_up_months(corpus, evidence, analysis)
-    what = f"{res.endpoint} {{}}, {labels.get(res.arm, res.arm)} [{analysis}]"
-    base: dict[str, Any] = {"option": option, "trial": evidence, "trial_name": trial_name(corpus, evidence), "analysis": analysis,
-            "arm": res.arm, "arm_label": labels.get(res.arm, res.arm), "model_arm": model_arm,
-            "endpoint": res.endpoint, "note": f"model arm: {model_arm}{note}"}
+    based = _row_base(corpus, option, evidence, analysis, res, model_arm)
+    if based is None:
+        return []
+    base, what = based
+    note = f"model arm: {model_arm}{note}"
     fitted = _fitted_value(corpus, evidence, analysis, res)
     out: list[CalibrationRow] = []
     med = shifted_value(prep, c, model_arm, res.endpoint, "median", origin, hr, kappa)
@@ -144,12 +172,12 @@ def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res:
         pub = float(res.median.value)
         ok = model_med is not None and abs(model_med - pub) <= MEDIAN_TOLERANCE * pub
         out.append(CalibrationRow(**base, quantity="median (months)", published=pub, model=model_med,
-                                  tolerance=_MEDIAN_WORDS, within_tolerance=ok, fitted=fitted is res.median,
+                                  tolerance=_MEDIAN_WORDS, within_tolerance=ok, fitted=fitted is res.median, note=note,
                                   source=cite(corpus, evidence, res.median, what.format("median"))))
     elif res.median_not_reached:
         out.append(CalibrationRow(**base, quantity="median (months)", published=None, model=model_med,
                                   tolerance="published 'not reached': the model's median beyond the follow-up",
-                                  within_tolerance=model_med is None or (fu is not None and model_med > fu),
+                                  within_tolerance=model_med is None or (fu is not None and model_med > fu), note=note,
                                   source=_not_reached_source(corpus, evidence, analysis, res, what.format("median not reached"))))
     for lm in res.landmarks:
         if lm.rate.value is None:
@@ -159,12 +187,12 @@ def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res:
         out.append(CalibrationRow(**base, quantity=f"percent at {months:g} months", published=float(lm.rate.value),
                                   model=v, tolerance=_LANDMARK_WORDS,
                                   within_tolerance=abs(v - lm.rate.value) <= LANDMARK_TOLERANCE_POINTS,
-                                  fitted=fitted is lm.rate,
+                                  fitted=fitted is lm.rate, note=note,
                                   source=cite(corpus, evidence, lm.rate, what.format(f"percent at {months:g} months"))))
     return out
 
 
-def _run(corpus: Corpus, evidence: str, target: str, years: list[float], runs: dict,
+def _run(corpus: Corpus, evidence: str, target: str, years: list[float], runs: RunCache,
          induction: str | None = None) -> EstimateResult:
     induction = induction or TRIAL_INDUCTION.get(evidence, "other")
     profile = {**_TRIAL_PROFILE.get(evidence, {}), "induction": induction}
@@ -175,22 +203,20 @@ def _run(corpus: Corpus, evidence: str, target: str, years: list[float], runs: d
     return runs[key]
 
 
-def _rows(corpus, option, evidence, analysis, res, target, runs, note: str = "",
-          induction: str | None = None) -> list[CalibrationRow]:
+def _rows(corpus: Corpus, option: str, evidence: str, analysis: str, res: Result, target: str, runs: RunCache,
+          note: str = "", induction: str | None = None) -> list[CalibrationRow]:
     """The published median and landmarks of one arm (``res``) beside the model's ``target`` option."""
     out: list[CalibrationRow] = []
-    years = sorted({lm.time / 12 if lm.time_unit == "months" else lm.time for lm in res.landmarks
-                    if lm.rate.value is not None})
+    years = sorted({convert(lm.time, lm.time_unit, "years") for lm in res.landmarks if lm.rate.value is not None})
     o = next((x for x in _run(corpus, evidence, target, years, runs, induction).options if x.option == target), None)
     if o is None:
         return out
     fu = follow_up_months(corpus, evidence, analysis)
     med = o.median_pfs_months if res.endpoint == "PFS" else o.median_os_months
-    labels = {a.id: a.label for a in corpus.get(evidence).arms}
-    what = f"{res.endpoint} {{}}, {labels.get(res.arm, res.arm)} [{analysis}]"
-    base = {"option": option, "trial": evidence, "trial_name": trial_name(corpus, evidence),
-            "analysis": analysis, "arm": res.arm, "arm_label": labels.get(res.arm, res.arm),
-            "model_arm": target, "endpoint": res.endpoint}
+    based = _row_base(corpus, option, evidence, analysis, res, target)
+    if based is None:
+        return out
+    base, what = based
     fitted = _fitted_value(corpus, evidence, analysis, res)
     if res.median is not None and res.median.value is not None:
         pub = float(res.median.value)
@@ -210,14 +236,14 @@ def _rows(corpus, option, evidence, analysis, res, target, runs, note: str = "",
     for lm in res.landmarks:
         if lm.rate.value is None:
             continue
-        yrs = lm.time / 12 if lm.time_unit == "months" else lm.time
+        yrs, months = convert(lm.time, lm.time_unit, "years"), to_months(lm.time, lm.time_unit)
         h = next(x for x in o.horizons if abs(x.years - yrs) < 1e-9)
         n = h.pfs_percent if res.endpoint == "PFS" else h.os_percent
         ok = n.estimate is not None and abs(n.estimate - lm.rate.value) <= LANDMARK_TOLERANCE_POINTS
-        out.append(CalibrationRow(**base, quantity=f"percent at {12 * yrs:g} months", published=float(lm.rate.value),
+        out.append(CalibrationRow(**base, quantity=f"percent at {months:g} months", published=float(lm.rate.value),
                                   model=n.estimate, tolerance=_LANDMARK_WORDS, within_tolerance=ok,
                                   fitted=fitted is lm.rate, note=f"model arm: {target}{note}",
-                                  source=cite(corpus, evidence, lm.rate, what.format(f"percent at {12 * yrs:g} months"))))
+                                  source=cite(corpus, evidence, lm.rate, what.format(f"percent at {months:g} months"))))
     return out
 
 
@@ -233,7 +259,7 @@ def _fu_words(fu: float | None) -> str:
     return "median follow-up not given, so the model cannot be judged" if fu is None else f"median follow-up {fu:g} months"
 
 
-def _not_reached_source(corpus: Corpus, evidence: str, analysis: str, res, what: str) -> SourceRef | None:
+def _not_reached_source(corpus: Corpus, evidence: str, analysis: str, res: Result, what: str) -> SourceRef | None:
     """A 'not reached' has no number of its own: cite its median entry if it has one (it may give
     a lower bound), else the analysis' follow-up (the time by which it was not reached)."""
     value: Value | None = res.median
@@ -243,7 +269,11 @@ def _not_reached_source(corpus: Corpus, evidence: str, analysis: str, res, what:
     return None if value is None else cite(corpus, evidence, value, what)
 
 
-def _effects(corpus: Corpus, spec) -> list[TrialEffect]:
+def _pfs_or_os(endpoint: str) -> Literal["PFS", "OS"] | None:
+    return "PFS" if endpoint == "PFS" else "OS" if endpoint == "OS" else None
+
+
+def _effects(corpus: Corpus, spec: OptionSpec) -> list[TrialEffect]:
     out = []
     for link in _own_links(corpus, spec):
         ev = corpus.get(link.evidence)
@@ -252,11 +282,14 @@ def _effects(corpus: Corpus, spec) -> list[TrialEffect]:
             if (c.endpoint, c.analysis, c.experimental, c.control, c.measure) != (
                     link.endpoint, link.analysis, link.experimental, link.control, "HR") or c.estimate.value is None:
                 continue
+            endpoint = _pfs_or_os(c.endpoint)
+            if endpoint is None:  # an option's links are PFS and OS hazard ratios only
+                continue
             comp = f"{labels.get(c.experimental, c.experimental)} vs {labels.get(c.control, c.control)}"
             hr = Number(estimate=c.estimate.value, lower=c.estimate.lower, upper=c.estimate.upper,
                         sources=[cite(corpus, ev.id, c.estimate, f"{c.endpoint} HR {comp} [{c.analysis}]")])
             out.append(TrialEffect(trial=ev.id, trial_name=trial_name(corpus, ev.id), analysis=c.analysis,
-                                   endpoint=c.endpoint, comparison=comp, hazard_ratio=hr))
+                                   endpoint=endpoint, comparison=comp, hazard_ratio=hr))
     return out
 
 

@@ -8,6 +8,8 @@ uses it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .background import TrialAge
 from .profile import PatientProfile
 from .prognosis import FactorEffect
@@ -43,7 +45,7 @@ _ASK = {
 }
 
 
-def _words(value) -> str:
+def _words(value: Any) -> str:  # any profile field's value
     if value is None:
         return "not given"
     if isinstance(value, (tuple, list)):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..evidence import Corpus
-from .calibration import _rows, shifted_rows
+from .calibration import RunCache, _rows, shifted_rows
 from .induction import origin_for
 from .prepared import _CORPORA, corpus_key, default_corpus
 from .result import CalibrationRow
@@ -62,7 +62,7 @@ def external_validation(corpus: Corpus | None = None) -> list[CalibrationRow]:
 @lru_cache(maxsize=8)
 def _validation(key: int) -> tuple[CalibrationRow, ...]:
     corpus = _CORPORA[key]
-    runs: dict = {}
+    runs: RunCache = {}
     rows: list[CalibrationRow] = []
     for h in HELD_OUT:
         if h.evidence not in corpus.files:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..personal.result import CalibrationRow, OptionCalibration, SourceRef, TrialEffect
 
-__all__ = ["effect_words", "mismatch_sentences", "model_words", "published_words", "row_sentence",
+__all__ = ["agreement", "agreement_sentence", "effect_words", "mismatch_sentences", "model_words", "published_words", "row_sentence",
            "table_markdown", "table_text"]
 
 _ENDPOINT_WORDS = {"PFS": "living without the myeloma getting worse", "OS": "alive"}
@@ -27,16 +27,30 @@ def _verdict(r: CalibrationRow) -> str:
     return "fitted" if r.fitted else "yes" if r.within_tolerance else "no"
 
 
+def agreement(rows: list[CalibrationRow]) -> tuple[int, int, int]:
+    """(checks within tolerance, checks, fitted rows): a fitted row agrees by construction, so it is
+    not a check."""
+    fitted = sum(r.fitted for r in rows)
+    return sum(r.within_tolerance and not r.fitted for r in rows), len(rows) - fitted, fitted
+
+
+def agreement_sentence(rows: list[CalibrationRow]) -> str:
+    """The rows' agreement in one plain sentence (the calibration figure's summary)."""
+    within, checks, fitted = agreement(rows)
+    more = ("" if not fitted else "; 1 more result was used to set the model, so it agrees by design" if fitted == 1
+            else f"; {fitted} more results were used to set the model, so they agree by design")
+    return f"{within} of {checks} checks agree with the trial{more}."
+
+
 def table_text(rows: list[CalibrationRow]) -> str:
     head = ("option", "trial (analysis)", "arm", "endpoint", "quantity", "published", "model", "within")
     body = [(r.option, f"{r.trial_name} ({r.analysis})", r.arm_label, r.endpoint, r.quantity,
              published_words(r), model_words(r), _verdict(r)) for r in rows]
     widths = [max(len(str(x[i])) for x in (head, *body)) for i in range(len(head))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in (head, *body)]
-    fitted = sum(r.fitted for r in rows)
-    within = sum(r.within_tolerance and not r.fitted for r in rows)
+    within, checks, fitted = agreement(rows)
     more = f" ({fitted} more fitted, so agreeing by construction)" if fitted else ""
-    lines += ["", f"{within} of {len(rows) - fitted} rows within tolerance{more}. Tolerances: a median within 15% of the "
+    lines += ["", f"{within} of {checks} rows within tolerance{more}. Tolerances: a median within 15% of the "
               "published one; a landmark within 10 percentage points; a published 'not reached' agrees "
               "when the model's median lies past that analysis' follow-up. Model values: an average "
               "trial patient (AURIGA: MRD-positive) with the trial's induction. Sources: mmdecide calibration --json."]

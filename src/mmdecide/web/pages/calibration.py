@@ -1,5 +1,7 @@
 """How well do these numbers match the trials? Each option's own trial results beside the
-model's values (``mmdecide.personal.calibration``), with the stated tolerances and verdicts."""
+model's values (``mmdecide.personal.calibration``), with the stated tolerances and verdicts, the
+arms that set each induction's baseline, the studies held out of the model, and a figure of all
+of them (``web.calibration_chart``) whose text alternative is the tables."""
 
 from __future__ import annotations
 
@@ -8,16 +10,33 @@ from fastapi.responses import HTMLResponse
 
 from ...personal.calibration import LANDMARK_TOLERANCE_POINTS, MEDIAN_TOLERANCE
 from ...personal.options import OPTIONS
+from ...personal.prepared import GRID_MONTHS
+from ...report.calibration_words import agreement_sentence
+from ...timeunits import months_to_years
+from ..calibration_chart import Mark, calibration_chart, legend
 from ..rendering import SourceList, render
 from .results import ServicesDep
 
 router = APIRouter()
+
+_CHART_DESC = ("Each mark is one result. Across is the trial's number; up is the model's number for "
+               "the same group. Marks on the dashed line agree exactly; marks in the grey band agree "
+               "within the tolerance. An arrow at the top: the model's median is past the end of its "
+               f"curves ({months_to_years(GRID_MONTHS):g} years).")
 
 
 @router.get("/calibration", response_class=HTMLResponse)
 def calibration(request: Request, services: ServicesDep) -> HTMLResponse:
     by_option = services.calibration_by_option
     groups = [(spec, by_option[spec.id]) for spec in OPTIONS if spec.id in by_option]
+    table, external = services.calibration, services.external_validation
+    marks = [Mark(r, "fitted" if r.fitted else "check") for r in table] + [Mark(r, "held-out") for r in external]
+    chart = calibration_chart(marks, _CHART_DESC, "calibration-summary",
+                              reach_months=GRID_MONTHS, median_tolerance=MEDIAN_TOLERANCE,
+                              landmark_points=LANDMARK_TOLERANCE_POINTS)
     return render(request, "calibration.html", title="How well do these numbers match the trials?",
-                  groups=groups, external=services.external_validation, refs=SourceList(services.source_anchor),
+                  groups=groups, baseline=[r for r in table if r.option == "baseline"], external=external,
+                  chart=chart, summary=agreement_sentence(table + external),
+                  legend=legend(GRID_MONTHS),
+                  refs=SourceList(services.source_anchor),
                   median_tolerance=round(100 * MEDIAN_TOLERANCE), landmark_tolerance=LANDMARK_TOLERANCE_POINTS)
