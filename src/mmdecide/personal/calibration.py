@@ -247,8 +247,19 @@ def _rows(corpus: Corpus, option: str, evidence: str, analysis: str, res: Result
     return out
 
 
+#: The McCarthy 2017 medians the model's own baseline is fitted to (``baseline.py``: the PFS
+#: Weibull pair through both PFS medians and the HR; the death rate after progression through the
+#: control OS median), so their rows agree by design and are counted as fitted, not as checks.
+_BASELINE_FITS = {("mccarthy-2017-meta", "jco-2017", "control", "PFS"),
+                  ("mccarthy-2017-meta", "jco-2017", "lenalidomide", "PFS"),
+                  ("mccarthy-2017-meta", "jco-2017", "control", "OS")}
+
+
 def _fitted_value(corpus: Corpus, evidence: str, analysis: str, res: Result) -> Value | None:
-    """The published value this arm gave to fit its induction's baseline, if it did (``induction.FITS``)."""
+    """The published value this arm gave to fit the model: the McCarthy baseline's medians, or its
+    induction's baseline (``induction.FITS``)."""
+    if (evidence, analysis, res.arm, res.endpoint) in _BASELINE_FITS and res.median is not None:
+        return res.median
     for fit in FITS.values():
         if (fit.evidence, fit.analysis, fit.arm, "PFS") == (evidence, analysis, res.arm, res.endpoint):
             return published_target(corpus, fit)[0]
