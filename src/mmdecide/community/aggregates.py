@@ -14,18 +14,34 @@ Suppression (k = 10 by default, ``MMDECIDE_COMMUNITY_K``):
 - a lab median and its middle-half range are shown only for time bins with at least k members,
   each member counted once per bin (the median of their own values in it); no minimum or
   maximum is shown, because those are single members' values.
+
+Differencing (two overlapping filter sets whose difference is a handful of members): each rule
+above protects one view, but "risk high" minus "risk high, age 60-69" is the high-risk members of
+other ages, and if they are 1 to k-1 people, subtracting the two views' counts tells about them.
+The defence makes every view a union of groups of at least k members:
+- filters choose from fixed values only (regimen, starting dose from ``DOSE_CHOICES``, risk group,
+  age band, time-since-transplant band), so a member's *group* (their set of regimen and dose
+  pairs, risk group, age band and time-since-transplant band, "not given" counting as a value of
+  its own) decides which views count them: every view is a union of whole groups;
+- a member whose group has fewer than k members is left out of *every* view, the unfiltered one
+  included (:func:`small_groups`).
+Then any sum or difference of member counts of any views is a union of whole groups of at least k
+members, or nothing. The cost: in a small community many members are in small groups and are not
+counted until others like them join. What it does not cover: repeated looks over time (a group
+that reaches k, or a member who joins or leaves, changes the views between two looks), and
+differences of counts *within* a group of at least k (whether all of 10 members had a side effect
+is hidden in one view by the "k on both sides" rule, but not across a difference of two views).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Date, cast, func, literal, select
 
 from ..timeunits import DAYS_PER_MONTH
 from ..engine.km import kaplan_meier
@@ -57,6 +73,12 @@ LAB_BINS: dict[str, tuple[float, float]] = {
     "months 6 to 12": (6, 12), "months 12 to 24": (12, 24), "months 24 to 48": (24, 48),
 }
 KM_MONTHS = (6, 12, 24, 36)
+#: the starting doses a filter can choose (mg); every other dose counts only under "any dose",
+#: so that a filter cannot single out a member by an unusual dose
+DOSE_CHOICES: dict[str, float] = {label: float(label) for label in (
+    "2.3", "2.5", "3", "4", "5", "10", "15", "20", "25", "50", "100", "200")}
+_EPOCH = date(1970, 1, 1)
+_JULIAN_1970 = 2440587.5  # SQLite's julianday('1970-01-01')
 
 
 @dataclass(frozen=True)
@@ -73,9 +95,9 @@ class Filters:
         def pick(name, allowed, label):
             v = raw.get(name)
             return validate.choice(v, label, allowed) if v not in (None, "") else None
-        dose = raw.get("dose_mg")
+        dose = pick("dose_mg", DOSE_CHOICES, "starting dose")
         return cls(regimen=pick("regimen", REGIMENS, "regimen"),
-                   dose_mg=None if dose in (None, "") else validate.number(dose, "dose", 0, 1000, low_open=True),
+                   dose_mg=None if dose is None else DOSE_CHOICES[dose],
                    risk=pick("risk", RISK_GROUPS, "risk group"),
                    age_band=pick("age_band", AGE_BANDS, "age group"),
                    since_transplant=pick("since_transplant", SINCE_TRANSPLANT, "time since transplant"))
@@ -108,42 +130,80 @@ class Aggregate:
     labs: dict[str, list[dict]] = field(default_factory=dict)
 
 
-def _months(a: date, b: date) -> float:
-    return (b - a).days / DAYS_PER_MONTH
-
-
 def _cell(count: int, of: int, k: int) -> Cell:
     return Cell(count if count >= k and of - count >= k else None, of)
 
 
-def _cohort(s, f: Filters, today: date) -> dict[int, TreatmentPeriod]:
-    """member id -> their earliest period that matches the filters."""
-    q = select(TreatmentPeriod, Member.transplant_month).join(Member, Member.id == TreatmentPeriod.member_id)
-    if f.regimen:
-        q = q.where(TreatmentPeriod.regimen == f.regimen)
-    if f.dose_mg is not None:
-        q = q.where(TreatmentPeriod.dose_mg == f.dose_mg)
-    if f.risk:
-        q = q.where(Member.risk == f.risk)
-    if f.age_band:
-        q = q.where(Member.age_band == f.age_band)
-    if f.since_transplant:
-        q = q.where(Member.transplant_month.is_not(None))
-    chosen: dict[int, TreatmentPeriod] = {}
-    for period, transplant in s.execute(q.order_by(TreatmentPeriod.start, TreatmentPeriod.id)):
-        if f.since_transplant:
-            lo, hi = SINCE_TRANSPLANT[f.since_transplant]
-            if not lo <= _months(transplant, today) < hi:
-                continue
-        chosen.setdefault(period.member_id, period)
-    return chosen
+def _day_no(column, sqlite: bool):
+    """A date column as whole days since 1970-01-01, computed by the database (so no date objects
+    are made in Python for 500,000 rows)."""
+    if sqlite:
+        return func.julianday(column) - _JULIAN_1970
+    return column - cast(literal(_EPOCH.isoformat()), Date)
 
 
-def _time_on(cohort: dict[int, TreatmentPeriod], today: date, k: int, agg: Aggregate) -> None:
-    periods = list(cohort.values())
-    time = [max(_months(p.start, p.stop or today), 0.0) for p in periods]
-    event = [1 if p.stop is not None else 0 for p in periods]
-    km = kaplan_meier(SurvivalData.from_arrays(time, event))
+def _periods(conn, sqlite: bool, today_no: int) -> pd.DataFrame:
+    """Every treatment period with its member's details, one row per period."""
+    p, m = TreatmentPeriod, Member
+    q = select(p.id, p.member_id, p.regimen, p.dose_mg, _day_no(p.start, sqlite), _day_no(p.stop, sqlite),
+               m.risk, m.age_band, _day_no(m.transplant_month, sqlite)).join(m, m.id == p.member_id)
+    df = pd.DataFrame(conn.execute(q).all(), columns=[
+        "period", "member", "regimen", "dose", "start", "stop", "risk", "age_band", "transplant"])
+    for col in ("start", "stop", "transplant", "dose"):
+        df[col] = df[col].astype(float)
+    months = (today_no - df["transplant"].to_numpy()) / DAYS_PER_MONTH
+    since = np.full(len(df), None, dtype=object)
+    for label, (lo, hi) in SINCE_TRANSPLANT.items():
+        since[(months >= lo) & (months < hi)] = label
+    df["since"] = since
+    return df
+
+
+def small_groups(periods: pd.DataFrame, k: int) -> np.ndarray:
+    """Members whose details, as far as any filter can tell them apart, are shared by fewer than k
+    members (the defence against differencing; see the module's docstring).
+
+    A member's group is the set of (regimen, starting dose) pairs of their periods (doses not
+    among the filter's choices all count as "other"), their risk group, age band and time since
+    transplant, each with "not given" as a value of its own. Every filter choice selects whole
+    groups, so leaving out the small ones leaves out their members from every view alike.
+    """
+    if periods.empty:
+        return np.array([], dtype=np.int64)
+    dose = periods["dose"].where(periods["dose"].isin(DOSE_CHOICES.values()), -1.0)
+    pair = (periods["regimen"] + "|" + dose.astype(str)).astype("category").cat.codes.to_numpy()
+    pairs = pd.DataFrame({"member": periods["member"].to_numpy(), "pair": pair}).drop_duplicates()
+    # the set of pairs as an exact bit mask (two 64-bit words: up to 128 distinct pairs here;
+    # more would need more words, so refuse rather than alias)
+    if pairs["pair"].max() >= 128:
+        raise RuntimeError("more than 128 regimen and dose pairs: widen the group key")
+    bits = pairs["pair"].to_numpy().astype(np.uint64)
+    low = np.where(bits < 64, np.left_shift(np.uint64(1), bits % np.uint64(64)), np.uint64(0))
+    high = np.where(bits >= 64, np.left_shift(np.uint64(1), bits % np.uint64(64)), np.uint64(0))
+    masks = pd.DataFrame({"member": pairs["member"].to_numpy(), "low": low, "high": high})
+    masks = masks.groupby("member").sum()  # distinct bits, so the sum is the bitwise or
+    about = periods.drop_duplicates("member").set_index("member")[["risk", "age_band", "since"]]
+    keys = masks.join(about).fillna({"risk": "-", "age_band": "-", "since": "-"})
+    size = keys.groupby(["low", "high", "risk", "age_band", "since"])["risk"].transform("size")
+    return keys.index[size.to_numpy() < k].to_numpy()
+
+
+def _cohort(periods: pd.DataFrame, f: Filters, small: np.ndarray) -> pd.DataFrame:
+    """One row per member: their earliest period that matches the filters (the members of small
+    groups left out first)."""
+    rows = periods[~periods["member"].isin(small)]
+    for column, value in (("regimen", f.regimen), ("dose", f.dose_mg), ("risk", f.risk),
+                          ("age_band", f.age_band), ("since", f.since_transplant)):
+        if value is not None:
+            rows = rows[rows[column] == value]
+    return rows.sort_values(["start", "period"]).drop_duplicates("member").set_index("member")
+
+
+def _time_on(cohort: pd.DataFrame, today_no: int, k: int, agg: Aggregate) -> None:
+    stop = cohort["stop"].to_numpy()
+    time = np.maximum((np.where(np.isnan(stop), today_no, stop) - cohort["start"].to_numpy())
+                      / DAYS_PER_MONTH, 0.0)
+    km = kaplan_meier(SurvivalData.from_arrays(time, (~np.isnan(stop)).astype(int)))
     last = float(km.time[-1])
     for m in KM_MONTHS:
         if m > last:
@@ -161,24 +221,35 @@ def _time_on(cohort: dict[int, TreatmentPeriod], today: date, k: int, agg: Aggre
             agg.median_months = float(median)
 
 
-def _counts(s, model, column, ids: set[int], keys, k: int, n: int) -> dict[str, Cell]:
-    members: dict[str, set[int]] = defaultdict(set)
-    for member_id, value in s.execute(select(model.member_id, column).where(model.member_id.in_(ids))):
-        members[value].add(member_id)
-    return {key: _cell(len(members.get(key, ())), n, k) for key in keys if key in members}
+def _members_by(conn, columns, cohort: pd.DataFrame, by_period: bool = False) -> pd.DataFrame:
+    """Rows of a member table (member id first; period id second when ``by_period``) of the
+    cohort's members, or of their cohort period only."""
+    df = pd.DataFrame(conn.execute(select(*columns)).all(), columns=[c.key for c in columns])
+    if by_period:
+        return df[df["period_id"].isin(cohort["period"])]
+    return df[df["member_id"].isin(cohort.index)]
 
 
-def _labs(s, cohort: dict[int, TreatmentPeriod], k: int) -> dict[str, list[dict]]:
-    q = select(LabValue.member_id, LabValue.kind, LabValue.day, LabValue.value).where(
-        LabValue.member_id.in_(set(cohort)))
-    df = pd.DataFrame(s.execute(q).all(), columns=["member", "kind", "day", "value"])
+def _counts(df: pd.DataFrame, column: str, keys, k: int, n: int) -> dict[str, Cell]:
+    members = df.groupby(column)["member_id"].nunique()
+    return {key: _cell(int(members[key]), n, k) for key in keys if key in members.index}
+
+
+def _labs(conn, sqlite: bool, cohort: pd.DataFrame, f: Filters, k: int) -> dict[str, list[dict]]:
+    lab = LabValue
+    q = select(lab.member_id, lab.kind, _day_no(lab.day, sqlite), lab.value)
+    if f.risk or f.age_band:  # let the database drop most rows the filters rule out
+        q = q.join(Member, Member.id == lab.member_id)
+        q = q.where(Member.risk == f.risk) if f.risk else q
+        q = q.where(Member.age_band == f.age_band) if f.age_band else q
+    df = pd.DataFrame(conn.execute(q).all(), columns=["member", "kind", "day", "value"])
+    start = df["member"].map(cohort["start"])
+    df = df[start.notna()]
     if df.empty:
         return {}
-    start = {m: p.start.toordinal() for m, p in cohort.items()}
-    day = np.fromiter((d.toordinal() for d in df["day"]), dtype=np.int64, count=len(df))
-    months = (day - df["member"].map(start).to_numpy()) / DAYS_PER_MONTH
+    months = (df["day"].to_numpy(dtype=float) - start[start.notna()].to_numpy()) / DAYS_PER_MONTH
     edges = [lo for lo, _ in LAB_BINS.values()] + [list(LAB_BINS.values())[-1][1]]
-    df["bin"] = pd.cut(months, edges, right=False, labels=list(LAB_BINS))
+    df = df.assign(bin=pd.cut(months, edges, right=False, labels=list(LAB_BINS)))
     # one value per member and bin (their own median), so a member with many tests counts once
     per_member = df.dropna(subset=["bin"]).groupby(["kind", "bin", "member"], observed=True)["value"].median()
     out: dict[str, list[dict]] = {}
@@ -195,30 +266,27 @@ def _labs(s, cohort: dict[int, TreatmentPeriod], k: int) -> dict[str, list[dict]
 
 
 def aggregate(db: Database, filters: Filters, k: int = 10, today: date | None = None) -> Aggregate:
-    today = today or date.today()
+    today_no = ((today or date.today()) - _EPOCH).days
     with db.reading() as s:
-        cohort = _cohort(s, filters, today)
+        conn = s.connection()
+        periods = _periods(conn, db.is_sqlite, today_no)
+        small = small_groups(periods, k)
+        cohort = _cohort(periods, filters, small)
         n = len(cohort)
         if n < k:
             return Aggregate(k=k, filters=filters, n_members=None)
         agg = Aggregate(k=k, filters=filters, n_members=n)
-        ids = set(cohort)
-        period_ids = {p.id for p in cohort.values()}
-        changed: dict[str, set[int]] = defaultdict(set)
-        for member_id, reason in s.execute(select(DoseChange.member_id, DoseChange.reason)
-                                           .where(DoseChange.period_id.in_(period_ids))):
-            changed[reason].add(member_id)
-        agg.dose_changed = _cell(len(set().union(*changed.values())) if changed else 0, n, k)
-        agg.dose_change_reasons = {r: _cell(len(changed[r]), n, k) for r in DOSE_CHANGE_REASONS if r in changed}
-        _time_on(cohort, today, k, agg)
-        any_grade = _counts(s, SideEffect, SideEffect.term, ids, SIDE_EFFECT_TERMS, k, n)
-        severe: dict[str, set[int]] = defaultdict(set)
-        for member_id, term in s.execute(select(SideEffect.member_id, SideEffect.term)
-                                         .where(SideEffect.member_id.in_(ids), SideEffect.grade >= 3)):
-            severe[term].add(member_id)
-        agg.side_effects = {t: {"any": c, "grade3": _cell(len(severe.get(t, ())), n, k)}
-                            for t, c in any_grade.items()}
-        agg.second_cancers = _counts(s, SecondCancer, SecondCancer.kind, ids, SECOND_CANCER_TYPES, k, n)
-        agg.labs = _labs(s, cohort, k)
+        changes = _members_by(conn, [DoseChange.member_id, DoseChange.period_id, DoseChange.reason],
+                              cohort, by_period=True)
+        agg.dose_changed = _cell(changes["member_id"].nunique(), n, k)
+        agg.dose_change_reasons = _counts(changes, "reason", DOSE_CHANGE_REASONS, k, n)
+        _time_on(cohort, today_no, k, agg)
+        effects = _members_by(conn, [SideEffect.member_id, SideEffect.term, SideEffect.grade], cohort)
+        severe = _counts(effects[effects["grade"] >= 3], "term", SIDE_EFFECT_TERMS, k, n)
+        agg.side_effects = {t: {"any": c, "grade3": severe.get(t, _cell(0, n, k))}
+                            for t, c in _counts(effects, "term", SIDE_EFFECT_TERMS, k, n).items()}
+        cancers = _members_by(conn, [SecondCancer.member_id, SecondCancer.kind], cohort)
+        agg.second_cancers = _counts(cancers, "kind", SECOND_CANCER_TYPES, k, n)
+        agg.labs = _labs(conn, db.is_sqlite, cohort, filters, k)
         return agg
 

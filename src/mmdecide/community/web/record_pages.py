@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from ..aggregates import LAB_BINS, SINCE_TRANSPLANT, Filters
+from ..aggregates import DOSE_CHOICES, LAB_BINS, SINCE_TRANSPLANT, Filters
 from ..errors import CommunityInputError, NotAllowed, NotFound
 from ..terms import (
     AGE_BANDS,
@@ -30,7 +30,8 @@ router = APIRouter(prefix="/community")
 TERMS = {"regimens": REGIMENS, "schedules": SCHEDULES, "reasons": DOSE_CHANGE_REASONS,
          "side_effects": SIDE_EFFECT_TERMS, "cancers": SECOND_CANCER_TYPES, "labs": LAB_KINDS,
          "risks": RISK_GROUPS, "age_bands": AGE_BANDS, "since_transplant": SINCE_TRANSPLANT,
-         "ctcae_version": CTCAE_VERSION, "ctcae_url": CTCAE_URL, "lab_bins": LAB_BINS}
+         "ctcae_version": CTCAE_VERSION, "ctcae_url": CTCAE_URL, "lab_bins": LAB_BINS,
+         "dose_choices": {dose: f"{dose} mg" for dose in DOSE_CHOICES}}
 
 
 def _charts(timeline: dict) -> list[dict]:
