@@ -137,3 +137,35 @@ def test_aggregates_are_cached_for_a_while(tmp_path, make_community):
     assert c.aggregate(Filters(risk="high"), today=TODAY) is not first  # other filters: computed
     fresh = make_community(c.config.database_url, k=1)  # cache off
     assert first.n_members == 5 and fresh.aggregate(Filters(), today=TODAY).n_members == 10
+
+
+def test_one_snapshot_serves_many_members_and_a_stale_one_is_replaced_in_the_background(
+        tmp_path, make_community, monkeypatch):
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mmdecide.community import service
+
+    c = make_community(f"sqlite:///{tmp_path / 'c.sqlite3'}", k=1, aggregate_cache_seconds=60)
+    generate(c.db, members=5, labs_per_member=2, seed=1, today=TODAY)
+    made, real = [], service.snapshot
+
+    def slow_snapshot(db, today):
+        made.append(today)
+        time.sleep(0.3)  # long enough for all eight requests to arrive while it is made
+        return real(db, today)
+
+    monkeypatch.setattr(service, "snapshot", slow_snapshot)
+    asks = [Filters(), Filters(risk="high")] * 4
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda f: c.aggregate(f, today=TODAY), asks))
+    assert len(made) == 1 and all(r.n_members == 5 for r in results[::2])
+    generate(c.db, members=5, labs_per_member=2, seed=2, today=TODAY)
+    when, day, snap = c._snap
+    c._snap = (when - 61, day, snap)  # older than aggregate_cache_seconds
+    assert c.aggregate(Filters(), today=TODAY).n_members == 5  # the stale one, at once
+    deadline = time.monotonic() + 20
+    while c.aggregate(Filters(), today=TODAY).n_members != 10:  # replaced in the background
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert len(made) == 2

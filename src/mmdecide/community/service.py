@@ -14,7 +14,7 @@ from collections import OrderedDict
 from datetime import date
 
 from .accounts import Accounts
-from .aggregates import Aggregate, Filters, aggregate
+from .aggregates import Aggregate, Filters, Snapshot, aggregate, aggregate_from, snapshot
 from .config import CommunityConfig
 from .db import Database
 from .entries import Entries
@@ -28,9 +28,11 @@ class Community:
         self.config = config or CommunityConfig.from_env()
         self._lock = threading.Lock()
         self._db: Database | None = None
-        self._cache: OrderedDict[tuple, tuple[float, Aggregate]] = OrderedDict()
-        #: a lock per key being computed (one computation per key at a time)
-        self._computing: dict[tuple, threading.Lock] = {}
+        #: (monotonic time made, the day it is for, the snapshot); one at a time
+        self._snap: tuple[float, date, Snapshot] | None = None
+        self._snap_gate = threading.Lock()  # one snapshot made at a time
+        self._refreshing = False
+        self._results: OrderedDict[tuple, Aggregate] = OrderedDict()
 
     @property
     def db(self) -> Database:
@@ -55,58 +57,62 @@ class Community:
         return Stories(self.db)
 
     def aggregate(self, filters: Filters, today: date | None = None) -> Aggregate:
-        """The aggregate for ``filters``, computed at most ``aggregate_cache_seconds`` ago, or
-        up to ten times that while a fresh one is computed in the background.
-
-        With 10,000 members a computation reads 500,000 lab values and takes seconds, and a
-        group's numbers barely move in a minute, so each process keeps recent results (a bounded
-        LRU cache). When many members ask for the same filters at once, one computes and the
-        others wait for that result (no pile of identical computations on two cores); once a
-        result is stale it is still served while one background thread replaces it.
-        """
+        """The aggregate for ``filters`` from this process's snapshot of the data (see
+        :class:`Snapshot`), made at most ``aggregate_cache_seconds`` ago, or up to ten times that
+        while a fresh one is made in the background; results per filter set are kept too."""
         ttl = self.config.aggregate_cache_seconds
         if ttl <= 0:
             return aggregate(self.db, filters, self.config.k, today)
-        key = (filters, self.config.k, today or date.today())
+        made, snap = self._snapshot(today or date.today(), ttl)
+        key = (made, filters, self.config.k)  # a new snapshot never shares a key with an old one
         with self._lock:
-            hit = self._cache.get(key)
-            age = time.monotonic() - hit[0] if hit is not None else None
+            hit = self._results.get(key)
             if hit is not None:
-                self._cache.move_to_end(key)
-            if age is not None and age >= ttl and age < 10 * ttl and key not in self._computing:
-                gate = self._computing[key] = threading.Lock()
-                threading.Thread(target=self._refresh, args=(gate, key, filters, today), daemon=True).start()
-        if age is not None and age < 10 * ttl:
-            return hit[1]
-        return self._compute_once(key, filters, today)
-
-    def _compute_once(self, key: tuple, filters: Filters, today: date | None) -> Aggregate:
-        """Compute ``key`` in one thread; the others asking meanwhile wait for its result."""
+                self._results.move_to_end(key)
+                return hit
+        result = aggregate_from(snap, filters, self.config.k)
         with self._lock:
-            gate = self._computing.setdefault(key, threading.Lock())
-        with gate:
+            self._results[key] = result
+            while len(self._results) > 256:
+                self._results.popitem(last=False)
+        return result
+
+    def _snapshot(self, today: date, ttl: float) -> tuple[float, Snapshot]:
+        """The current snapshot. One thread makes a missing one while the others asking wait for
+        it (no pile of identical reads on two cores); a stale one is served while one background
+        thread replaces it."""
+        with self._lock:
+            made, day, snap = self._snap or (0.0, None, None)
+            age = time.monotonic() - made
+            if day == today and age < ttl:
+                return made, snap
+            if day == today and age < 10 * ttl:
+                if not self._refreshing:
+                    self._refreshing = True
+                    threading.Thread(target=self._refresh, args=(today,), daemon=True).start()
+                return made, snap
+        with self._snap_gate:
             with self._lock:
-                hit = self._cache.get(key)
-                if hit is not None and time.monotonic() - hit[0] < self.config.aggregate_cache_seconds:
-                    return hit[1]
-            return self._store(key, filters, today)
+                made, day, snap = self._snap or (0.0, None, None)
+                if day == today and time.monotonic() - made < ttl:
+                    return made, snap
+            return self._make_snapshot(today)
 
-    def _refresh(self, gate: threading.Lock, key: tuple, filters: Filters, today: date | None) -> None:
-        with gate:
-            self._store(key, filters, today)
-
-    def _store(self, key: tuple, filters: Filters, today: date | None) -> Aggregate:
+    def _make_snapshot(self, today: date) -> tuple[float, Snapshot]:
         started = time.monotonic()
+        snap = snapshot(self.db, today)
+        with self._lock:
+            self._snap = (started, today, snap)
+            self._results.clear()
+        return started, snap
+
+    def _refresh(self, today: date) -> None:
         try:
-            result = aggregate(self.db, filters, self.config.k, today)
+            with self._snap_gate:
+                self._make_snapshot(today)
         finally:
             with self._lock:
-                self._computing.pop(key, None)
-        with self._lock:
-            self._cache[key] = (started, result)
-            while len(self._cache) > 256:
-                self._cache.popitem(last=False)
-        return result
+                self._refreshing = False
 
     def close(self) -> None:
         if self._db is not None:
