@@ -52,7 +52,20 @@ HEADER = """# The community through the server (2 workers, 50 members)
 
 Written by `benchmarks/bench_community_http.py` (one block per run, newest last). Targets: record
 a lab value p95 < 50 ms, aggregate page p95 < 200 ms at 50 concurrent members with 10,000
-members. Load: locust (`benchmarks/locust_community.py`) in its own process on the same 2 cores.
+members. Load: locust (`benchmarks/locust_community.py`) in its own process on the same 2 cores:
+50 logged-in members, each pausing 0.5-1.5 s between requests; 3 in 4 requests record a lab
+value, 1 in 4 asks for "Members like you" with one of 20 filter sets.
+
+How the aggregates are served: each worker reads every member's data into a snapshot in memory
+(at most once a minute; a stale one is served while a fresh one is read in a background thread)
+and computes any filter set from it (tens of ms); results per filter set are kept until the next
+snapshot. "aggregate, cold" is the first request to a worker that has no snapshot yet: it waits
+for the read (seconds at 10,000 members). While a worker reads a new snapshot it competes for the
+CPU with its own requests: that, and the other work on the machine, is most of the p99.
+
+The machine is shared with six other engineers' builds and tests while these ran: the load
+average is given with every run, and the same run varies by 2-5x with it. The requests one at a
+time are less sensitive to it.
 
 """
 COLD = [{}, {"risk": "high"}, {"regimen": "lenalidomide", "dose_mg": "10"}, {"age_band": "60-69"},
