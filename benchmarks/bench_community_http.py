@@ -57,7 +57,8 @@ members. Load: locust (`benchmarks/locust_community.py`) in its own process on t
 value, 1 in 4 asks for "Members like you" with one of 20 filter sets.
 
 How the aggregates are served: each worker reads every member's data into a snapshot in memory
-(at most once a minute; a stale one is served while a fresh one is read in a background thread)
+(at most once a minute, or once per ten times the reading time if longer; a stale one is served
+while a fresh one is read in a background thread)
 and computes any filter set from it (tens of ms); results per filter set are kept until the next
 snapshot. "aggregate, cold" is the first request to a worker that has no snapshot yet: it waits
 for the read (seconds at 10,000 members). While a worker reads a new snapshot it competes for the

@@ -79,6 +79,7 @@ KM_MONTHS = (6, 12, 24, 36)
 DOSE_CHOICES: dict[str, float] = {label: float(label) for label in (
     "2.3", "2.5", "3", "4", "5", "10", "15", "20", "25", "50", "100", "200")}
 _EPOCH = date(1970, 1, 1)
+_SLICE = 10_000  # member ids per read of lab values (see _lab_bins)
 _JULIAN_1970 = 2440587.5  # SQLite's julianday('1970-01-01')
 
 
@@ -263,20 +264,26 @@ def _driver_rows(conn, query) -> list[tuple]:
 
 
 def _lab_bins(conn, sqlite: bool, periods: pd.DataFrame) -> pd.DataFrame:
-    """Each member's median per kind and time bin, for each of their periods."""
+    """Each member's median per kind and time bin, for each of their periods. Read in slices of
+    member ids, so that memory holds one slice's lab values at a time (100,000 members have
+    5,000,000 of them)."""
     lab = LabValue
-    labs = pd.DataFrame.from_records(
-        _driver_rows(conn, select(lab.member_id, lab.kind, _day_no(lab.day, sqlite), lab.value)),
-        columns=["member", "kind", "day", "value"])
-    rows = labs.merge(periods[["period", "member", "start"]], on="member")
-    months = (rows["day"].to_numpy(dtype=float) - rows["start"].to_numpy(dtype=float)) / DAYS_PER_MONTH
     spans = list(LAB_BINS.values())
     edges = [lo for lo, _ in spans] + [spans[-1][1]]
-    rows["bin"] = pd.cut(months, edges, right=False, labels=False)
-    rows = rows.dropna(subset=["bin"]).astype({"bin": int})
-    out = rows.groupby(["period", "kind", "bin"])["value"].median().reset_index()
+    parts = [pd.DataFrame({"period": [], "kind": [], "bin": [], "value": []})]
+    members = periods["member"]
+    for lo in range(int(members.min()), int(members.max()) + 1, _SLICE) if len(members) else ():
+        q = select(lab.member_id, lab.kind, _day_no(lab.day, sqlite), lab.value).where(
+            lab.member_id >= lo, lab.member_id < lo + _SLICE)
+        labs = pd.DataFrame.from_records(_driver_rows(conn, q), columns=["member", "kind", "day", "value"])
+        rows = labs.merge(periods[["period", "member", "start"]], on="member")
+        months = (rows["day"].to_numpy(dtype=float) - rows["start"].to_numpy(dtype=float)) / DAYS_PER_MONTH
+        rows["bin"] = pd.cut(months, edges, right=False, labels=False)
+        rows = rows.dropna(subset=["bin"])
+        parts.append(rows.groupby(["period", "kind", "bin"])["value"].median().reset_index())
+    out = pd.concat(parts, ignore_index=True).astype({"period": int, "bin": int, "value": float})
     # one integer per (kind, bin), in the order the page shows them
-    kind_no = out["kind"].map({kind: i for i, kind in enumerate(LAB_KINDS)}).to_numpy()
+    kind_no = out["kind"].map({kind: i for i, kind in enumerate(LAB_KINDS)}).to_numpy(dtype=int)
     out["group"] = kind_no * len(LAB_BINS) + out["bin"].to_numpy()
     return out.sort_values(["group", "value"], kind="stable").reset_index(drop=True)
 

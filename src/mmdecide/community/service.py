@@ -28,8 +28,8 @@ class Community:
         self.config = config or CommunityConfig.from_env()
         self._lock = threading.Lock()
         self._db: Database | None = None
-        #: (monotonic time made, the day it is for, the snapshot); one at a time
-        self._snap: tuple[float, date, Snapshot] | None = None
+        #: (monotonic time made, the day it is for, the snapshot, seconds it took to read)
+        self._snap: tuple[float, date, Snapshot, float] | None = None
         self._snap_gate = threading.Lock()  # one snapshot made at a time
         self._refreshing = False
         self._results: OrderedDict[tuple, Aggregate] = OrderedDict()
@@ -58,8 +58,9 @@ class Community:
 
     def aggregate(self, filters: Filters, today: date | None = None) -> Aggregate:
         """The aggregate for ``filters`` from this process's snapshot of the data (see
-        :class:`Snapshot`), made at most ``aggregate_cache_seconds`` ago, or up to ten times that
-        while a fresh one is made in the background; results per filter set are kept too."""
+        :class:`Snapshot`), made at most ``aggregate_cache_seconds`` (or ten times the time it
+        took to read, if longer) ago, or up to ten times that while a fresh one is made in the
+        background; results per filter set are kept too."""
         ttl = self.config.aggregate_cache_seconds
         if ttl <= 0:
             return aggregate(self.db, filters, self.config.k, today)
@@ -82,7 +83,10 @@ class Community:
         it (no pile of identical reads on two cores); a stale one is served while one background
         thread replaces it."""
         with self._lock:
-            made, day, snap = self._snap or (0.0, None, None)
+            made, day, snap, took = self._snap or (0.0, None, None, 0.0)
+            # a snapshot that took long to read is kept longer: reading costs at most a tenth of
+            # a worker's time (100,000 members take tens of seconds to read)
+            ttl = max(ttl, 10 * took)
             age = time.monotonic() - made
             if day == today and age < ttl:
                 return made, snap
@@ -93,7 +97,7 @@ class Community:
                 return made, snap
         with self._snap_gate:
             with self._lock:
-                made, day, snap = self._snap or (0.0, None, None)
+                made, day, snap, _took = self._snap or (0.0, None, None, 0.0)
                 if day == today and time.monotonic() - made < ttl:
                     return made, snap
             return self._make_snapshot(today)
@@ -102,7 +106,7 @@ class Community:
         started = time.monotonic()
         snap = snapshot(self.db, today)
         with self._lock:
-            self._snap = (started, today, snap)
+            self._snap = (started, today, snap, time.monotonic() - started)
             self._results.clear()
         return started, snap
 
