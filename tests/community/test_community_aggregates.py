@@ -112,26 +112,60 @@ def test_filters_choose_members_and_refuse_bad_values(community):
                        "since_transplant": "2 to 5 years"})
     assert community.aggregate(f, today=TODAY).n_members == 4
     for raw, message in [({"risk": "<script>"}, "risk group: must be one of"),
-                         ({"dose_mg": "-1"}, "dose: must be more than 0"),
+                         ({"dose_mg": "-1"}, "starting dose: must be one of"),
+                         ({"dose_mg": "12"}, "starting dose: must be one of"),  # fixed choices only
                          ({"since_transplant": "forever"}, "time since transplant: must be one of")]:
         with pytest.raises(CommunityInputError, match=message):
             Filters.parse(raw)
 
 
-def test_synthetic_generator_is_seeded(sqlite_community, tmp_path, make_community):
-    other = make_community(f"sqlite:///{tmp_path / 'other.sqlite3'}", k=3)
-    for c in (sqlite_community, other):
+def test_synthetic_generator_is_seeded(tmp_path, make_community):
+    # k = 1: no member is in a group smaller than k, so all 30 count
+    one, other = (make_community(f"sqlite:///{tmp_path / name}", k=1) for name in ("a.sqlite3", "b.sqlite3"))
+    for c in (one, other):
         assert generate(c.db, members=30, labs_per_member=7, seed=5, today=TODAY) == 210
-    a, b = (c.aggregate(Filters(), today=TODAY) for c in (sqlite_community, other))
+    a, b = (c.aggregate(Filters(), today=TODAY) for c in (one, other))
     assert a.n_members == 30 and a == b
 
 
 def test_aggregates_are_cached_for_a_while(tmp_path, make_community):
-    c = make_community(f"sqlite:///{tmp_path / 'c.sqlite3'}", k=3, aggregate_cache_seconds=60)
+    c = make_community(f"sqlite:///{tmp_path / 'c.sqlite3'}", k=1, aggregate_cache_seconds=60)
     generate(c.db, members=5, labs_per_member=2, seed=1, today=TODAY)
     first = c.aggregate(Filters(), today=TODAY)
     generate(c.db, members=5, labs_per_member=2, seed=2, today=TODAY)
     assert c.aggregate(Filters(), today=TODAY) is first  # within the minute: the cached result
     assert c.aggregate(Filters(risk="high"), today=TODAY) is not first  # other filters: computed
-    fresh = make_community(c.config.database_url, k=3)  # cache off
+    fresh = make_community(c.config.database_url, k=1)  # cache off
     assert first.n_members == 5 and fresh.aggregate(Filters(), today=TODAY).n_members == 10
+
+
+def test_one_snapshot_serves_many_members_and_a_stale_one_is_replaced_in_the_background(
+        tmp_path, make_community, monkeypatch):
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mmdecide.community import service
+
+    c = make_community(f"sqlite:///{tmp_path / 'c.sqlite3'}", k=1, aggregate_cache_seconds=60)
+    generate(c.db, members=5, labs_per_member=2, seed=1, today=TODAY)
+    made, real = [], service.snapshot
+
+    def slow_snapshot(db, today):
+        made.append(today)
+        time.sleep(0.3)  # long enough for all eight requests to arrive while it is made
+        return real(db, today)
+
+    monkeypatch.setattr(service, "snapshot", slow_snapshot)
+    asks = [Filters(), Filters(risk="high")] * 4
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda f: c.aggregate(f, today=TODAY), asks))
+    assert len(made) == 1 and all(r.n_members == 5 for r in results[::2])
+    generate(c.db, members=5, labs_per_member=2, seed=2, today=TODAY)
+    when, day, snap, took = c._snap
+    c._snap = (when - 61, day, snap, took)  # older than aggregate_cache_seconds
+    assert c.aggregate(Filters(), today=TODAY).n_members == 5  # the stale one, at once
+    deadline = time.monotonic() + 20
+    while c.aggregate(Filters(), today=TODAY).n_members != 10:  # replaced in the background
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert len(made) == 2

@@ -30,7 +30,7 @@ def community_store(app, tmp_path_factory):
     path = tmp_path_factory.mktemp("community") / "c.sqlite3"
     store = Community(CommunityConfig(database_url=f"sqlite:///{path}", argon2_time_cost=1,
                                       argon2_memory_kib=1024, aggregate_cache_seconds=0))
-    generate(store.db, members=40, labs_per_member=5, seed=3, today=date.today())
+    generate(store.db, members=40, labs_per_member=5, seed=3, today=date.today(), profiles=2)
     before = app.state.community
     app.state.community = store
     yield store

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -141,11 +141,16 @@ class Accounts:
     def session(self, token: str | None) -> Login | None:
         if not token:
             return None
+        # one query (every member request starts here): the session, its member and their consent
+        consented = exists().where(Consent.member_id == Member.id, Consent.version == CONSENT_VERSION)
+        q = select(Member.id, Member.handle, Member.role, SessionRow.csrf, consented, SessionRow.expires_at) \
+            .join(Member, Member.id == SessionRow.member_id).where(SessionRow.token_hash == _hash_token(token))
         with self.db.reading() as s:
-            row = s.get(SessionRow, _hash_token(token))
-            if row is None or row.expires_at < _now():
-                return None
-            return self._login(s, s.get(Member, row.member_id), row.csrf)
+            row = s.execute(q).first()
+        if row is None or row[-1] < _now():
+            return None
+        member_id, handle, role, csrf, has_consent, _expires = row
+        return Login(member_id, handle, role, csrf, bool(has_consent))
 
     def log_out(self, token: str | None) -> None:
         if token:

@@ -31,18 +31,26 @@ __all__ = ["generate"]
 NO_LOGIN = "!synthetic"
 
 
-def _rows_for(rng: np.random.Generator, mid: int, today: date, labs_per_member: int) -> dict:
-    transplant = today - timedelta(days=int(rng.integers(60, 3000)))
+def _details(rng: np.random.Generator, today: date) -> dict:
+    """Age band, risk group, transplant day and starting dose of one member."""
+    return {"age_band": AGE_BANDS[rng.integers(len(AGE_BANDS))],
+            "risk": list(RISK_GROUPS)[rng.integers(len(RISK_GROUPS))],
+            "transplant": today - timedelta(days=int(rng.integers(60, 3000))),
+            "dose_mg": float(rng.choice([10.0, 15.0]))}
+
+
+def _rows_for(rng: np.random.Generator, mid: int, today: date, labs_per_member: int,
+              details: dict) -> dict:
+    transplant = details["transplant"]
     start = transplant + timedelta(days=int(rng.integers(60, 120)))
     start = min(start, today)
     span = (today - start).days
     stop = start + timedelta(days=int(rng.integers(0, span + 1))) if rng.random() < 0.4 else None
     end = stop or today
-    out: dict = {"member": {"age_band": AGE_BANDS[rng.integers(len(AGE_BANDS))],
-                            "risk": list(RISK_GROUPS)[rng.integers(len(RISK_GROUPS))],
+    out: dict = {"member": {"age_band": details["age_band"], "risk": details["risk"],
                             "transplant_month": transplant.replace(day=1)}}
     out["period"] = {"member_id": mid, "regimen": "lenalidomide",
-                     "dose_mg": float(rng.choice([10.0, 15.0])), "schedule": "days-1-21-of-28",
+                     "dose_mg": details["dose_mg"], "schedule": "days-1-21-of-28",
                      "start": start, "stop": stop}
     out["changes"] = [{"member_id": mid, "period_id": None, "new_dose_mg": 5.0,
                        "reason": list(DOSE_CHANGE_REASONS)[rng.integers(len(DOSE_CHANGE_REASONS))],
@@ -66,15 +74,22 @@ def _rows_for(rng: np.random.Generator, mid: int, today: date, labs_per_member: 
 
 
 def generate(db: Database, members: int, labs_per_member: int = 50, seed: int = 1,
-             today: date | None = None, batch: int = 1000) -> int:
+             today: date | None = None, batch: int = 1000, profiles: int | None = None) -> int:
     """Add ``members`` synthetic members (handles ``synthetic-<seed>-<n>``) with their entries;
     returns the number of lab values written. One transaction per ``batch`` members; the
-    database assigns every id (so PostgreSQL sequences stay right)."""
+    database assigns every id (so PostgreSQL sequences stay right).
+
+    Each member's age band, risk group, transplant day and starting dose are drawn on their own,
+    or, with ``profiles``, member n takes those of profile n mod ``profiles`` (so that members
+    share groups, as the aggregates' differencing defence needs; see aggregates.py)."""
     rng = np.random.default_rng(seed)
     today = today or date.today()
     now, n_labs = utc_now(), 0
+    shared = [_details(rng, today) for _ in range(profiles or 0)]
     for lo in range(0, members, batch):
-        parts = [_rows_for(rng, 0, today, labs_per_member) for _ in range(lo, min(lo + batch, members))]
+        parts = [_rows_for(rng, 0, today, labs_per_member,
+                           shared[n % len(shared)] if shared else _details(rng, today))
+                 for n in range(lo, min(lo + batch, members))]
         with db.transaction() as s:
             ids = s.scalars(insert(Member).returning(Member.id, sort_by_parameter_order=True), [
                 {**p["member"], "handle": f"synthetic-{seed}-{lo + i}", "password_hash": NO_LOGIN,

@@ -8,6 +8,7 @@ import json
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
 from ...web.rendering import render
 from ..consent import CONSENT_TEXT, CONSENT_VERSION
@@ -20,7 +21,8 @@ from .security import (
     csrf_token,
     current,
     finish,
-    member_post,
+    form_post,
+    member_form,
     redirect,
     set_session,
     who,
@@ -50,8 +52,8 @@ def signup_form(request: Request) -> Response:
 
 
 @router.post("/signup")
-async def signup(request: Request) -> Response:
-    form = await request.form()
+@form_post
+def signup(request: Request, form: FormData) -> Response:
     check_csrf(request, form)
     handle = str(form.get("handle") or "")
     c = community(request)
@@ -76,8 +78,8 @@ def login_form(request: Request) -> Response:
 
 
 @router.post("/login")
-async def login(request: Request) -> Response:
-    form = await request.form()
+@form_post
+def login(request: Request, form: FormData) -> Response:
     check_csrf(request, form)
     try:
         token, who_ = community(request).accounts.log_in(
@@ -90,8 +92,8 @@ async def login(request: Request) -> Response:
 
 
 @router.post("/logout")
-async def logout(request: Request) -> Response:
-    form = await request.form()
+@form_post
+def logout(request: Request, form: FormData) -> Response:
     check_csrf(request, form)
     community(request).accounts.log_out(request.cookies.get(SESSION_COOKIE))
     response = redirect(request, "/community")
@@ -108,8 +110,9 @@ def consent_form(request: Request) -> Response:
 
 
 @router.post("/consent")
-async def consent(request: Request) -> Response:
-    form, login, away = await member_post(request, consented=False)
+@form_post
+def consent(request: Request, form: FormData) -> Response:
+    login, away = member_form(request, form, consented=False)
     if away:
         return away
     try:
@@ -130,8 +133,9 @@ def account_page(request: Request) -> Response:
 
 
 @router.post("/password")
-async def password(request: Request) -> Response:
-    form, login, away = await member_post(request, consented=False)
+@form_post
+def password(request: Request, form: FormData) -> Response:
+    login, away = member_form(request, form, consented=False)
     if away:
         return away
     try:
@@ -145,8 +149,9 @@ async def password(request: Request) -> Response:
 
 
 @router.post("/delete")
-async def delete_account(request: Request) -> Response:
-    form, login, away = await member_post(request, consented=False)
+@form_post
+def delete_account(request: Request, form: FormData) -> Response:
+    login, away = member_form(request, form, consented=False)
     if away:
         return away
     try:

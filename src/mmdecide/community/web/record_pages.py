@@ -6,8 +6,9 @@ from datetime import date
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
-from ..aggregates import LAB_BINS, SINCE_TRANSPLANT, Filters
+from ..aggregates import DOSE_CHOICES, LAB_BINS, SINCE_TRANSPLANT, Filters
 from ..errors import CommunityInputError, NotAllowed, NotFound
 from ..terms import (
     AGE_BANDS,
@@ -23,14 +24,15 @@ from ..terms import (
 )
 from .account_pages import page
 from .chart import lab_chart
-from .security import check_csrf, community, current, member, member_post, redirect
+from .security import check_csrf, community, current, form_post, member, member_form, redirect
 
 router = APIRouter(prefix="/community")
 
 TERMS = {"regimens": REGIMENS, "schedules": SCHEDULES, "reasons": DOSE_CHANGE_REASONS,
          "side_effects": SIDE_EFFECT_TERMS, "cancers": SECOND_CANCER_TYPES, "labs": LAB_KINDS,
          "risks": RISK_GROUPS, "age_bands": AGE_BANDS, "since_transplant": SINCE_TRANSPLANT,
-         "ctcae_version": CTCAE_VERSION, "ctcae_url": CTCAE_URL, "lab_bins": LAB_BINS}
+         "ctcae_version": CTCAE_VERSION, "ctcae_url": CTCAE_URL, "lab_bins": LAB_BINS,
+         "dose_choices": {dose: f"{dose} mg" for dose in DOSE_CHOICES}}
 
 
 def _charts(timeline: dict) -> list[dict]:
@@ -62,8 +64,9 @@ def me(request: Request) -> Response:
 
 
 @router.post("/entries/add")
-async def add_entry(request: Request) -> Response:
-    form, login, away = await member_post(request)
+@form_post
+def add_entry(request: Request, form: FormData) -> Response:
+    login, away = member_form(request, form)
     if away:
         return away
     fields = {k: v for k, v in form.items() if k not in ("csrf", "entry")}
@@ -85,9 +88,10 @@ def _edit_page(request: Request, kind: str, entry_id, values: dict, status: int 
 
 
 @router.post("/entries/edit")
-async def edit_form(request: Request) -> Response:
+@form_post
+def edit_form(request: Request, form: FormData) -> Response:
     """The form to change one entry (a POST, so the entry's id stays out of the address)."""
-    form, login, away = await member_post(request)
+    login, away = member_form(request, form)
     if away:
         return away
     kind = str(form.get("entry") or "")
@@ -99,8 +103,9 @@ async def edit_form(request: Request) -> Response:
 
 
 @router.post("/entries/save")
-async def save_entry(request: Request) -> Response:
-    form, login, away = await member_post(request)
+@form_post
+def save_entry(request: Request, form: FormData) -> Response:
+    login, away = member_form(request, form)
     if away:
         return away
     kind = str(form.get("entry") or "")
@@ -115,8 +120,9 @@ async def save_entry(request: Request) -> Response:
 
 
 @router.post("/entries/delete")
-async def delete_entry(request: Request) -> Response:
-    form, login, away = await member_post(request)
+@form_post
+def delete_entry(request: Request, form: FormData) -> Response:
+    login, away = member_form(request, form)
     if away:
         return away
     try:
@@ -127,8 +133,9 @@ async def delete_entry(request: Request) -> Response:
 
 
 @router.post("/about")
-async def about(request: Request) -> Response:
-    form, login, away = await member_post(request)
+@form_post
+def about(request: Request, form: FormData) -> Response:
+    login, away = member_form(request, form)
     if away:
         return away
     try:
@@ -140,8 +147,9 @@ async def about(request: Request) -> Response:
 
 
 @router.post("/story")
-async def story(request: Request) -> Response:
-    form, login, away = await member_post(request)
+@form_post
+def story(request: Request, form: FormData) -> Response:
+    login, away = member_form(request, form)
     if away:
         return away
     try:
@@ -165,8 +173,8 @@ def aggregates_all(request: Request) -> Response:
 
 
 @router.post("/aggregates")
-async def aggregates(request: Request) -> Response:
-    form = await request.form()
+@form_post
+def aggregates(request: Request, form: FormData) -> Response:
     check_csrf(request, form)
     if current(request) is None:
         return redirect(request, "/community/login")

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from ..accounts import Login, client_key
 from ..service import Community
 
 __all__ = [
-    "CSRF_COOKIE", "SESSION_COOKIE", "check_csrf", "community", "current", "finish", "member", "member_post",
+    "CSRF_COOKIE", "SESSION_COOKIE", "check_csrf", "community", "current", "finish", "form_post", "member",
+    "member_form",
     "redirect",
     "who",
 ]
@@ -102,10 +106,20 @@ def member(request: Request, consented: bool = True):
     return login, None
 
 
-async def member_post(request: Request, consented: bool = True):
-    """A member's form post: (form with its CSRF token checked, member, None) or (form, None, where
-    to send them): the one prologue of every community form handler."""
-    form = await request.form()
+def member_form(request: Request, form: FormData, consented: bool = True):
+    """A member's form post: its CSRF token checked, then (member, None) or (None, where to send
+    them): the one prologue of every community form handler."""
     check_csrf(request, form)
-    login, away = member(request, consented)
-    return form, login, away
+    return member(request, consented)
+
+
+def form_post(handler: Callable[[Request, FormData], Response]):
+    """An ``async`` route that reads the form, then runs ``handler(request, form)`` in the thread
+    pool: the handlers wait on the database and hash passwords, which on the event loop would
+    stall every other request of the worker meanwhile."""
+    async def route(request: Request) -> Response:
+        form = await request.form()
+        return await run_in_threadpool(handler, request, form)
+
+    route.__name__, route.__doc__, route.__qualname__ = handler.__name__, handler.__doc__, handler.__qualname__
+    return route

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
 from ..errors import NotAllowed, NotFound
 from .account_pages import page
-from .security import check_csrf, community, current, member_post, redirect
+from .security import check_csrf, community, current, form_post, member_form, redirect
 
 router = APIRouter(prefix="/community")
 
@@ -22,8 +23,9 @@ def stories(request: Request) -> Response:
 
 
 @router.post("/stories/report")
-async def report(request: Request) -> Response:
-    form, login, away = await member_post(request, consented=False)
+@form_post
+def report(request: Request, form: FormData) -> Response:
+    login, away = member_form(request, form, consented=False)
     if away:
         return away
     try:
@@ -49,8 +51,8 @@ def queue(request: Request) -> Response:
 
 
 @router.post("/moderate")
-async def decide(request: Request) -> Response:
-    form = await request.form()
+@form_post
+def decide(request: Request, form: FormData) -> Response:
     check_csrf(request, form)
     login = _moderator(request)
     try:
