@@ -57,7 +57,10 @@ def _when(r: HarmRow) -> str:
     base = tf.split(" (")[0]
     if at:
         return f"{base}, up to {at.group(1)}"
-    return f"{base}, over a median of {span.group(1)} months of follow-up" if span else base
+    if span:  # "at any time during follow-up" + span: say the follow-up once
+        short = base.removesuffix(" during follow-up")
+        return f"{short}{'' if short != base else ','} in a median of {span.group(1)} months of follow-up"
+    return base
 
 
 _PERIODS = ("before the myeloma", "at any time", "while on maintenance", "by the trial")
