@@ -313,3 +313,19 @@ def test_a_slice_of_an_estimate_is_the_estimate_at_those_horizons():
     assert wide != narrow
     with pytest.raises(ValueError, match="horizons"):
         narrow.at_horizons([4])
+
+
+def test_a_hazard_ratio_without_its_interval_takes_the_option_off_with_the_reason():
+    """The schema lets an entry publish a ratio without its 95% CI; the draws need the CI, so the
+    option is not offered and the result names the entry."""
+    import dataclasses
+
+    corpus = load_corpus()
+    ev = corpus.get("tourmaline-mm3")
+    comps = [c.model_copy(update={"estimate": c.estimate.model_copy(update={"lower": None, "upper": None})})
+             if (c.endpoint, c.analysis) == ("PFS", "pfs-2018") else c for c in ev.comparisons]
+    changed = dataclasses.replace(corpus, files=dict(corpus.files) | {ev.id: ev.model_copy(update={"comparisons": comps})})
+    r = estimate(MCCARTHY, options=["ixazomib"], corpus=changed, n_draws=200)
+    assert "ixazomib" not in {o.option for o in r.options}
+    why = next(n.reason for n in r.not_offered if n.option == "ixazomib")
+    assert "tourmaline-mm3" in why and "no 95% CI" in why

@@ -22,10 +22,10 @@ from importlib import resources
 
 import numpy as np
 
-from ..timeunits import months_to_years
+from ..timeunits import MONTHS_PER_YEAR
 from ..evidence import Corpus
 from .result import SourceRef
-from .sources import cite
+from .sources import cite, published
 
 __all__ = ["LIFE_TABLE", "TrialAge", "background_cumhaz", "trial_age"]
 
@@ -63,7 +63,8 @@ def _cumhaz_one(hazards: np.ndarray, first_age: int, age: float, months: np.ndar
         i = np.floor(a - first_age).astype(int)
         return cum[i] + hazards[i] * (a - edges[i])
 
-    return at(age + months_to_years(months)) - at(np.array([age], dtype=float))
+    # months / MONTHS_PER_YEAR element-wise: ``months_to_years`` is typed for one number
+    return at(age + months / MONTHS_PER_YEAR) - at(np.array([age], dtype=float))
 
 
 def background_cumhaz(age: float, sex: str | None, months: np.ndarray) -> np.ndarray:
@@ -93,6 +94,6 @@ def trial_age(corpus: Corpus) -> TrialAge:
     """
     fact = next(f for f in corpus.get("ifm-2005-02").facts if f.id == "baseline")
     v = fact.values["median_age"]
-    return TrialAge(float(v.value), cite(corpus, "ifm-2005-02", v, "median age, IFM 2005-02"),
+    return TrialAge(published(v, "median age, IFM 2005-02"), cite(corpus, "ifm-2005-02", v, "median age, IFM 2005-02"),
                     "median age of IFM 2005-02, the only lenalidomide trial whose median age is in the "
                     "evidence base; sex taken as half women, half men")

@@ -253,17 +253,18 @@ def spm_slots(col: Collector, prep: Prepared, spec: OptionSpec, arm: ArmCurves, 
 
 
 def spm_rate(prep: Prepared, spec: OptionSpec, cat: str) -> SpmRate | str:
-    key = (spec.id, cat)
-    if key not in prep.spm_rates:
-        src = next((s for s in spec.spm if s.category == cat), None)
-        if src is None:
-            prep.spm_rates[key] = f"no {cat.replace('spm-', '')} second-cancer percent for this option in the evidence base"
-        else:
-            try:
-                prep.spm_rates[key] = _calibrate(prep, spec, src)
-            except EvidenceMissing as exc:
-                prep.spm_rates[key] = str(exc)
-    return prep.spm_rates[key]
+    """The option's calibrated rate for the category, or why there is none (once per ``prep``)."""
+    return prep.cached(("spm_rate", spec.id, cat), lambda: _spm_rate(prep, spec, cat))
+
+
+def _spm_rate(prep: Prepared, spec: OptionSpec, cat: str) -> SpmRate | str:
+    src = next((s for s in spec.spm if s.category == cat), None)
+    if src is None:
+        return f"no {cat.replace('spm-', '')} second-cancer percent for this option in the evidence base"
+    try:
+        return _calibrate(prep, spec, src)
+    except EvidenceMissing as exc:
+        return str(exc)
 
 
 def _calibrate(prep: Prepared, spec: OptionSpec, src: SpmSource) -> SpmRate:

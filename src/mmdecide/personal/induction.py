@@ -228,24 +228,22 @@ def _fit(prep: Prepared, klass: str) -> InductionScale:
 def induction_scale(prep: Prepared, induction: str | None) -> InductionScale:
     """The patient's c per column (cached per prepared evidence base)."""
     key = induction if induction is not None else "unknown"
-    if key in prep.scales:
-        return prep.scales[key]
-    n1 = prep.n_draws + 1
+    return prep.cached(("induction_scale", key), lambda: _scale(prep, induction))
+
+
+def _scale(prep: Prepared, induction: str | None) -> InductionScale:
     if induction is None:
         base = induction_scale(prep, DEFAULT_INDUCTION)
-        out = InductionScale(base.induction, base.ext, "unknown: the model takes VRd or daratumumab-VRd (a stated "
-                             "default; the two share one baseline), which " + base.how, base.sources, base.fitted)
-    elif induction in ONE:
-        out = InductionScale(induction, np.ones(n1), ONE[induction], (), False)
-    elif induction in SAME_AS:
+        return InductionScale(base.induction, base.ext, "unknown: the model takes VRd or daratumumab-VRd (a stated "
+                              "default; the two share one baseline), which " + base.how, base.sources, base.fitted)
+    if induction in ONE:
+        return InductionScale(induction, np.ones(prep.n_draws + 1), ONE[induction], (), False)
+    if induction in SAME_AS:
         base = induction_scale(prep, SAME_AS[induction])
-        out = InductionScale(induction, base.ext, f"taken as {SAME_AS[induction].upper()} (no trial arm gave "
-                             f"{induction.upper()} and then lenalidomide alone or no maintenance with its own "
-                             f"result), so " + base.how, base.sources, True)
-    else:
-        out = _fit(prep, induction)
-    prep.scales[key] = out
-    return out
+        return InductionScale(induction, base.ext, f"taken as {SAME_AS[induction].upper()} (no trial arm gave "
+                              f"{induction.upper()} and then lenalidomide alone or no maintenance with its own "
+                              f"result), so " + base.how, base.sources, True)
+    return _fit(prep, induction)
 
 
 def shifted_value(prep: Prepared, c: float, model_arm: str, endpoint: str, quantity: str, origin: Origin,

@@ -14,7 +14,8 @@ Indirect comparisons multiply their links' hazard ratios column by column (Buche
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from .harms import side_effects, spm_slots
 from .induction import induction_scale
 from .inputs import input_uses, missing_inputs
 from .eligibility import outside_population
-from .options import NOT_OFFERED, OPTIONS, OptionSpec
+from .options import NOT_OFFERED, OPTIONS, OptionSpec, Strength
 from .prepared import GRID_MONTHS, Effect, Prepared, chain, curves, default_corpus, prepared
 from .profile import PatientProfile, parse_profile
 from .prognosis import Plan, apply, profile_effects
@@ -38,6 +39,7 @@ from .result import (
     NotOffered,
     Number,
     OptionResult,
+    SourceRef,
 )  # fmt: skip
 from .columns import Collector as _Collector
 from .columns import median_cols as _median_cols
@@ -56,14 +58,10 @@ DISCLAIMER = (
 )
 _REFERENCE_HR = Number(estimate=1.0, lower=1.0, upper=1.0, reason="the reference option")
 _PROGNOSIS_AT = 60  # months: the R-ISS landmark at which a patient's OS relative hazard is matched
-
-
-def _memo(prep: Prepared, key: tuple, make):
-    """A part of the estimate that depends only on the evidence and the draws (not on the profile),
-    made once per prepared evidence base. Callers treat it as read-only."""
-    if key not in prep.memo:
-        prep.memo[key] = make()
-    return prep.memo[key]
+#: (hazard, hazard multiplier, death rate after progression, background, patient's PFS relative
+#: hazard) per column: what the waning scenario recomputes from
+_Parts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+_SpecRows = tuple[np.ndarray, Sequence[bool], list[SourceRef], str | None, bool]  # one ``Collector.batch`` item
 
 
 def _rng(seed: int, *stream: int) -> np.random.Generator:
@@ -79,7 +77,7 @@ class _Arm:
     (medians need it), ``split_*`` for the split-range columns up to the last horizon only."""
 
     def __init__(self, pfs: np.ndarray, os_: np.ndarray, cols: list[int],
-                 split_pfs: np.ndarray, split_os: np.ndarray):
+                 split_pfs: np.ndarray, split_os: np.ndarray) -> None:
         self.pfs, self.os = pfs, os_
         self.split_pfs, self.split_os = split_pfs, split_os
         self.pfs_h = np.concatenate([pfs[cols], split_pfs[cols]], axis=1)
@@ -97,7 +95,7 @@ def _patient_kappa(prep: Prepared, h: np.ndarray, r_pfs: np.ndarray, r_os: np.nd
     ones = np.ones(h.shape[1])
     ref = np.log(os_from_pfs(np.exp(-hh * ones[None, :]), lam, 3.0)[-1])
 
-    def ratio(x):
+    def ratio(x: np.ndarray) -> np.ndarray:
         return np.log(os_from_pfs(np.exp(-hh * r_pfs[None, :]), lam * np.exp(x), 3.0)[-1]) / ref
 
     x, hit = solve_scale(ratio, r_os, math.log(1 / 20), math.log(20), iters=12)
@@ -105,7 +103,7 @@ def _patient_kappa(prep: Prepared, h: np.ndarray, r_pfs: np.ndarray, r_os: np.nd
 
 
 def run_model(
-    profile: PatientProfile | dict | None = None,
+    profile: PatientProfile | dict[str, Any] | None = None,  # as mmdecide.personal.estimate takes it
     options: Iterable[str] | None = None,
     horizons: Iterable[float] | None = None,
     *,
@@ -131,7 +129,7 @@ def run_model(
     prof_sources = [src for e in effects for sh in (e.pfs, e.os) if sh for src in sh.sources] + list(ind.sources)
     # single precision for the curves (ample for percents, half the memory traffic), once per
     # draw plan and induction class: it does not depend on the rest of the profile
-    h = _memo(prep, ("h32", plan, prof.induction), lambda: ind.hazard(prep.h_dis, idx))
+    h = prep.cached(("h32", plan, prof.induction), lambda: ind.hazard(prep.h_dis, idx))
     lam = prep.lam[idx]
     k_pat, k_miss = _patient_kappa(prep, h, r.pfs, r.os, lam)
     age = prof.age if prof.age is not None else prep.age.years
@@ -141,15 +139,15 @@ def run_model(
 
     results: list[OptionResult] = []
     not_offered = [NotOffered(option=i, label=label, reason=why) for i, label, why in NOT_OFFERED]
-    ref: dict[str, object] = {}
+    obs: _Arm | None = None  # observation comes first in OPTIONS: every option is compared with it
+    spm_ref: dict[str, list[np.ndarray]] = {}  # the observation arm's second-cancer percents
     for spec in OPTIONS:
         if spec.id not in wanted:
             continue
         why = spec.requires(prof)
         pfs_eff, pfs_err = chain(prep, spec.pfs_links)
-        if why is None and pfs_eff is None:
-            why = f"its progression-free survival evidence is missing: {pfs_err}"
-        if why is not None:
+        if why is not None or pfs_eff is None:
+            why = why if why is not None else f"its progression-free survival evidence is missing: {pfs_err}"
             not_offered.append(NotOffered(option=spec.id, label=spec.label, reason=why))
             continue
         os_eff, os_err = chain(prep, spec.os_links)
@@ -160,10 +158,10 @@ def run_model(
         m, top = 1 + n_draws, max(cols) + 1  # main columns: the whole grid; split columns: to the last horizon
         arm = _Arm(*curves(h[:, :m], mult[:m], lam_o[:m], bg), cols,
                    *curves(h[:top, m:], mult[m:], lam_o[m:], bg[:top]))
-        if spec.id == "observation":
-            ref["arm"] = arm
-        res = _option_result(prep, spec, col, arm, ref["arm"], hz, cols, pfs_eff, os_eff, os_err,
-                             extra_flags, modified, prof_sources, (h, mult, lam_o, bg, r.pfs), ref, k_opt_miss)
+        obs = arm if spec.id == "observation" else obs
+        assert obs is not None, "OPTIONS must list observation first"
+        res = _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err,
+                             extra_flags, modified, prof_sources, (h, mult, lam_o, bg, r.pfs), spm_ref, k_opt_miss)
         results.append(res.model_copy(update={"outside_population": outside_population(corpus, spec.id, prof)}))
     assumptions = _assumptions(prep, ind.assumption, k_miss)
     return EstimateResult(
@@ -200,8 +198,10 @@ def _assumptions(prep: Prepared, induction_assumption: str, k_miss: float) -> li
     return assumptions
 
 
-def _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err, extra_flags, modified,
-                   prof_sources, parts, ref, k_opt_miss) -> OptionResult:
+def _option_result(prep: Prepared, spec: OptionSpec, col: _Collector, arm: _Arm, obs: _Arm,
+                   hz: tuple[float, ...], cols: list[int], pfs_eff: Effect, os_eff: Effect | None,
+                   os_err: str | None, extra_flags: list[str], modified: bool, prof_sources: list[SourceRef],
+                   parts: _Parts, ref: dict[str, list[np.ndarray]], k_opt_miss: float) -> OptionResult:
     base = prep.baseline
     is_ref = spec.id == "observation"
     fu_pfs = _dated(spec, base.follow_up_months, pfs_eff)
@@ -220,19 +220,21 @@ def _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err,
                      "matched by the illness-death structure and was held at the nearest bound.")
     return OptionResult(
         option=spec.id, label=spec.label, plain_label=spec.plain_label,
-        evidence=_path(spec, pfs_eff, extra_flags, modified), regimen=_memo(prep, ('regimen', spec.id), lambda: regimen(prep.corpus, spec)),
+        evidence=_path(spec, pfs_eff, extra_flags, modified), regimen=prep.cached(("regimen", spec.id), lambda: regimen(prep.corpus, spec)),
         median_pfs_months=_median_number(col, prep, spec, "PFS", arm.pfs, fu_pfs, pfs_src),
         median_os_months=(_median_number(col, prep, spec, "OS", arm.os, fu_os, os_src)
                           if os_eff is not None else _missing(no_os)),
         hr_pfs_vs_observation=_REFERENCE_HR if is_ref else _published(col, pfs_eff),
         hr_os_vs_observation=(_REFERENCE_HR if is_ref else _published(col, os_eff) if os_eff is not None
                               else _missing(no_os)),
-        horizons=horizons, side_effects=list(_memo(prep, ('harms', spec.id), lambda: side_effects(prep.corpus, spec))), notes=notes,
+        horizons=horizons, side_effects=list(prep.cached(("side_effects", spec.id), lambda: side_effects(prep.corpus, spec))), notes=notes,
     )  # fmt: skip
 
 
-def _horizon_rows(col: _Collector, spec: OptionSpec, arm: _Arm, obs: _Arm, hz, cols: list[int], fu, srcs,
-                  has_os: bool, no_os: str, wane, spm: dict) -> list[HorizonResult]:
+def _horizon_rows(col: _Collector, spec: OptionSpec, arm: _Arm, obs: _Arm, hz: tuple[float, ...], cols: list[int],
+                  fu: tuple[float, float], srcs: tuple[list[SourceRef], list[SourceRef], list[SourceRef]],
+                  has_os: bool, no_os: str, wane: tuple[np.ndarray, np.ndarray] | None,
+                  spm: dict[str, list[Number]]) -> list[HorizonResult]:
     """The option's numbers at each horizon; each quantity's percentiles for every horizon at once."""
     fu_pfs, fu_os = fu
     pfs_src, os_src, prof_sources = srcs
@@ -241,7 +243,7 @@ def _horizon_rows(col: _Collector, spec: OptionSpec, arm: _Arm, obs: _Arm, hz, c
     ext_o = [c > fu_os + 1e-9 for c in cols]
     gain_why = ("restricted mean progression-free months, difference from no maintenance",
                 "restricted mean months of life, difference from no maintenance")
-    specs = [(100 * arm.pfs_h, ext_p, pfs_src + prof_sources, None, True),
+    specs: list[_SpecRows] = [(100 * arm.pfs_h, ext_p, pfs_src + prof_sources, None, True),
              (100 * (arm.pfs_h - obs.pfs_h), ext_p, pfs_src, None, False),
              (arm.pfs_r - obs.pfs_r, ext_p, pfs_src, gain_why[0], False)]
     if has_os:
@@ -257,13 +259,14 @@ def _horizon_rows(col: _Collector, spec: OptionSpec, arm: _Arm, obs: _Arm, hz, c
     pfs_n, d_p, gain_p = next(nums), next(nums), next(nums)
     if has_os:
         os_n, d_o, gain_o = next(nums), next(nums), next(nums)
+    wane_o: list[Number] | None = None
     if wane is not None:
         wane_p = next(nums)
         wane_o = next(nums) if has_os else None
     horizons = []
     for k, yr in enumerate(hz):
-        row = {
-            "years": yr, "pfs_percent": pfs_n[k], "pfs_difference_percent": d_p[k],
+        row: dict[str, Number] = {
+            "pfs_percent": pfs_n[k], "pfs_difference_percent": d_p[k],
             "pfs_out_of_100": _round(pfs_n[k]), "pfs_months_gained": gain_p[k],
             "nnt_pfs": _missing("the reference option") if is_ref else _nnt(d_p[k]),
         }
@@ -275,12 +278,12 @@ def _horizon_rows(col: _Collector, spec: OptionSpec, arm: _Arm, obs: _Arm, hz, c
                        os_difference_percent=_missing(no_os), os_months_gained=_missing(no_os))
         if wane is not None and ext_p[k]:
             row["pfs_percent_effect_wanes"] = wane_p[k]
-            if has_os:
+            if wane_o is not None:  # there is an OS scenario exactly when has_os
                 row["os_percent_effect_wanes"] = wane_o[k]
         row.update(spm_hematologic_percent=spm["spm-hematologic"][k], spm_solid_percent=spm["spm-solid"][k],
                    spm_any_percent=spm["spm-any"][k],
                    nnh_spm=_missing("the reference option") if is_ref else _nnt(spm["difference"][k], harm=True))
-        horizons.append(HorizonResult(**row))
+        horizons.append(HorizonResult(years=yr, **row))
     return horizons
 
 
@@ -293,7 +296,7 @@ def _dated(spec: OptionSpec, baseline_follow_up: float, eff: Effect) -> float:
     return min(baseline_follow_up, eff.follow_up)
 
 
-def _waning(prep, parts, arm: _Arm, fu: float, cols: list[int]):
+def _waning(prep: Prepared, parts: _Parts, arm: _Arm, fu: float, cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """PFS and OS at the horizons if the option's effect on progression stops at the follow-up.
 
     Up to the follow-up month t the scenario is the main curve; from t on, the progression hazard
@@ -319,7 +322,8 @@ def _waning(prep, parts, arm: _Arm, fu: float, cols: list[int]):
     return pfs_w, os_w
 
 
-def _median_number(col: _Collector, prep, spec, endpoint, surv, fu, sources) -> Number:
+def _median_number(col: _Collector, prep: Prepared, spec: OptionSpec, endpoint: str, surv: np.ndarray, fu: float,
+                   sources: list[SourceRef]) -> Number:
     m = _median_cols(surv[:, : 1 + prep.n_draws])  # medians carry no split ranges
     c = float(m[0])
     links = spec.pfs_links if endpoint == "PFS" else spec.os_links
@@ -386,7 +390,8 @@ def _option_ids(options: Iterable[str] | None) -> set[str]:
 def _round(n: Number) -> Number:
     if n.estimate is None:
         return n
-    return Number(estimate=float(round(n.estimate)), lower=float(round(n.lower)), upper=float(round(n.upper)),
+    lower, upper = (None if b is None else float(round(b)) for b in (n.lower, n.upper))
+    return Number(estimate=float(round(n.estimate)), lower=lower, upper=upper,
                   extrapolated=n.extrapolated, sources=n.sources, reason="out of 100 people, rounded")
 
 
@@ -394,13 +399,13 @@ def _nnt(d: Number, harm: bool = False) -> Number:
     what = "number needed to harm" if harm else "number needed to treat"
     if d.estimate is None:
         return _missing(d.reason or f"no {what}: the difference is not estimable")
-    if d.lower is None or d.lower <= 0 or d.estimate <= 0:
+    if d.lower is None or d.upper is None or d.lower <= 0 or d.estimate <= 0:
         return _missing(f"the difference could be zero or go the other way, so no {what} is given")
     return Number(estimate=100.0 / d.estimate, lower=100.0 / d.upper, upper=100.0 / d.lower,
                   extrapolated=d.extrapolated, sources=d.sources, reason="100 / difference in percent")
 
 
-def _apply_subgroups(prep, spec: OptionSpec, prof: PatientProfile, eff: Effect) -> tuple[Effect, list[str], bool]:
+def _apply_subgroups(prep: Prepared, spec: OptionSpec, prof: PatientProfile, eff: Effect) -> tuple[Effect, list[str], bool]:
     """The option's PFS effect modified by shrunk subgroup evidence for this profile, if any."""
     flags: list[str] = []
     modified = False
@@ -417,10 +422,10 @@ def _apply_subgroups(prep, spec: OptionSpec, prof: PatientProfile, eff: Effect) 
     return eff, flags, modified
 
 
-_LOWER = {"high": "moderate", "moderate": "low", "low": "very low", "very low": "very low"}
+_LOWER: dict[Strength, Strength] = {"high": "moderate", "moderate": "low", "low": "very low", "very low": "very low"}
 
 
-def _path(spec: OptionSpec, eff, extra_flags: list[str] = (), modified: bool = False) -> EvidencePath:
+def _path(spec: OptionSpec, eff: Effect, extra_flags: Sequence[str] = (), modified: bool = False) -> EvidencePath:
     flags = list(spec.flags) + list(extra_flags)
     tiers = {s.tier for s in eff.sources}
     if "secondary" in tiers and not any("secondary" in f for f in flags):
@@ -432,7 +437,7 @@ def _path(spec: OptionSpec, eff, extra_flags: list[str] = (), modified: bool = F
     }[spec.path]
     if modified:  # a subgroup result changed the effect: say so, and trust it less
         return EvidencePath(kind="post-hoc-subgroup", description=desc + "; adjusted by a subgroup result",
-                            strength=_LOWER[spec.strength], flags=flags)  # type: ignore[arg-type]
-    return EvidencePath(kind=spec.path, description=desc, strength=spec.strength, flags=flags)  # type: ignore[arg-type]
+                            strength=_LOWER[spec.strength], flags=flags)
+    return EvidencePath(kind=spec.path, description=desc, strength=spec.strength, flags=flags)
 
 

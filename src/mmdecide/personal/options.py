@@ -15,13 +15,18 @@ Evidence paths:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Literal
 
 from .profile import PatientProfile
 from .sources import HRLink
 from .subgroups import SubgroupRule
 
-__all__ = ["NOT_OFFERED", "OPTIONS", "OptionSpec", "SpmSource"]
+__all__ = ["NOT_OFFERED", "OPTIONS", "OptionSpec", "Path", "SpmSource", "Strength"]
+
+#: How an option's evidence reaches the comparison with no maintenance (``EvidencePath.kind``).
+Path = Literal["reference", "direct-randomized", "indirect"]
+#: GRADE-like strength of that evidence (``EvidencePath.strength``).
+Strength = Literal["high", "moderate", "low", "very low"]
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,8 @@ class OptionSpec:
     label: str
     plain_label: str
     description: str
-    path: str  # reference | direct-randomized | indirect
-    strength: str
+    path: Path
+    strength: Strength
     pfs_links: tuple[HRLink, ...] = ()
     os_links: tuple[HRLink, ...] | None = ()
     follow_up: tuple[tuple[str, str], ...] = ()

@@ -10,9 +10,10 @@ Arrays over "ext" columns hold (central, draw 1, ..., draw n).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar, cast
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from .background import TrialAge, background_cumhaz, trial_age
 from .baseline import Baseline, build_baseline
 from .options import OPTIONS, OptionSpec
 from .result import SourceRef
-from .sources import EvidenceMissing, HRLink, cite, find_comparison, follow_up_months
+from .sources import EvidenceMissing, HRLink, cite, find_comparison, follow_up_months, hr_interval
 from .structure import curves, solve_scale
 
 __all__ = ["GRID_MONTHS", "Effect", "Prepared", "chain", "curves", "prepared"]
@@ -31,6 +32,7 @@ __all__ = ["GRID_MONTHS", "Effect", "Prepared", "chain", "curves", "prepared"]
 GRID_MONTHS = 180  # 15 years: the longest horizon, and the cap on every median and bound
 _Z = 1.959963984540054
 _MCCARTHY_PFS = HRLink("mccarthy-2017-meta", "PFS", "jco-2017", "lenalidomide", "control")
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -60,10 +62,9 @@ class Prepared:
     links: dict[HRLink, Effect] = field(default_factory=dict)
     link_errors: dict[HRLink, str] = field(default_factory=dict)
     kappas: dict[str, tuple[np.ndarray, float]] = field(default_factory=dict)
-    spm_rates: dict = field(default_factory=dict)
-    scales: dict = field(default_factory=dict)  # induction class -> InductionScale (``induction``)
-    #: other profile-independent parts of an estimate, computed once (``model._memo``)
-    memo: dict = field(default_factory=dict)
+    #: profile-independent parts of an estimate made by the modules above this one (second-cancer
+    #: rates, induction scales, ...), computed once: see ``cached``
+    memo: dict[Hashable, object] = field(default_factory=dict)
 
     def kappa(self, spec: OptionSpec, pfs: Effect, os_: Effect | None) -> tuple[np.ndarray, float]:
         """(n+1,) factor on the death rate after progression for the option, and the share of
@@ -71,6 +72,16 @@ class Prepared:
         if spec.id not in self.kappas:
             self.kappas[spec.id] = _fit_kappa(self, pfs, os_)
         return self.kappas[spec.id]
+
+    def cached(self, key: Hashable, make: Callable[[], _T]) -> _T:
+        """``make()`` once per prepared evidence base and ``key``; callers treat it as read-only.
+
+        The modules that fill this cache (harms, induction, model) import this one, so it cannot
+        name their types; each key is made by one ``make`` only (keys start with the maker's
+        name), which is why the value read back has that ``make``'s type."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return cast(_T, self.memo[key])
 
 
 def _rng(seed: int, *stream: int) -> np.random.Generator:
@@ -87,7 +98,7 @@ def _calibrate_lambda(prep: Prepared) -> np.ndarray:
     frac = np.minimum(med, k - 2) - lo
     cols = np.arange(h.shape[1])
 
-    def os_at_median(x):
+    def os_at_median(x: np.ndarray) -> np.ndarray:
         _, os_ = curves(h, np.ones(h.shape[1]), np.exp(x), bg)
         return -((1 - frac) * os_[lo, cols] + frac * os_[lo + 1, cols])  # increasing in x
 
@@ -104,7 +115,7 @@ def _fit_kappa(prep: Prepared, pfs: Effect, os_: Effect | None) -> tuple[np.ndar
     _, os_obs = curves(h, np.ones(n1), prep.lam, bg)
     log_obs = np.log(os_obs[t])
 
-    def ratio(x):
+    def ratio(x: np.ndarray) -> np.ndarray:
         _, o = curves(h, pfs.ext, prep.lam * np.exp(x), bg)
         return np.log(o[t]) / log_obs
 
@@ -114,22 +125,22 @@ def _fit_kappa(prep: Prepared, pfs: Effect, os_: Effect | None) -> tuple[np.ndar
 
 def _prepare_link(prep: Prepared, link: HRLink, stream: int) -> None:
     try:
-        c = find_comparison(prep.corpus, link)
+        e = find_comparison(prep.corpus, link).estimate
+        hr, lower, upper = hr_interval(e, f"{link.evidence}: {link.describe()}")  # as checked there, typed
     except EvidenceMissing as exc:
         prep.link_errors[link] = str(exc)
         return
-    e = c.estimate
     if link == _MCCARTHY_PFS:  # the baseline fit's own draws: the HR enters once
         ext = prep.baseline.len_pfs_hr
     else:
-        se = (math.log(e.upper) - math.log(e.lower)) / (2 * _Z)
+        se = (math.log(upper) - math.log(lower)) / (2 * _Z)
         z = _rng(prep.seed, 100 + stream).standard_normal(prep.n_draws)
-        ext = np.concatenate([[e.value], np.exp(math.log(e.value) + se * z)])
+        ext = np.concatenate([[hr], np.exp(math.log(hr) + se * z)])
     labels = {a.id: a.label for a in prep.corpus.get(link.evidence).arms}
     what = f"{link.endpoint} HR {labels.get(link.experimental)} vs {labels.get(link.control)} [{link.analysis}]"
     fu = follow_up_months(prep.corpus, link.evidence, link.analysis)
-    prep.links[link] = Effect(e.value, ext, [cite(prep.corpus, link.evidence, e, what)],
-                              math.nan if fu is None else fu, (e.lower, e.upper))
+    prep.links[link] = Effect(hr, ext, [cite(prep.corpus, link.evidence, e, what)],
+                              math.nan if fu is None else fu, (lower, upper))
 
 
 def chain(prep: Prepared, links: Iterable[HRLink] | None) -> tuple[Effect | None, str | None]:

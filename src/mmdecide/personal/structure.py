@@ -23,6 +23,8 @@ at 1 per month (median survival after progression at least three weeks).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 __all__ = ["LAMBDA_MAX", "curves", "os_from_pfs", "progressed_alive", "solve_scale"]
@@ -76,7 +78,7 @@ def curves(h_dis: np.ndarray, mult: np.ndarray, lam: np.ndarray, bg: np.ndarray,
     return p, os_
 
 
-def solve_scale(f, target: np.ndarray, lo: float, hi: float, iters: int = 40) -> tuple[np.ndarray, np.ndarray]:
+def solve_scale(f: Callable[[np.ndarray], np.ndarray], target: np.ndarray, lo: float, hi: float, iters: int = 40) -> tuple[np.ndarray, np.ndarray]:
     """Column-wise bisection for x in [lo, hi] with f(x) = target, f increasing in x.
 
     Returns (x, hit): ``hit`` is False where the target lies outside [f(lo), f(hi)] and x was
