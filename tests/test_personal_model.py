@@ -221,6 +221,18 @@ def test_studies_and_about_you_ranges_and_the_missing_input_that_matters():
     assert {m.field for m in empty.missing_inputs} == {"mrd", "r_iss"}
 
 
+def test_the_answer_named_first_narrows_the_progression_free_range_most():
+    """'Would narrow the ranges most' follows the progression-free share (docs/model.md, Two
+    uncertainties): with nothing known, MRD explains more of it than R-ISS does, so MRD comes first
+    even though R-ISS explains more of the survival spread (it used to be ranked by the sum)."""
+    for profile in ({}, {"response": "CR", "age": 70}):
+        asks = estimate(profile, options=["lenalidomide"], horizons=[5]).missing_inputs
+        assert [m.field for m in asks] == ["mrd", "r_iss"], profile
+        assert asks[0].share_pfs > asks[1].share_pfs and asks[0].share_os < asks[1].share_os
+        pfs = [m.share_pfs for m in asks]
+        assert pfs == sorted(pfs, reverse=True)
+
+
 def test_text_shows_projection_mark_unused_inputs_and_the_input_that_matters():
     from mmdecide.report.estimate_text import estimate_text
     from mmdecide.report.plain_language import summarize, summary_text
