@@ -272,3 +272,18 @@ def test_calibration_table_sets_each_option_beside_its_own_trial():
     assert atlas.published == 59.1 and not atlas.within_tolerance
     auriga = {r.arm for r in rows if r.trial == "auriga"}
     assert auriga == {"d-r", "r"}  # run for AURIGA's MRD-positive population
+
+
+def test_answered_fields_without_evidence_keep_their_level_in_profile_effects():
+    """Sex, kidney function, induction and transplant change no relative hazard, but the answer
+    is still reported as the effect's level, in the same words as ``inputs[].value``."""
+    answers = {"sex": "female", "creatinine_clearance_ml_min": 45, "induction": "dara-vrd", "transplant": "tandem"}
+    r = estimate(answers, options=["lenalidomide"], horizons=[5])
+    level = {e.factor: e.level for e in r.profile_effects}
+    value = {u.field: u.value for u in r.inputs}
+    for factor, field in (("sex", "sex"), ("renal-function", "creatinine_clearance_ml_min"),
+                          ("induction", "induction"), ("transplant", "transplant")):
+        assert level[factor] is not None and level[factor] == value[field], factor
+    assert level["induction"] == "dara-vrd" and level["sex"] == "female"
+    unanswered = estimate({}, options=["lenalidomide"], horizons=[5])
+    assert not {"sex", "renal-function", "induction", "transplant"} & {e.factor for e in unanswered.profile_effects}
