@@ -221,6 +221,18 @@ def test_studies_and_about_you_ranges_and_the_missing_input_that_matters():
     assert {m.field for m in empty.missing_inputs} == {"mrd", "r_iss"}
 
 
+def test_the_answer_named_first_narrows_the_progression_free_range_most():
+    """'Would narrow the ranges most' follows the progression-free share (docs/model.md, Two
+    uncertainties): with nothing known, MRD explains more of it than R-ISS does, so MRD comes first
+    even though R-ISS explains more of the survival spread (it used to be ranked by the sum)."""
+    for profile in ({}, {"response": "CR", "age": 70}):
+        asks = estimate(profile, options=["lenalidomide"], horizons=[5]).missing_inputs
+        assert [m.field for m in asks] == ["mrd", "r_iss"], profile
+        assert asks[0].share_pfs > asks[1].share_pfs and asks[0].share_os < asks[1].share_os
+        pfs = [m.share_pfs for m in asks]
+        assert pfs == sorted(pfs, reverse=True)
+
+
 def test_text_shows_projection_mark_unused_inputs_and_the_input_that_matters():
     from mmdecide.report.estimate_text import estimate_text
     from mmdecide.report.plain_language import summarize, summary_text
@@ -260,3 +272,18 @@ def test_calibration_table_sets_each_option_beside_its_own_trial():
     assert atlas.published == 59.1 and not atlas.within_tolerance
     auriga = {r.arm for r in rows if r.trial == "auriga"}
     assert auriga == {"d-r", "r"}  # run for AURIGA's MRD-positive population
+
+
+def test_answered_fields_without_evidence_keep_their_level_in_profile_effects():
+    """Sex, kidney function, induction and transplant change no relative hazard, but the answer
+    is still reported as the effect's level, in the same words as ``inputs[].value``."""
+    answers = {"sex": "female", "creatinine_clearance_ml_min": 45, "induction": "dara-vrd", "transplant": "tandem"}
+    r = estimate(answers, options=["lenalidomide"], horizons=[5])
+    level = {e.factor: e.level for e in r.profile_effects}
+    value = {u.field: u.value for u in r.inputs}
+    for factor, field in (("sex", "sex"), ("renal-function", "creatinine_clearance_ml_min"),
+                          ("induction", "induction"), ("transplant", "transplant")):
+        assert level[factor] is not None and level[factor] == value[field], factor
+    assert level["induction"] == "dara-vrd" and level["sex"] == "female"
+    unanswered = estimate({}, options=["lenalidomide"], horizons=[5])
+    assert not {"sex", "renal-function", "induction", "transplant"} & {e.factor for e in unanswered.profile_effects}

@@ -2,7 +2,7 @@
 
 Serves the app on a free 127.0.0.1 port, enters one profile (74, R-ISS III, del(17p) and t(4;14),
 partial response, MRD positive) through the form as a person would, and saves the main pages
-in Debian's Chromium at 1280 px and at 375 px (a phone), and the two pages of the clinic leaflet
+in Debian's Chromium at 1280 px and at 375 px (a phone), the calibration page's figure, and the two pages of the clinic leaflet
 (``/summary.pdf``) as rendered by poppler's pdftoppm.
 """
 
@@ -79,6 +79,8 @@ def main() -> None:
         wide.locator("#before-after").screenshot(path=HERE / "what-if-1280.png")
         wide.goto(base + "/about")
         wide.screenshot(path=HERE / "about-1280.png")
+        wide.goto(base + "/calibration")  # the figure: every result with a number, trial against model
+        wide.locator("main figure").first.screenshot(path=HERE / "calibration-1280.png")
         phone = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
         _enter(phone, base)
         phone.screenshot(path=HERE / "results-375.png")

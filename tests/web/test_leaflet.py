@@ -167,3 +167,39 @@ def test_leaflet_text_has_details_date_version_questions_and_full_sources(leafle
         assert url.startswith(("https://", "http://")), url
         assert url[:40].replace(" ", "") in words.replace(" ", ""), url
     assert "/evidence/" not in words
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_leaflet_says_what_a_range_means_once_and_a_range_below_1_in_the_pages_words(leaflets, name):
+    """A range wholly below 1 reads as on the page and in --plain ("the whole range is below 1"),
+    not "fewer than 1 (fewer than 1)"; what a range means is said once."""
+    from bs4 import BeautifulSoup
+
+    from mmdecide.report.plain_language import RANGE_SENTENCE
+
+    pdf, summary = leaflets[name]
+    text = " ".join(BeautifulSoup(summary, "html.parser").select_one("main").get_text(" ").split())
+    assert "fewer than 1 ( fewer than 1 )" not in text and "fewer than 1 (fewer than 1)" not in text
+    assert text.count(RANGE_SENTENCE) == 1
+    words = " ".join(" ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "fewer than 1 (fewer than 1)" not in words and RANGE_SENTENCE in words
+    assert "the whole range rounds" not in text  # --plain's words for a range of one other number
+
+
+def test_a_leaflet_number_whose_range_is_wholly_below_1_says_so_once():
+    """The leaflet's (and the page's tables') number-with-range macro, for a count whose range
+    lies wholly above 0 and below 0.5 (blood cancers after a short time with no maintenance)."""
+    from mmdecide.personal.result import Number
+    from mmdecide.report.plain_language import BELOW_ONE
+    from mmdecide.web.rendering import make_env
+
+    env = make_env(for_people=True)
+    macro = env.from_string('{% import "_macros.html" as m with context %}{{ m.people_n(n, cited=False) }}')
+    def shown(n):
+        return " ".join(re.sub(r"<[^>]+>", "", macro.render(n=n)).split())
+
+    below = shown(Number(estimate=0.26, lower=0.11, upper=0.42))
+    assert below == f"fewer than 1 ({BELOW_ONE})"
+    assert below.count("fewer than 1") == 1
+    span = shown(Number(estimate=0.26, lower=0.11, upper=0.62))
+    assert "fewer than 1 (fewer than 1 to 1)" in span

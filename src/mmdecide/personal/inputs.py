@@ -101,14 +101,19 @@ def input_uses(p: PatientProfile, effects: list[FactorEffect], age: TrialAge, in
 
 
 def missing_inputs(variance: dict[str, tuple[float, float]], top: int = 2) -> list[MissingInput]:
-    """Unknown inputs ranked by the share of the 'about you' spread (log hazard) they explain.
+    """Unknown inputs ranked by the share of the progression-free 'about you' spread (log hazard)
+    they explain, largest first; the survival share breaks ties.
 
-    Under the model's independence assumption the log relative hazard is a sum over factors, so
-    its variance is the sum of each unknown factor's variance over its levels.
+    "Would narrow the ranges most" means the progression-free ranges: every option's trials
+    measured progression-free survival first, and its range is usually the wider one (docs/model.md), so an
+    answer that mostly narrows the survival range (R-ISS with nothing known) is named after one
+    that narrows the progression-free range more (MRD). Under the model's independence assumption
+    the log relative hazard is a sum over factors, so its variance is the sum of each unknown
+    factor's variance over its levels, and the shares are the same for every option and horizon.
     """
     tot_p = sum(v[0] for v in variance.values()) or 1.0
     tot_o = sum(v[1] for v in variance.values()) or 1.0
-    ranked = sorted(variance.items(), key=lambda kv: -(kv[1][0] / tot_p + kv[1][1] / tot_o))
+    ranked = sorted(variance.items(), key=lambda kv: (-kv[1][0] / tot_p, -kv[1][1] / tot_o))
     out = []
     for factor, (vp, vo) in ranked[:top]:
         field, ask = _ASK.get(factor, (factor, f"ask for your {factor} result"))

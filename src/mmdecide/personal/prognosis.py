@@ -366,9 +366,15 @@ def _profile_value(p: PatientProfile, factor: str) -> str | None:
     b = _binary_level(p, factor)
     if b is not None:
         return "present" if b else "absent"
-    value = {"mrd": p.mrd, "response": p.response, "iss": p.iss, "r2-iss": p.r2_iss,
-             "age": str(p.age) if p.age is not None else None}.get(factor)
-    return value
+    value = {"mrd": p.mrd, "response": p.response, "iss": p.iss, "r2-iss": p.r2_iss}.get(factor)
+    if value is not None:
+        return value
+    # the answer in the field's own words, as ``EstimateResult.inputs[].value`` gives it, so that a
+    # factor without evidence still shows what was answered (it showed null for these fields)
+    for name, fac in _NO_EVIDENCE.items():
+        if fac == factor and getattr(p, name) is not None:
+            return str(getattr(p, name))
+    return None
 
 
 def _exposure(p: PatientProfile, factor: str, pe: PrognosticEffect) -> bool | None | Literal["no-match"]:

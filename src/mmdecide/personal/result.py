@@ -291,7 +291,7 @@ class EstimateResult(_Out):
     profile_effects: list[ProfileEffect]
     assumptions: list[str]
     inputs: list[InputUse] = Field(default_factory=list, description="every profile field: used, or not used and why")
-    missing_inputs: list[MissingInput] = Field(default_factory=list, description="unknown inputs that would narrow the range most, largest first")
+    missing_inputs: list[MissingInput] = Field(default_factory=list, description="unknown inputs that would narrow the progression-free range most, largest first (survival share breaks ties)")
     projection_horizon_months: float | None = Field(default=None, description="no bound or median is given beyond this")
 
     @computed_field(description="every source cited in this estimate, once, by id; numbers list these ids")  # type: ignore[prop-decorator]

@@ -53,6 +53,8 @@ def fmt_range(n: Number | None, unit: str = "") -> str:
     if n is None or n.lower is None or n.upper is None:
         return ""
     lo, hi = people(n.lower), people(n.upper)
+    if lo == hi == "fewer than 1":
+        return f"{BELOW_ONE}{unit}"  # the leaflet said "fewer than 1 (fewer than 1)"; --plain's words
     if lo == hi:
         return f"{lo}{unit}"
     return f"{lo}{unit} to {hi}{unit}"
