@@ -134,3 +134,13 @@ def test_induction_is_listed_as_used_in_its_own_words():
     r = estimate({}, options=["lenalidomide"], horizons=[3])
     use = next(u for u in r.inputs if u.field == "induction")
     assert not use.used and use.how.startswith("unknown: the model takes VRd")
+
+
+@pytest.mark.parametrize("klass", ["vrd", "other"])
+def test_the_patients_hazard_is_single_precision_in_row_order(prep, klass):
+    """The month-by-month recursion runs over rows: a column-major hazard (what ``h_dis[:, idx]``
+    gives) made the estimate about half as fast again, unnoticed, when two branches met."""
+    idx = np.arange(prep.h_dis.shape[1])[::2]
+    h = induction_scale(prep, klass).hazard(prep.h_dis, idx)
+    assert h.dtype == np.float32 and h.flags.c_contiguous
+    assert np.allclose(h, prep.h_dis[:, idx] * induction_scale(prep, klass).ext[idx][None, :], rtol=1e-6)
