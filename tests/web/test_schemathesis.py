@@ -12,6 +12,9 @@ project's own rule code (``parse_profile``) refuses *only* under rules so listed
 it is sent; a refusal under any other rule, or any other failure, still fails the test.
 The seed and the number of examples can be raised for a longer run:
 ``MMDECIDE_SCHEMATHESIS_EXAMPLES=200 MMDECIDE_SCHEMATHESIS_SEED=2``.
+
+The schema is loaded lazily, in a fixture (``from_fixture``): the requests are generated when the
+test runs, each operation as a subtest, not while pytest collects the suite (about 3 s of CPU).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import os
 import warnings
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, seed, settings
 
@@ -26,9 +30,20 @@ from mmdecide.personal import ProfileError, parse_profile
 from mmdecide.personal.profile_schema import RULES_KEY
 from mmdecide.web import create_app
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app())
+def _load_schema():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app())
+
+
+@pytest.fixture(scope="module")
+def api_schema():
+    loaded = _load_schema()
+    UNSTATED[:] = unstated_rules(loaded.raw_schema)
+    return loaded
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
 
 EXAMPLES = int(os.environ.get("MMDECIDE_SCHEMATHESIS_EXAMPLES", "30"))
 SEED = int(os.environ.get("MMDECIDE_SCHEMATHESIS_SEED", "0"))
@@ -41,7 +56,7 @@ def unstated_rules(document: dict) -> list[str]:
     return [r["rule"] for r in profile.get(RULES_KEY, []) if not r["in_schema"]]
 
 
-UNSTATED = unstated_rules(schema.raw_schema)
+UNSTATED: list[str] = []  # filled from the document when the schema is loaded (api_schema)
 
 
 def refused_only_by_unstated_rules(profile: object) -> bool:
@@ -58,19 +73,19 @@ def refused_only_by_unstated_rules(profile: object) -> bool:
     return False
 
 
-@schema.hook
+@schemathesis.hook  # global: the lazily loaded schema has no hook registry of its own
 def filter_body(context, body) -> bool:
     if isinstance(body, dict) and "profile" in body:
         return not refused_only_by_unstated_rules(body["profile"])
     return True
 
 
-def test_every_operation_is_in_the_schema():
-    paths = {op.ok().path for op in schema.get_all_operations()}
+def test_every_operation_is_in_the_schema(api_schema):
+    paths = {op.ok().path for op in api_schema.get_all_operations()}
     assert {"/estimate", "/trials", "/trials/{file_id}", "/meta-analyses"} <= paths, paths
 
 
-def test_the_filter_drops_only_profiles_refused_by_a_rule_the_document_lists():
+def test_the_filter_drops_only_profiles_refused_by_a_rule_the_document_lists(api_schema):
     assert len(UNSTATED) == 1 and "R2-ISS" in UNSTATED[0]
     r2_only = {"iss": "I", "ldh_high": False, "cytogenetics": ["none-found"], "r2_iss": "IV"}
     assert refused_only_by_unstated_rules(r2_only)
