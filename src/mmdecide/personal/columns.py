@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from .prognosis import Plan
-from .result import Number, Ranges, SourceRef
+from .result import Number, Ranges, SourceRef, unique_refs
 
 __all__ = ["RMST_BLOCK", "Collector", "median_cols", "pct", "pct_rows", "rmst", "unique_sources"]
 
@@ -97,8 +97,9 @@ def pct(x: np.ndarray) -> tuple[float, float]:
 
 
 def unique_sources(sources: list[SourceRef]) -> list[SourceRef]:
-    """The sources once each, as ``Number``'s validator would leave them (see ``result.Sources``)."""
-    return Number(estimate=None, sources=sources).sources
+    """The sources once each, as ``Number``'s validator would leave them (see ``result.Sources``),
+    without building and validating a throw-away ``Number`` (a tenth of an estimate's time)."""
+    return unique_refs(list(sources))
 
 
 RMST_BLOCK = 12  # months per block of the running sum behind restricted means

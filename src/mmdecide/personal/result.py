@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 from .profile import PatientProfile
 
 __all__ = [
+    "unique_refs",
     "EstimateResult",
     "EvidencePath",
     "HorizonResult",
@@ -74,8 +75,9 @@ def _ids(refs: list[SourceRef]) -> list[str]:
     return [source_id(r) for r in refs]
 
 
-def _unique(refs: list[SourceRef]) -> list[SourceRef]:
-    """Each source once per number, in first-cited order (a number's parts may cite the same entry)."""
+def unique_refs(refs: list[SourceRef]) -> list[SourceRef]:
+    """Each source once per number, in first-cited order (a number's parts may cite the same entry):
+    what a ``Number``'s ``sources`` validator keeps, for code that builds numbers unvalidated."""
     if len(refs) < 2:
         return refs
     # keyed by the field values (equal models have equal values); a JSON dump per source per
@@ -88,7 +90,7 @@ def _unique(refs: list[SourceRef]) -> list[SourceRef]:
 
 #: In Python a number keeps its SourceRef objects; in JSON it lists ids into the estimate's one
 #: top-level ``sources`` table (an answer repeats the same few dozen sources thousands of times).
-Sources = Annotated[list[SourceRef], AfterValidator(_unique), PlainSerializer(_ids, return_type=list[str], when_used="json")]
+Sources = Annotated[list[SourceRef], AfterValidator(unique_refs), PlainSerializer(_ids, return_type=list[str], when_used="json")]
 #: One source (a calibration row's published value): an id into the same table in JSON.
 SourceId = Annotated[SourceRef, PlainSerializer(source_id, return_type=str, when_used="json")]
 
