@@ -95,8 +95,10 @@ def _patient_kappa(prep: Prepared, h: np.ndarray, r_pfs: np.ndarray, r_os: np.nd
     ones = np.ones(h.shape[1])
     ref = np.log(os_from_pfs(np.exp(-hh * ones[None, :]), lam, 3.0)[-1])
 
+    p_patient = np.exp(-hh * r_pfs[None, :])  # the same in every step of the solve: made once
+
     def ratio(x: np.ndarray) -> np.ndarray:
-        return np.log(os_from_pfs(np.exp(-hh * r_pfs[None, :]), lam * np.exp(x), 3.0)[-1]) / ref
+        return np.log(os_from_pfs(p_patient, lam * np.exp(x), 3.0)[-1]) / ref
 
     x, hit = solve_scale(ratio, r_os, math.log(1 / 20), math.log(20), iters=12)
     return np.exp(x), float(1.0 - hit.mean())
