@@ -25,8 +25,6 @@ import json
 import os
 import platform
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +35,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
+from serving import BIN, free_port, start_server, stop_server  # this folder, run as a script
 from mmdecide.community.config import CommunityConfig
 from mmdecide.community.db import Database
 from mmdecide.community.models import Base, LabValue, Member, SessionRow, utc_now
@@ -47,7 +46,6 @@ from mmdecide.fileio import atomic_write_text
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "community-http.md"
 LOCUSTFILE = HERE / "locust_community.py"
-BIN = Path(sys.executable).parent
 TODAY = date(2026, 6, 1)
 HEADER = """# The community through the server (2 workers, 50 members)
 
@@ -111,41 +109,6 @@ def sessions(url: str, n: int, path: Path) -> None:
             out.append({"token": token, "csrf": csrf})
     db.dispose()
     path.write_text(json.dumps(out), encoding="utf-8")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, workers: int, url: str) -> subprocess.Popen:
-    env = {**os.environ, "MMDECIDE_DATABASE_URL": url}
-    cmd = [str(BIN / "mmdecide"), "serve", "--port", str(port), "--workers", str(workers)]
-    proc = subprocess.Popen(cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/community", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited with {proc.returncode}")
-        time.sleep(0.3)
-    stop_server(proc)
-    raise SystemExit("the server did not start in 90 s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def alone(host: str, session: dict) -> dict[str, list[float]]:
@@ -217,7 +180,7 @@ def main() -> None:
         sessions(url, args.users, Path(tmp) / "sessions.json")
         port = free_port()
         host = f"http://127.0.0.1:{port}"
-        proc = start_server(port, args.workers, url)
+        proc = start_server(port, args.workers, "/community", env={**os.environ, "MMDECIDE_DATABASE_URL": url}, timeout=90)
         try:
             single = alone(host, json.loads((Path(tmp) / "sessions.json").read_text())[0])
             warm_both(host, json.loads((Path(tmp) / "sessions.json").read_text())[0])

@@ -17,8 +17,6 @@ import argparse
 import csv
 import os
 import platform
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,12 +26,12 @@ from urllib.parse import urlencode
 
 import httpx
 
+from serving import BIN, free_port, start_server, stop_server  # this folder, run as a script
 from mmdecide.fileio import atomic_write_text
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "web.md"
 LOCUSTFILE = HERE / "locustfile.py"
-BIN = Path(sys.executable).parent
 
 SCENARIOS = [
     # (class, name in the stats, description, target)
@@ -45,41 +43,6 @@ SCENARIOS = [
     ("EstimateRandomUser", "/api/v1/estimate", "POST /api/v1/estimate, 20 users, no pause, a new random profile each",
      ">= 50 requests/s"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    # as deployed: ``mmdecide serve --workers N`` (its access log, without query strings, is discarded)
-    cmd = [str(BIN / "mmdecide"), "serve", "--port", str(port), "--workers", str(workers)]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited with {proc.returncode}")
-        time.sleep(0.2)
-    stop_server(proc)
-    raise SystemExit("the server did not start in 60 s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def run_locust(host: str, user_class: str, users: int, seconds: int, prefix: str,
@@ -146,7 +109,7 @@ def main() -> None:
     port = free_port()
     host = f"http://127.0.0.1:{port}"
     t0 = time.perf_counter()
-    proc = start_server(port, args.workers)
+    proc = start_server(port, args.workers, "/")
     startup = time.perf_counter() - t0
     results = []
     try:
