@@ -28,7 +28,7 @@ from ..evidence.schema import Value
 from .result import SourceRef
 from .sources import EvidenceMissing, arm_n, cite, hr_interval, published
 
-__all__ = ["Baseline", "build_baseline"]
+__all__ = ["FITTED_MEDIANS", "Baseline", "build_baseline"]
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,23 @@ def _arm_median(corpus: Corpus, evidence: str, endpoint: str, arm: str, analysis
     raise EvidenceMissing(f"{evidence}: no {endpoint} median for arm {arm} in {analysis}")
 
 
+#: The published medians the baseline is fitted to, as (evidence, analysis, arm, endpoint): the
+#: Weibull pair through both PFS medians (with the HR), the death rate after progression through
+#: the control OS median. The calibration counts their rows as fitted, not as checks.
+FITTED_MEDIANS = (("mccarthy-2017-meta", "jco-2017", "control", "PFS"),
+                  ("mccarthy-2017-meta", "jco-2017", "lenalidomide", "PFS"),
+                  ("mccarthy-2017-meta", "jco-2017", "control", "OS"))
+
+
+def _fitted_median(corpus: Corpus, key: tuple[str, str, str, str]) -> Value:
+    evidence, analysis, arm, endpoint = key
+    return _arm_median(corpus, evidence, endpoint, arm, analysis)
+
+
 def build_baseline(corpus: Corpus, n_draws: int, rng: np.random.Generator) -> Baseline:
     mcc = "mccarthy-2017-meta"
     ev = corpus.get(mcc)
-    ctl_pfs = _arm_median(corpus, mcc, "PFS", "control", "jco-2017")
-    len_pfs = _arm_median(corpus, mcc, "PFS", "lenalidomide", "jco-2017")
+    ctl_pfs, len_pfs, ctl_os = (_fitted_median(corpus, key) for key in FITTED_MEDIANS)
     hr = next(c for c in ev.comparisons if c.endpoint == "PFS" and c.analysis == "jco-2017")
     n_ctl = arm_n(corpus, mcc, "control")
     if n_ctl is None:
@@ -79,7 +91,6 @@ def build_baseline(corpus: Corpus, n_draws: int, rng: np.random.Generator) -> Ba
         cite(corpus, mcc, len_pfs, "PFS median, lenalidomide"),
         cite(corpus, mcc, hr.estimate, "PFS HR lenalidomide vs control"),
     )
-    ctl_os = _arm_median(corpus, mcc, "OS", "control", "jco-2017")
     m = published(ctl_os, f"{mcc}: control OS median")
     # exponential median: SE(log m) = 1 / sqrt(deaths), deaths ~ half the arm at the median
     se = 1.0 / math.sqrt(n_ctl / 2.0)

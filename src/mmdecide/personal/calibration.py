@@ -26,6 +26,7 @@ from typing import Literal, TypedDict
 from ..evidence import Corpus, Value
 from ..evidence.schema import Result
 from ..timeunits import convert, to_months
+from .baseline import FITTED_MEDIANS
 from .induction import FITS, Origin, induction_scale, origin_for, published_target, shifted_value
 from .model import DEFAULT_SEED, run_model
 from .options import OPTIONS, OptionSpec
@@ -247,18 +248,10 @@ def _rows(corpus: Corpus, option: str, evidence: str, analysis: str, res: Result
     return out
 
 
-#: The McCarthy 2017 medians the model's own baseline is fitted to (``baseline.py``: the PFS
-#: Weibull pair through both PFS medians and the HR; the death rate after progression through the
-#: control OS median), so their rows agree by design and are counted as fitted, not as checks.
-_BASELINE_FITS = {("mccarthy-2017-meta", "jco-2017", "control", "PFS"),
-                  ("mccarthy-2017-meta", "jco-2017", "lenalidomide", "PFS"),
-                  ("mccarthy-2017-meta", "jco-2017", "control", "OS")}
-
-
 def _fitted_value(corpus: Corpus, evidence: str, analysis: str, res: Result) -> Value | None:
     """The published value this arm gave to fit the model: the McCarthy baseline's medians, or its
     induction's baseline (``induction.FITS``)."""
-    if (evidence, analysis, res.arm, res.endpoint) in _BASELINE_FITS and res.median is not None:
+    if (evidence, analysis, res.arm, res.endpoint) in FITTED_MEDIANS and res.median is not None:
         return res.median
     for fit in FITS.values():
         if (fit.evidence, fit.analysis, fit.arm, "PFS") == (evidence, analysis, res.arm, res.endpoint):
