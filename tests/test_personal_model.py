@@ -163,6 +163,32 @@ def test_full_profile_uses_age_sex_stage_response_mrd_and_says_why_not_for_the_r
         assert not uses[f].used and "not used, because" in uses[f].how
 
 
+@pytest.mark.parametrize("profile, field, used", [
+    ({"cytogenetics": ["none-found"]}, "cytogenetics", False),  # alone it rules out no R-ISS stage
+    ({"cytogenetics": ["gain1q"]}, "cytogenetics", False),
+    ({"ldh_high": False}, "ldh_high", False),
+    ({"iss": "I", "cytogenetics": ["none-found"]}, "cytogenetics", False),  # ISS I alone already gives I or II
+    ({"r_iss": "II", "iss": "II"}, "iss", False),  # the R-ISS stage given already holds it
+    ({"cytogenetics": ["del17p"]}, "cytogenetics", True),  # rules out R-ISS I
+    ({"cytogenetics": ["none-found"], "ldh_high": False}, "cytogenetics", True),  # with LDH: rules out III
+    ({"cytogenetics": ["none-found"], "ldh_high": False}, "ldh_high", True),
+    ({"iss": "III"}, "iss", True),
+])
+def test_an_r_iss_part_is_used_exactly_when_it_changes_the_numbers(profile, field, used):
+    """A staging part (ISS, FISH, LDH) is 'used' only when it narrows the R-ISS stages a draw can
+    take; otherwise the numbers equal those without it, and it is listed as not used."""
+    def numbers(p):
+        h = opt(estimate(p, options=["lenalidomide"], horizons=[5]), "lenalidomide").horizons[0]
+        return (h.pfs_percent.estimate, h.pfs_percent.lower, h.os_percent.estimate, h.os_percent.upper)
+
+    without = {k: v for k, v in profile.items() if k != field}
+    assert (numbers(profile) != numbers(without)) is used  # the premise: the field changes the numbers
+    use = next(u for u in estimate(profile, options=["lenalidomide"], horizons=[5]).inputs if u.field == field)
+    assert use.used is used, use
+    if not used:
+        assert use.how.startswith("not used, because") and "R-ISS" in use.how, use
+
+
 def test_response_uses_imwg_levels_and_unknown_mixes_nothing_in():
     def os5(resp):
         p = {"r_iss": "II", "mrd": "positive"} | ({"response": resp} if resp else {})

@@ -38,6 +38,9 @@ _NOT_USED = {
        "and pausing the drug (see side effects and dose)"
        for f in ("hemoglobin_g_dl", "neutrophils_10e9_l", "platelets_10e9_l")},
 }
+_R_ISS_UNUSED = ("not used, because on its own, and with the other answers given, it rules out no R-ISS "
+                 "stage (R-ISS needs ISS, FISH results and LDH together)")
+_R_ISS_UNUSED_GIVEN = "not used, because the R-ISS stage you gave already includes it"
 _ASK = {
     "mrd": ("mrd", "ask for your MRD result (minimal residual disease after transplant)"),
     "r-iss": ("r_iss", "ask for your R-ISS stage (or your ISS stage, FISH results and LDH at diagnosis)"),
@@ -87,7 +90,9 @@ def input_uses(p: PatientProfile, effects: list[FactorEffect], age: TrialAge, in
             e = by_factor.get(f)
             if e is None:
                 continue
-            if e.applied and (e.known is not None or f == "r-iss"):
+            if f == "r-iss" and e.applied and e.rests_on is not None and name not in e.rests_on:
+                parts.append(_R_ISS_UNUSED_GIVEN if "r_iss" in e.rests_on else _R_ISS_UNUSED)
+            elif e.applied and (e.known is not None or f == "r-iss"):
                 used = True
                 parts.append(f"{f}: {e.explanation}")
             elif not e.applied and f not in ("r-iss",):

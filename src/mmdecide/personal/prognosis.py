@@ -109,6 +109,9 @@ class FactorEffect:
     known: int | None = None  # index of the profile's level, None when unknown
     probs: np.ndarray | None = None  # (L,) chance of each level when unknown (0 = impossible)
     level_names: tuple[str, ...] = ()
+    #: profile fields this factor's level rests on (R-ISS: the parts that fix or narrow the stage);
+    #: None when not tracked
+    rests_on: frozenset[str] | None = None
 
     @property
     def applied(self) -> bool:
@@ -137,6 +140,31 @@ def _r_iss_level(p: PatientProfile, corpus: Corpus) -> tuple[str | None, str]:
     if iss == "III" and (hr_cyto or p.ldh_high):
         return "III", f"derived: ISS III ({how}) with high-risk FISH or high LDH"
     return "II", f"derived: ISS {iss} ({how}), FISH and LDH give neither R-ISS I nor III"
+
+
+#: profile fields from which an R-ISS stage is derived (ISS itself may come from beta-2m and albumin)
+_RISS_FIELDS = ("iss", "beta2_microglobulin_mg_l", "albumin_g_dl", "ldh_high", "cytogenetics")
+
+
+def _r_iss_rests_on(p: PatientProfile, corpus: Corpus, r_iss: str | None, possible: list[str]) -> frozenset[str]:
+    """The R-ISS parts the profile's stage rests on. A stage given as such rests on the r_iss field
+    alone (the parts then change nothing). A derived stage rests on every part given. An unknown
+    stage rests on a part that, on its own, rules out a stage, or whose removal lets one back in:
+    FISH without high-risk findings alone rules out nothing (ISS III with high LDH is still R-ISS III),
+    so it is then not used, and the result says so."""
+    if p.r_iss:
+        return frozenset({"r_iss"})
+    given = [f for f in _RISS_FIELDS if getattr(p, f) is not None]
+    if r_iss:
+        return frozenset(given)
+    nothing = p.model_copy(update=dict.fromkeys(_RISS_FIELDS))
+    out = set()
+    for f in given:
+        alone = _possible_r_iss(nothing.model_copy(update={f: getattr(p, f)}), corpus)
+        without = _possible_r_iss(p.model_copy(update={f: None}), corpus)
+        if len(alone) < 3 or without != possible:
+            out.add(f)
+    return frozenset(out)
 
 
 def _possible_r_iss(p: PatientProfile, corpus: Corpus) -> list[str]:
@@ -427,7 +455,8 @@ def profile_effects(corpus: Corpus, p: PatientProfile, n_draws: int,
         probs = np.array([n_stage[x] if x in possible else 0.0 for x in names])
         out.append(FactorEffect("r-iss", r_iss, pfs, os_, text,
                                 known=names.index(r_iss) if r_iss else None,
-                                probs=probs / probs.sum(), level_names=names))
+                                probs=probs / probs.sum(), level_names=names,
+                                rests_on=_r_iss_rests_on(p, corpus, r_iss, possible)))
     skip = _RISS_COMPONENTS if r_iss else set()
     for factor in ("iss", "del17p", "t4-14", "t14-16", "high-risk-cytogenetics", "gain1q", "amp1q",
                    "ldh", "response", "mrd", "r2-iss", "age", "renal-function", "sex", "induction",
