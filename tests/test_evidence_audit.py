@@ -15,6 +15,9 @@ from mmdecide.personal import estimate
 from mmdecide.report.audit import AUDIT_PROFILES, SOURCE_KINDS, _refs, audit, source_kind
 
 
+VERDICTS = ("agrees", "differs", "not reproducible", "not checked", "model agrees", "model differs", "model fitted")
+
+
 @pytest.fixture(scope="module")
 def corpus():
     return load_corpus()
@@ -36,7 +39,7 @@ def test_every_cited_reference_of_the_profiles_is_audited(corpus, rows):
 def test_each_row_has_kind_locator_and_a_value_found_in_its_file(corpus, rows):
     for r in rows:
         assert r.source_kind in SOURCE_KINDS and len(r.locator) >= 2 and r.url.startswith("http")
-        assert r.reproduced in ("agrees", "differs", "not reproducible", "not checked")
+        assert r.reproduced in VERDICTS
         if r.value is None:
             assert r.note, r  # a number without value says why (a regimen line)
             continue
@@ -56,6 +59,29 @@ def test_reproduction_verdicts_are_attached(rows):
     ixa_os = next(r for r in rows if r.evidence == "tourmaline-mm3" and r.what.startswith("OS HR"))
     assert ixa_os.value == 1.025 and ixa_os.reproduced == "agrees"
     assert {r.reproduced for r in rows} >= {"agrees", "not checked"}
+
+
+def test_calibration_verdicts_are_attached(corpus, rows):
+    """A trial result the calibration sets beside the model carries the model's verdict: ATLAS's
+    KRd median PFS (59.1 months) is one the model misses, so the audit must not call it unchecked."""
+    from mmdecide.personal.calibration import calibration_table
+
+    cal = [c for c in calibration_table(corpus) if c.published is not None and c.source is not None]
+    assert cal
+    by_key = {(r.evidence, r.what, r.locator): r for r in rows}
+    seen = 0
+    for c in cal:
+        r = by_key.get((c.source.evidence, c.source.what, c.source.locator))
+        if r is None or r.value != c.published:
+            continue
+        seen += 1
+        want = "model fitted" if c.fitted else "model agrees" if c.within_tolerance else "model differs"
+        assert r.reproduced in (want, "differs", "agrees", "not reproducible"), (r, c)
+        assert c.trial_name in r.note or r.reproduced != want, r
+    assert seen >= 5
+    atlas = next(r for r in rows if r.evidence == "atlas" and r.what.startswith("PFS median, KRd"))
+    assert atlas.value == 59.1 and atlas.reproduced == "model differs", atlas
+    assert "ATLAS" in atlas.note and "59.1" in atlas.note
 
 
 @pytest.mark.parametrize("tier, stype, kind", [

@@ -10,7 +10,9 @@ in the evidence file (same source and locator), and says
   report or manufacturer material (news and manufacturer numbers are flagged in the views);
 * the locator (table, figure, paragraph);
 * whether the reproduction report recomputes that published value (agrees / differs / not
-  reproducible) or does not check it.
+  reproducible); else whether the personal model, run for that trial's population, matches it
+  (model agrees / model differs / model fitted: the calibration and external-validation tables);
+  else "not checked".
 
 So the next audit of the displayed numbers is a command, not a hand search.
 """
@@ -25,7 +27,7 @@ from pydantic import BaseModel
 
 from ..evidence import Corpus, Value
 from ..personal import estimate
-from ..personal.result import SourceRef
+from ..personal.result import CalibrationRow, SourceRef
 from .reproduction import Report, build_report
 
 __all__ = ["AUDIT_PROFILES", "AuditRow", "audit", "audit_json", "audit_text", "source_kind"]
@@ -63,7 +65,7 @@ class AuditRow:
     citation: str
     url: str
     locator: str
-    reproduced: str  # agrees | differs | not reproducible | not checked
+    reproduced: str  # agrees | differs | not reproducible | model agrees | model differs | model fitted | not checked
     note: str = ""
 
 
@@ -115,7 +117,24 @@ def _verdict(report: Report, evidence: str, value: float | None) -> str:
     return "not checked"
 
 
-def _row(corpus: Corpus, report: Report, ref: SourceRef) -> AuditRow:
+def _model_checks(corpus: Corpus) -> dict[tuple, CalibrationRow]:
+    """Calibration and external-validation rows by the published value's source reference."""
+    from ..personal.calibration import calibration_table
+    from ..personal.validation import external_validation
+
+    rows = [*calibration_table(corpus), *external_validation(corpus)]
+    return {(c.source.evidence, c.source.what, c.source.locator, c.published): c
+            for c in rows if c.source is not None and c.published is not None}
+
+
+def _model_verdict(check: CalibrationRow) -> tuple[str, str]:
+    verdict = ("model fitted" if check.fitted else "model agrees" if check.within_tolerance else "model differs")
+    model = "beyond its reach" if check.model is None else f"{check.model:.1f}"
+    return verdict, (f"{check.trial_name}, {check.arm_label}, {check.endpoint} {check.quantity}: model {model} "
+                     f"vs published {check.published:g} ({check.tolerance})")
+
+
+def _row(corpus: Corpus, report: Report, ref: SourceRef, checks: dict[tuple, CalibrationRow]) -> AuditRow:
     value, unit, note = ref.value, None, ""
     if value is None:
         cands = _cited_values(corpus, ref)
@@ -129,10 +148,16 @@ def _row(corpus: Corpus, report: Report, ref: SourceRef) -> AuditRow:
     else:
         unit = next((v.unit for v in _cited_values(corpus, ref) if v.value == value), None)
     stype = ref.source_type or _source_type(corpus, ref)
+    verdict = _verdict(report, ref.evidence, value)
+    check = checks.get((ref.evidence, ref.what, ref.locator, value))
+    if check is not None:
+        model_verdict, model_note = _model_verdict(check)
+        verdict = model_verdict if verdict == "not checked" else verdict
+        note = f"{note}; {model_note}" if note else model_note
     return AuditRow(
         evidence=ref.evidence, what=ref.what, value=value, unit=unit,
         source_kind=source_kind(ref.tier, stype), source_type=stype, citation=ref.citation, url=ref.url,
-        locator=ref.locator, reproduced=_verdict(report, ref.evidence, value), note=note,
+        locator=ref.locator, reproduced=verdict, note=note,
     )  # fmt: skip
 
 
@@ -145,12 +170,13 @@ def audit(corpus: Corpus, profiles: Iterable[dict] = AUDIT_PROFILES, extra: Iter
     """One row per distinct cited number the views can show for ``profiles`` (plus any objects in
     ``extra`` holding source references, e.g. report sections), sorted by evidence file."""
     report = build_report(corpus)
+    checks = _model_checks(corpus)
     seen: dict[tuple, AuditRow] = {}
     objs: list[Any] = [estimate(p, corpus=corpus) for p in profiles] + list(extra)
     for ref in _refs(objs):
         key = (ref.evidence, ref.what, ref.locator, ref.citation)
         if key not in seen:
-            seen[key] = _row(corpus, report, ref)
+            seen[key] = _row(corpus, report, ref, checks)
     return sorted(seen.values(), key=lambda r: (r.evidence, r.what, r.locator))
 
 
