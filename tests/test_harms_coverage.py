@@ -230,3 +230,33 @@ def test_numbers_from_people_without_a_transplant_are_not_set_beside_this_patien
     assert shown and not any(">74" in item for item in shown)
     rows = [r.what for section in harms_detail(corpus).sections for r in section.rows]
     assert rows and not any(">74" in what for what in rows)
+
+
+@pytest.mark.parametrize("profile, field, words", [
+    ({"age": 300}, "profile.age", "at most 100"),
+    ({"r_iss": "I", "cytogenetics": ["del17p"]}, "profile.r_iss", "R-ISS I needs no high-risk FISH"),
+    ({"mrd": "negative", "response": "PR"}, "profile.mrd", "IMWG 2016"),
+    ({"hemoglobin_g_dl": 11.5, "surname": "Doe"}, "profile.surname", "unknown field"),
+])
+def test_json_api_harms_refuses_what_the_cli_refuses(tmp_path, profile, field, words):
+    """The harms answer parses its profile with the same validator as the estimate and as
+    `mmdecide harms --profile`: a profile the CLI refuses is a 422 naming the same field and rule,
+    never a 200 that quietly ignores it."""
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps(profile), encoding="utf-8")
+    out = CliRunner().invoke(cli, ["harms", "--profile", str(path)])
+    assert out.exit_code == 2 and words in out.output, out.output
+    with TestClient(create_app(Settings())) as c:
+        r = c.post("/api/v1/harms", json={"profile": profile})
+        est = c.post("/api/v1/estimate", json={"profile": profile})
+    assert r.status_code == 422, r.text
+    assert r.json() == est.json()
+    assert any(e["field"] == field and words in e["message"] for e in r.json()["detail"]), r.json()
+
+
+def test_json_api_harms_takes_the_estimate_profile_as_it_is():
+    profile = {"age": 62, "r_iss": "II", "mrd": "positive", "hemoglobin_g_dl": "115 g/L", "neutrophils_10e9_l": 5.1}
+    with TestClient(create_app(Settings())) as c:
+        r = c.post("/api/v1/harms", json={"profile": profile})
+    assert r.status_code == 200
+    assert r.json() == api.harms(profile).model_dump(mode="json")

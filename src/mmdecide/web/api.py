@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..timeunits import MONTHS_PER_YEAR, months_to_years, whole_months
@@ -246,21 +246,16 @@ def _pooled_listing(services: Services, ev: EvidenceFile) -> dict[str, Any]:
 #: the profile fields the harms detail reads: set beside the label's levels (the trials' numbers
 #: are the same for every profile)
 HARMS_FIELDS = ("creatinine_clearance_ml_min", "hemoglobin_g_dl", "neutrophils_10e9_l", "platelets_10e9_l")
-#: Those fields as in ``PatientProfile`` (same units, parsing and limits). Other profile fields are
-#: accepted and not read, so the estimate's profile can be posted as it is; the rules between
-#: fields do not apply, because no other field is used.
-HarmsProfile = create_model(
-    "HarmsProfile", __config__=ConfigDict(extra="ignore", allow_inf_nan=False),
-    **{n: (PatientProfile.model_fields[n].annotation, PatientProfile.model_fields[n]) for n in HARMS_FIELDS},
-)  # type: ignore[call-overload]
 
 
 class HarmsRequest(BaseModel):
-    """A profile: its kidney function and blood counts are set beside the label's levels."""
+    """A profile: its kidney function and blood counts are set beside the label's levels. The whole
+    profile is validated as for the estimate (and as ``mmdecide harms --profile``), so the estimate's
+    profile can be posted as it is, and one the estimate refuses is refused here with the same words."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    profile: HarmsProfile | None = Field(default=None, examples=[{"hemoglobin_g_dl": 11.5, "neutrophils_10e9_l": 5.1}])  # type: ignore[valid-type]
+    profile: PatientProfile | None = Field(default=None, examples=[{"hemoglobin_g_dl": 11.5, "neutrophils_10e9_l": 5.1}])
 
 
 def _harms_route(api: FastAPI) -> None:
