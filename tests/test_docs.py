@@ -30,6 +30,35 @@ def test_every_cli_command_is_documented_in_readme():
         assert f"mmdecide {cmd}" in readme, f"`mmdecide {cmd}` is not documented in README.md"
 
 
+def _options(path: str) -> set[str]:
+    cmd = typer.main.get_command(app)
+    for word in path.split():
+        cmd = cmd.commands[word]
+    return {o for param in cmd.params for o in (*param.opts, *param.secondary_opts)}
+
+
+def test_every_option_the_readme_writes_exists():
+    """Each `mmdecide CMD ... --option` the README or docs write is an option of CMD (a renamed option
+    left the README naming one the command refuses)."""
+    import re
+
+    text = "\n".join(p.read_text() for p in (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))))
+    commands = sorted(_commands(app), key=len, reverse=True)
+    checked = 0
+    inline = re.findall(r"`(mmdecide [^`]+)`", text)
+    shell = re.findall(r"^\s*(?:\$ |\.venv/bin/)?(mmdecide [a-z][^\n#`]*)", text, re.MULTILINE)  # code blocks
+    for snippet in inline + shell:
+        rest = snippet.removeprefix("mmdecide ")
+        cmd = next((c for c in commands if rest == c or rest.startswith(c + " ")), None)
+        if cmd is None:
+            continue
+        known = _options(cmd)
+        for opt in re.findall(r"(?<![\w-])--[a-z0-9][a-z0-9-]*", rest):
+            assert opt in known, f"docs: `{snippet}`: {opt} is not an option of `mmdecide {cmd}`"
+            checked += 1
+    assert checked >= 10
+
+
 def test_readme_python_example_runs(monkeypatch):
     monkeypatch.chdir(ROOT)
     result = doctest.testfile(str(ROOT / "README.md"), module_relative=False, verbose=False)
