@@ -260,3 +260,26 @@ def test_json_api_harms_takes_the_estimate_profile_as_it_is():
         r = c.post("/api/v1/harms", json={"profile": profile})
     assert r.status_code == 200
     assert r.json() == api.harms(profile).model_dump(mode="json")
+
+
+def test_harms_command_text_tells_the_dose_and_the_profiles_counts_beside_the_label():
+    """`mmdecide harms --crcl ... --anc ...` in text: the kidney function and blood counts given are
+    set beside the label's levels, as on the web page and in --json (the text left them out, so
+    the answers given changed nothing and were not mentioned), each such sentence cited."""
+    res = CliRunner().invoke(cli, ["harms", "--crcl", "40", "--anc", "0.8", "--platelets", "180", "--hemoglobin", "11.5"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.stdout.split())
+    listed = set(re.findall(r"^\[(\d+)\] ", res.stdout, flags=re.MULTILINE))
+    for words in ("Your kidney function (creatinine clearance 40 mL/min) is below the label's level of 60 mL/min",
+                  "Your neutrophil count (0.8 x 10^9/L) is below the label's level of 1 x 10^9/L for starting",
+                  "Your platelet count (180 x 10^9/L) is at or above the label's level of 75 x 10^9/L",
+                  "Your hemoglobin (11.5 g/dL)", "The lowest dose is 5 mg a day on days 1 to 21",
+                  "two negative pregnancy tests"):
+        at = text.find(words)
+        assert at >= 0, words
+        marker = re.match(r"[^\[]*?\[([\d, ]+)\]", text[at:])
+        assert marker and set(marker.group(1).replace(" ", "").split(",")) <= listed, (words, text[at:at + 300])
+    assert "not a recommendation" in text
+    plain = CliRunner().invoke(cli, ["harms"])
+    assert plain.exit_code == 0 and "Your neutrophil count" not in plain.stdout
+    assert "The label's starting dose is 10 mg once a day" in " ".join(plain.stdout.split())

@@ -356,7 +356,7 @@ def harms_cmd(
 ) -> None:
     """Lenalidomide's side effects, treatment changes and second cancers per arm, beside the comparison group."""
     from .personal import ProfileError
-    from .report.harms_words import harms_plain_section
+    from .report.harms_words import harms_label_section, harms_plain_section
     from .report.plain_language import PlainSummary, summary_text
 
     try:
@@ -366,9 +366,9 @@ def harms_cmd(
     if json_out:
         _print_json(detail.model_dump(mode="json"))
         return
-    section = harms_plain_section(detail)
+    sections = [harms_plain_section(detail), harms_label_section(detail)]
     typer.echo(summary_text(PlainSummary(title="Lenalidomide maintenance: harms in detail", intro=_HARMS_INTRO,
-                                         years=0, sections=[section], questions=[]), cite=True))
+                                         years=0, sections=sections, questions=[]), cite=True))
 
 
 _HARMS_INTRO = ("These numbers come from the trials of lenalidomide after a stem-cell transplant. They are "

@@ -15,7 +15,7 @@ from .harms_detail import SECOND_CANCERS, SIDE_EFFECTS, STUDY_NAMES, TREATMENT_C
 from .plain_language import PlainSection
 from .rounding import percent, round_text
 
-__all__ = ["harms_plain_section"]
+__all__ = ["harms_label_section", "harms_plain_section"]
 
 #: sections of the harms detail told in ``--plain`` (dose and blood counts stay on the web page,
 #: where the profile's own values are compared with the label)
@@ -119,4 +119,28 @@ def harms_plain_section(detail: HarmsDetail) -> PlainSection:
         kinds.append("side-effect-not-reported")
         sources.append([])
     return PlainSection(option="lenalidomide-harms", heading="Lenalidomide: side effects and second cancers in detail",
+                        sentences=sentences, kinds=kinds, sources=sources)
+
+
+#: the label's sections, in the order a reader meets them on the web page: pausing and the lowest dose,
+#: the dose and kidney function, what must be done, the profile's blood counts beside the label's levels
+_LABEL = ("treatment-changes", "dose", "requirements", "blood-counts")
+
+
+def harms_label_section(detail: HarmsDetail) -> PlainSection:
+    """The label's words for ``mmdecide harms``: dose steps, kidney function, requirements and the
+    profile's own counts beside the label's levels (the sentences of the web page's sections), each
+    sentence with a number cited to the label entries of its section."""
+    by_key = {s.key: s for s in detail.sections}
+    sentences, kinds, sources = [], [], []
+    for key in _LABEL:
+        sec = by_key.get(key)
+        if sec is None:
+            continue
+        refs = list({(n.source.citation, n.source.locator): n.source for n in sec.numbers}.values())
+        for text in sec.sentences:
+            sentences.append(text)
+            kinds.append(f"label-{key}")
+            sources.append(refs if re.search(r"\d", text) else [])
+    return PlainSection(option="lenalidomide-label", heading="Lenalidomide: dose, what must be done, and your blood counts",
                         sentences=sentences, kinds=kinds, sources=sources)
