@@ -283,3 +283,15 @@ def test_harms_command_text_tells_the_dose_and_the_profiles_counts_beside_the_la
     plain = CliRunner().invoke(cli, ["harms"])
     assert plain.exit_code == 0 and "Your neutrophil count" not in plain.stdout
     assert "The label's starting dose is 10 mg once a day" in " ".join(plain.stdout.split())
+
+
+def test_estimate_plain_sets_the_counts_given_beside_the_label():
+    """`estimate --plain` with blood counts: they are not used for the survival numbers, and the
+    text says where they are used: beside the label's levels, cited (not only on the web page)."""
+    res = CliRunner().invoke(cli, ["estimate", "--plain", "--anc", "0.8", "--option", "lenalidomide"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.stdout.split())
+    assert re.search(r"Your neutrophil count \(0\.8 x 10\^9/L\) is below the label's level of 1 x 10\^9/L for "
+                     r"starting maintenance\. \[\d+", text), text[-3000:]
+    without = CliRunner().invoke(cli, ["estimate", "--plain", "--option", "lenalidomide"])
+    assert "Your neutrophil count" not in without.stdout

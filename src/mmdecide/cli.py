@@ -332,14 +332,19 @@ def estimate_cmd(
         typer.echo(result.model_dump_json())
         return
     if plain:
-        from .report.harms_words import harms_plain_section
+        from .report.harms_words import harms_label_section, harms_plain_section
         from .report.plain_language import summarize, summary_text
 
         years = 5.0 if 5.0 in result.horizons_years else None
         summary = summarize(result, years)
         if any(o.option == "lenalidomide" for o in result.options):  # harms in detail beside the benefits
-            detail = harms_plain_section(api.harms(result.profile))
-            summary = summary.model_copy(update={"sections": [*summary.sections, detail]})
+            harms = api.harms(result.profile)
+            extra = [harms_plain_section(harms)]
+            p = result.profile
+            if any(v is not None for v in (p.creatinine_clearance_ml_min, p.hemoglobin_g_dl, p.neutrophils_10e9_l,
+                                           p.platelets_10e9_l)):  # the values given, beside the label's levels
+                extra.append(harms_label_section(harms))
+            summary = summary.model_copy(update={"sections": [*summary.sections, *extra]})
         typer.echo(summary_text(summary, cite=True))
         return
     from .report.estimate_text import estimate_text
