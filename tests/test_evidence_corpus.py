@@ -124,4 +124,5 @@ FOUND_BY_SEARCH = [
     "kapoor-2013-scr-after-asct",
     "dos-santos-2020-age-asct",
     "imwg-2016-high-risk-consensus",
+    "eha-esmo-2021-guideline",
 ]

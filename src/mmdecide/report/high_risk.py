@@ -213,12 +213,19 @@ _ENTRIES: tuple[_Entry, ...] = (
             "with t(4;14) or del(17p) live longer. Lenalidomide may keep the myeloma away longer for them. People "
             "with more than one high-risk change did not seem to gain from these medicines.",),
            statement_of="treatment-statement"),
+    _Entry("eha-esmo-2021-guideline", "what the European guideline (EHA-ESMO 2021) says", "guideline summary",
+           "Quoted from a summary of the guideline, not from the guideline's own text. It was written before the "
+           "daratumumab maintenance trials.",
+           ("A European guideline says lenalidomide is the usual maintenance after a transplant. It "
+            "says bortezomib may be thought about for people with high-risk myeloma.",),
+           statement_of="maintenance-statement"),
 )
 
 MISSING = (
     "the McCarthy 2017 and Lai 2024 high-risk subgroup numbers for lenalidomide: not in the evidence base yet",
-    ("mSMART and ESMO statements on maintenance in high-risk myeloma: not quoted in the evidence base yet (the "
-     "copies found were cut before those sections); NCCN's guideline is not public"),
+    ("mSMART's statement on maintenance in high-risk myeloma: not quoted in the evidence base yet (no readable "
+     "copy found); the EHA-ESMO guideline is quoted from a summary only, its own text was cut before that "
+     "section; NCCN's guideline is not public"),
     ("a randomized trial of lenalidomide alone against lenalidomide with a proteasome inhibitor after transplant "
      "in high-risk patients: none in the evidence base"),
 )
