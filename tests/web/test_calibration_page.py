@@ -34,12 +34,16 @@ def test_page_shows_every_row_with_its_verdict_and_source(web_client):
     rows = calibration_table()
     assert {r.option for r in rows} >= {"baseline"}  # the arms that set each induction's baseline have a table too
     for option in {r.option for r in rows}:
-        mine = [x for x in rows if x.option == option]
-        table = soup.find(id=f"calibration-table-{option}")
-        body = table.find("tbody").find_all("tr")
-        assert len(body) == len(mine), option
-        verdicts = [tr.find_all("td")[-1].get_text(strip=True) for tr in body]
-        assert verdicts == ["fitted" if x.fitted else "yes" if x.within_tolerance else "no" for x in mine]
+        for scope, table_id in (("option", "calibration-table"), ("others", "calibration-others")):
+            mine = [x for x in rows if x.option == option and (x.scope == "option") == (scope == "option")]
+            table = soup.find(id=f"{table_id}-{option}")
+            if not mine:  # single trials beside a pooled analysis: only where there are some
+                assert table is None, (option, scope)
+                continue
+            body = table.find("tbody").find_all("tr")
+            assert len(body) == len(mine), (option, scope)
+            verdicts = [tr.find_all("td")[-1].get_text(strip=True) for tr in body]
+            assert verdicts == ["fitted" if x.fitted else "yes" if x.within_tolerance else "no" for x in mine]
     krd = "carfilzomib-lenalidomide-dexamethasone"
     assert soup.find(id=f"calibration-{krd}").find(class_="notice")
     assert "59.1 months" in soup.find(id=f"calibration-table-{krd}").get_text(" ")
@@ -121,8 +125,9 @@ def test_figure_has_one_mark_per_row_with_a_number(web_client):
     assert [t[:len(e)] for t, e in zip(tips, expected)] == expected
     kinds = {k: sum(k in m["class"] for m in marks) for k in ("calib-fitted", "calib-check", "calib-held-out")}
     assert kinds == {"calib-fitted": sum(x.fitted for x in numeric),
-                     "calib-check": sum(not x.fitted for x in numeric if x in table),
-                     "calib-held-out": sum(x in held_out for x in numeric)}
+                     "calib-check": sum(not x.fitted and x.scope != "same-comparison" for x in numeric if x in table),
+                     # held out: the external studies, and other trials of an option's comparison (Myeloma XI)
+                     "calib-held-out": sum(x in held_out or x.scope == "same-comparison" for x in numeric)}
     medians = svgs[0].find_all(class_="calib-mark")
     assert len(medians) == sum(x.quantity.startswith("median") for x in numeric)
     for s in svgs:  # the identity line and the tolerance band on each panel; no inline style (CSP)
@@ -139,7 +144,7 @@ def test_figure_summary_matches_the_tables(web_client):
     assert m, summary
     # the tables' verdicts, each row once (the observation section repeats McCarthy's control arm)
     seen, verdicts = set(), []
-    for t in soup.find_all("table", id=re.compile(r"^(calibration-table-|external-validation-table)")):
+    for t in soup.find_all("table", id=re.compile(r"^(calibration-table-|calibration-others-|external-validation-table)")):
         for tr in t.find("tbody").find_all("tr"):
             cells = tuple(td.get_text(" ", strip=True) for td in tr.find_all("td"))
             if cells not in seen:

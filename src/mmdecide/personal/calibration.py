@@ -9,6 +9,14 @@ control arm, so an option whose own trial enrolled a different population can mi
 the table says so, row by row, instead of hiding it, and every estimate carries the option's
 rows (``OptionResult.calibration``) so that a miss is shown beside the option's numbers.
 
+An option whose numbers come from a pooled analysis (lenalidomide: the McCarthy 2017
+meta-analysis of CALGB 100104, IFM 2005-02 and GIMEMA RV-MM-PI-209) is judged by that analysis'
+rows alone; each trial the evidence says it pools (its ``includes``) and each other trial of the
+same comparison (``SAME_COMPARISON``: Myeloma XI) gets rows of its own, run for that trial's
+population as far as its evidence states it. They are counted as checks and shown
+(``OptionCalibration.other_trials``), but a single trial's miss is spread between trials around
+the pooled effect, not a failure of the option's own evidence, so they do not set ``within``.
+
 Tolerances (stated, not tuned): a median within 15% of the published one; a landmark within 10
 percentage points. A published 'not reached' agrees when the model's median lies beyond that
 analysis' median follow-up.
@@ -26,17 +34,22 @@ from typing import Literal, TypedDict
 from ..evidence import Corpus, Value
 from ..evidence.schema import Result
 from ..timeunits import convert, to_months
+from .background import trial_age
 from .baseline import FITTED_MEDIANS
 from .induction import FITS, Origin, induction_scale, origin_for, published_target, shifted_value
-from .model import DEFAULT_SEED, run_model
+from .model import DEFAULT_HORIZONS, DEFAULT_SEED, run_model
 from .options import OPTIONS, OptionSpec
 from .prepared import _CORPORA, chain, corpus_key, default_corpus, prepared  # _CORPORA: the corpus behind a cache key
 from .result import CalibrationRow, EstimateResult, Number, OptionCalibration, SourceRef, TrialEffect
 from .sources import HRLink, cite, follow_up_months
 
+Scope = Literal["option", "pool", "same-comparison"]
+
 __all__ = [
     "LANDMARK_TOLERANCE_POINTS",
     "MEDIAN_TOLERANCE",
+    "SAME_COMPARISON",
+    "TRIAL_SETTING",
     "CalibrationRow",
     "attach_calibration",
     "calibration_by_option",
@@ -55,10 +68,36 @@ _TRIAL_PROFILE = {"auriga": {"mrd": "positive"}}  # AURIGA enrolled only MRD-pos
 #: (2005-2009), TOURMALINE-MM3 ("standard-of-care induction"), ATLAS ("any induction") and
 #: AURIGA (anti-CD38-free induction) do not report a single regimen in the sources read: "other".
 TRIAL_INDUCTION = {"cassiopeia": "vtd"}
+#: randomized trials of an option's own comparison that its numbers do not use (not pooled in the
+#: analysis its effect comes from): checked and shown, not counted in its ``within``. Pooled trials
+#: need no entry (the meta-analysis' ``includes`` names them); the evidence schema has no field for
+#: "another trial of the same comparison", so it is named here.
+SAME_COMPARISON: dict[str, tuple[str, ...]] = {"lenalidomide": ("myeloma-xi",)}
+#: each single trial's time origin and population, in the words of its evidence file; what the file
+#: does not state is said as "not stated, taken as ...". The McCarthy 2017 pooled analysis (whose
+#: control arm sets the baseline) counts from each trial's randomization to maintenance or none,
+#: so a trial counted from that randomization needs no shift (``shifted_rows`` is for trials
+#: counted from before induction).
+TRIAL_SETTING = {
+    "calgb-100104": "time from randomization (stated for its label PFS analysis; response assessed 100 days "
+                    "after a single transplant), as in the pooled analysis: no shift; placebo patients could "
+                    "switch to lenalidomide after December 2009",
+    "ifm-2005-02": "time from randomization (within 6 months of the transplant; both arms then had 2 cycles of "
+                   "lenalidomide consolidation), as in the pooled analysis: no shift; lenalidomide was stopped "
+                   "for everyone in January 2011",
+    "gimema-rv-mm-pi-209": "time origin not stated, taken as the maintenance randomization, as in the pooled "
+                           "analysis: no shift; maintenance followed MPR (no transplant) or MEL200-ASCT, pooled",
+    "myeloma-xi": "time origin not stated, taken as the maintenance randomization: no shift; transplant-eligible "
+                  "and -ineligible patients together unless the analysis says otherwise; induction with "
+                  "lenalidomide or thalidomide (carfilzomib later), none of the model's induction classes",
+}
+_SCOPE_WORDS = {"pool": "a single trial inside the pooled analysis the option's numbers come from",
+                "same-comparison": "another trial of the same comparison, not used for the option's numbers"}
 _DRAWS = 200  # the central values do not depend on the number of draws; the fewest allowed
 _BASELINE_TRIAL = "mccarthy-2017-meta"  # the no-maintenance curve's own source (baseline.py)
-#: one model run per (arm, trial, landmark years, induction), shared by the rows of one table
-RunCache = dict[tuple[str, str, tuple[float, ...], str], EstimateResult]
+#: one model run per (arm, trial profile, landmark years, induction), shared by the rows of one table:
+#: trials with the same profile (most: an average patient) share their runs
+RunCache = dict[tuple[str, tuple[tuple[str, str], ...], tuple[float, ...], str], EstimateResult]
 
 
 def _model_option(link: HRLink, arm: str) -> str | None:
@@ -134,6 +173,7 @@ def _table(key: int) -> tuple[CalibrationRow, ...]:
                 target = _model_option(link, res.arm) or spec.id
                 if target != "?":
                     rows += _rows(corpus, spec.id, link.evidence, link.analysis, res, target, runs)
+        rows += _single_trial_rows(corpus, spec, runs)
     for klass, fit in FITS.items():  # the arms that set each induction's baseline (CASSIOPEIA is above)
         if fit.evidence == "cassiopeia" or fit.evidence not in corpus.files:
             continue
@@ -193,11 +233,70 @@ def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res:
     return out
 
 
+def _single_trials(corpus: Corpus, spec: OptionSpec) -> list[tuple[Scope, str]]:
+    """The trials an option's own pooled analysis includes (its evidence's ``includes``), then the
+    other trials of the same comparison (``SAME_COMPARISON``)."""
+    own = spec.pfs_links[0].evidence
+    pooled = corpus.get(own).includes if own in corpus.files else ()
+    found: list[tuple[Scope, str]] = [("pool", t) for t in pooled]
+    found += [("same-comparison", t) for t in SAME_COMPARISON.get(spec.id, ())]
+    return [(scope, t) for scope, t in found if t in corpus.files]
+
+
+def _te_subgroup_results(corpus: Corpus, evidence: str) -> list[Result]:
+    """A trial's published arm median for its transplant-eligible patients where the evidence gives it
+    only as a subgroup median (Myeloma XI: the lenalidomide arm, a 2024 review's table)."""
+    return [Result(endpoint=g.endpoint, arm=g.experimental, analysis=g.analysis, median=g.estimate,
+                   definition=f"{g.factor}: {g.level}")
+            for g in corpus.get(evidence).subgroups
+            if g.measure == "median-months" and g.level == "transplant-eligible" and g.endpoint in ("PFS", "OS")]
+
+
+def _single_trial_rows(corpus: Corpus, spec: OptionSpec, runs: RunCache) -> list[CalibrationRow]:
+    """Rows of each single trial behind (or beside) the option's pooled analysis, run for that
+    trial's population as far as its evidence states it: its induction (all 2005-2017 trials here:
+    "other", c = 1), background deaths at the pooled trials' age (``background.trial_age``), its
+    time origin (``TRIAL_SETTING``)."""
+    if not spec.pfs_links:
+        return []
+    link = spec.pfs_links[0]
+    out: list[CalibrationRow] = []
+    for scope, trial in _single_trials(corpus, spec):
+        ev = corpus.get(trial)
+        labels = {a.id: a.label for a in ev.analyses}
+        age = _age_words(corpus, trial)
+        setting = TRIAL_SETTING.get(trial, "time origin not stated, taken as the start of maintenance: no shift")
+        induction = TRIAL_INDUCTION.get(trial, "other")
+        for res in (*ev.results, *_te_subgroup_results(corpus, trial)):
+            target = _model_option(link, res.arm) or spec.id
+            if res.endpoint not in ("PFS", "OS") or target == "?":
+                continue
+            what = f"{labels.get(res.analysis, res.analysis)}" + (f"; {res.definition}" if res.definition else "")
+            note = f"; {_SCOPE_WORDS[scope]}; analysis: {what}; induction {induction}; {age}; {setting}"
+            out += [r.model_copy(update={"scope": scope})
+                    for r in _rows(corpus, spec.id, trial, res.analysis, res, target, runs, note=note, induction=induction)]
+    return out
+
+
+def _age_words(corpus: Corpus, trial: str) -> str:
+    """The trial's median age as its evidence states it, beside the age the model's background deaths
+    use (the pooled trials', 57 from IFM 2005-02; ``background.trial_age``)."""
+    pooled = f"{trial_age(corpus).years:g}"
+    for fact in corpus.get(trial).facts:
+        v = fact.values.get("median_age")
+        if v is not None and v.value is not None:
+            return f"median age {v.value:g} (stated); background deaths at the pooled trials' age, {pooled}"
+    return f"median age not stated, taken as the pooled trials' age, {pooled}, for the background deaths"
+
+
 def _run(corpus: Corpus, evidence: str, target: str, years: list[float], runs: RunCache,
          induction: str | None = None) -> EstimateResult:
     induction = induction or TRIAL_INDUCTION.get(evidence, "other")
-    profile = {**_TRIAL_PROFILE.get(evidence, {}), "induction": induction}
-    key = (target, evidence, tuple(years), induction)
+    extra = _TRIAL_PROFILE.get(evidence, {})
+    profile = {**extra, "induction": induction}
+    if set(years) <= set(DEFAULT_HORIZONS):  # the default horizons hold them: one run serves every such row
+        years = []
+    key = (target, tuple(sorted(extra.items())), tuple(years), induction)
     if key not in runs:
         runs[key] = run_model(profile, options=[target] if target != "observation" else ["lenalidomide"],
                               horizons=years or None, corpus=corpus, n_draws=_DRAWS)
@@ -220,11 +319,12 @@ def _rows(corpus: Corpus, option: str, evidence: str, analysis: str, res: Result
     base, what = based
     fitted = _fitted_value(corpus, evidence, analysis, res)
     if res.median is not None and res.median.value is not None:
-        pub = float(res.median.value)
+        pub = to_months(float(res.median.value), res.median.unit or "months")
         ok = med.estimate is not None and abs(med.estimate - pub) <= MEDIAN_TOLERANCE * pub
-        out.append(CalibrationRow(**base, quantity="median (months)", published=pub, model=med.estimate,
+        printed = "" if res.median.unit in (None, "months") else f"; published as {res.median.value:g} {res.median.unit}"
+        out.append(CalibrationRow(**base, quantity="median (months)", published=round(pub, 1), model=med.estimate,
                                   tolerance=_MEDIAN_WORDS, within_tolerance=ok, fitted=fitted is res.median,
-                                  note=f"model arm: {target}{note}",
+                                  note=f"model arm: {target}{printed}{note}",
                                   source=cite(corpus, evidence, res.median, what.format("median"))))
     elif res.median_not_reached:
         model = med.estimate
@@ -297,10 +397,11 @@ def _effects(corpus: Corpus, spec: OptionSpec) -> list[TrialEffect]:
     return out
 
 
-def _reason(within: bool, rows: list[CalibrationRow]) -> str:
+def _reason(within: bool, rows: list[CalibrationRow], others: list[CalibrationRow] | None = None) -> str:
     names = ", ".join(dict.fromkeys(r.trial_name for r in rows))
     if within:
-        return f"For an average person in {names}, our numbers for this option match the trial's own results."
+        return f"For an average person in {names}, our numbers for this option match the trial's own results." \
+            + _spread_sentence(others or [])
     return (f"Our numbers for this option do not match its own trial, {names}. Our numbers start from "
             "people in trials from 2005 to 2009 who had no maintenance, changed for the first treatment a "
             "person had. The people in this trial may have had other first treatments, or other care. So "
@@ -313,6 +414,17 @@ def calibration_by_option(corpus: Corpus | None = None) -> dict[str, OptionCalib
     return dict(_by_option(corpus_key(corpus)))
 
 
+def _spread_sentence(others: list[CalibrationRow]) -> str:
+    """One plain sentence on the single trials' spread around the pooled result (empty without them)."""
+    pooled = [r for r in others if r.scope == "pool"]
+    if not pooled:
+        return ""
+    n = len(dict.fromkeys(r.trial for r in pooled))
+    agree = sum(r.within_tolerance for r in pooled)
+    return (f" The {n} trials in that pooled study also have their own results. They spread around the "
+            f"pooled result: {agree} of their {len(pooled)} results match our numbers.")
+
+
 @lru_cache(maxsize=8)
 def _by_option(key: int) -> tuple[tuple[str, OptionCalibration], ...]:
     corpus = _CORPORA[key]
@@ -323,12 +435,13 @@ def _by_option(key: int) -> tuple[tuple[str, OptionCalibration], ...]:
             rows = [r for r in table if r.trial == _BASELINE_TRIAL and r.model_arm == "observation"]
             effects: list[TrialEffect] = []
         else:
-            rows = [r for r in table if r.option == spec.id]
+            rows = [r for r in table if r.option == spec.id and r.scope == "option"]
             effects = _effects(corpus, spec) if spec.pfs_links else []
-        if rows:
+        others = [r for r in table if r.option == spec.id and r.scope != "option"] if spec.id != "observation" else []
+        if rows:  # the option's flag: the rows of the analysis its effect comes from, never the single trials
             within = all(r.within_tolerance for r in rows)
-            out.append((spec.id, OptionCalibration(within=within, reason=_reason(within, rows), rows=rows,
-                                                   trial_effects=effects)))
+            out.append((spec.id, OptionCalibration(within=within, reason=_reason(within, rows, others), rows=rows,
+                                                   trial_effects=effects, other_trials=others)))
     return tuple(out)
 
 

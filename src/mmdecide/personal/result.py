@@ -190,6 +190,10 @@ class CalibrationRow(_Out):
     within_tolerance: bool
     fitted: bool = Field(default=False, description="the arm was used to fit the baseline of its induction, "
                          "so it agrees by construction (not a check)")
+    scope: Literal["option", "pool", "same-comparison"] = Field(
+        default="option", description="option: the analysis the option's numbers come from (counts toward its "
+        "'within'); pool: a single trial inside that pooled analysis; same-comparison: another trial of the "
+        "same comparison that the numbers do not use (both shown and counted as checks, not in 'within')")
     note: str
     source: SourceId | None = Field(description="where the published value comes from (null: a 'not reached' "
                                      "whose entry gives neither a value nor the analysis' follow-up)")
@@ -220,6 +224,9 @@ class OptionCalibration(_Out):
     reason: str = Field(description="in plain words: why the numbers do or do not match")
     rows: list[CalibrationRow] = Field(description="the trial's observed results (with sources) beside the model's")
     trial_effects: list[TrialEffect] = Field(default_factory=list, description="the trial's own relative effects")
+    other_trials: list[CalibrationRow] = Field(
+        default_factory=list, description="the single trials inside the pooled analysis the option's numbers "
+        "come from, and other trials of the same comparison: shown beside the model, not counted in 'within'")
 
 
 class OptionResult(_Out):

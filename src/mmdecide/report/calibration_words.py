@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..personal.result import CalibrationRow, OptionCalibration, SourceRef, TrialEffect
 
 __all__ = ["agreement", "agreement_sentence", "effect_words", "mismatch_sentences", "model_words", "published_words", "row_sentence",
-           "table_markdown", "table_text"]
+           "scope_words", "single_trial_sentence", "table_markdown", "table_text"]
 
 _ENDPOINT_WORDS = {"PFS": "living without the myeloma getting worse", "OS": "alive"}
 
@@ -21,6 +21,37 @@ def model_words(r: CalibrationRow) -> str:
     if r.model is None:
         return "beyond reach"
     return f"{r.model:.1f}" + ("%" if r.quantity.startswith("percent") else " months")
+
+
+#: what a row checks (``CalibrationRow.scope``), for the tables
+_SCOPE = {"option": "own", "pool": "in pool", "same-comparison": "other trial"}
+
+
+def scope_words(r: CalibrationRow) -> str:
+    """'own' (the analysis the option's numbers come from), 'in pool' (a single trial inside it),
+    'other trial' (the same comparison, not used), 'baseline' (an arm that sets an induction's baseline)."""
+    return "baseline" if r.option == "baseline" else _SCOPE[r.scope]
+
+
+def _mixed(rows: list[CalibrationRow]) -> bool:
+    """Whether the rows are of more than one kind (the calibration table), so that a column says which."""
+    return any(r.scope != "option" or r.option == "baseline" for r in rows)
+
+
+def single_trial_sentence(rows: list[CalibrationRow]) -> str:
+    """How the single trials beside pooled analyses came out (empty when there are none): they are
+    counted as checks but do not decide whether an option matches its own trial."""
+    pooled = [r for r in rows if r.scope == "pool" and not r.fitted]
+    other = [r for r in rows if r.scope == "same-comparison" and not r.fitted]
+    if not pooled and not other:
+        return ""
+    parts = []
+    if pooled:
+        parts.append(f"{sum(r.within_tolerance for r in pooled)} of {len(pooled)} rows of single trials inside a pooled analysis")
+    if other:
+        parts.append(f"{sum(r.within_tolerance for r in other)} of {len(other)} rows of other trials of the same comparison")
+    return (f"Of these, {' and '.join(parts)} agree; they are checks, but only the rows of the analysis "
+            "an option's numbers come from decide whether it matches its own trial.")
 
 
 def _verdict(r: CalibrationRow) -> str:
@@ -43,14 +74,17 @@ def agreement_sentence(rows: list[CalibrationRow]) -> str:
 
 
 def table_text(rows: list[CalibrationRow]) -> str:
-    head = ("option", "trial (analysis)", "arm", "endpoint", "quantity", "published", "model", "within")
-    body = [(r.option, f"{r.trial_name} ({r.analysis})", r.arm_label, r.endpoint, r.quantity,
+    head: tuple[str, ...] = ("option", "check", "trial (analysis)", "arm", "endpoint", "quantity", "published", "model", "within")
+    body = [(r.option, scope_words(r), f"{r.trial_name} ({r.analysis})", r.arm_label, r.endpoint, r.quantity,
              published_words(r), model_words(r), _verdict(r)) for r in rows]
+    if not _mixed(rows):  # held-out studies only: every row is of one kind
+        head, body = head[:1] + head[2:], [line[:1] + line[2:] for line in body]
     widths = [max(len(str(x[i])) for x in (head, *body)) for i in range(len(head))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in (head, *body)]
     within, checks, fitted = agreement(rows)
     more = f" ({fitted} more fitted, so agreeing by construction)" if fitted else ""
-    lines += ["", f"{within} of {checks} rows within tolerance{more}. Tolerances: a median within 15% of the "
+    single = single_trial_sentence(rows)
+    lines += ["", f"{within} of {checks} rows within tolerance{more}.{' ' + single if single else ''} Tolerances: a median within 15% of the "
               "published one; a landmark within 10 percentage points; a published 'not reached' agrees "
               "when the model's median lies past that analysis' follow-up. Model values: an average "
               "trial patient (AURIGA: MRD-positive) with the trial's induction. Sources: mmdecide calibration --json."]
@@ -58,10 +92,11 @@ def table_text(rows: list[CalibrationRow]) -> str:
 
 
 def table_markdown(rows: list[CalibrationRow]) -> str:
-    out = ["| option | trial (analysis) | arm | endpoint | quantity | published | model | within |",
-           "|---|---|---|---|---|---|---|---|"]
-    out += [f"| {r.option} | {r.trial} ({r.analysis}) | {r.arm} | {r.endpoint} | {r.quantity} | "
-            f"{published_words(r)} | {model_words(r)} | {_verdict(r)} |" for r in rows]
+    check = _mixed(rows)
+    out = ["| option |" + (" check |" if check else "") + " trial (analysis) | arm | endpoint | quantity | published | model | within |",
+           "|---|" + ("---|" if check else "") + "---|---|---|---|---|---|---|"]
+    out += [f"| {r.option} |" + (f" {scope_words(r)} |" if check else "") + f" {r.trial} ({r.analysis}) | {r.arm} | "
+            f"{r.endpoint} | {r.quantity} | {published_words(r)} | {model_words(r)} | {_verdict(r)} |" for r in rows]
     return "\n".join(out)
 
 

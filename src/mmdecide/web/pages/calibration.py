@@ -30,7 +30,9 @@ def calibration(request: Request, services: ServicesDep) -> HTMLResponse:
     by_option = services.calibration_by_option
     groups = [(spec, by_option[spec.id]) for spec in OPTIONS if spec.id in by_option]
     table, external = services.calibration, services.external_validation
-    marks = [Mark(r, "fitted" if r.fitted else "check") for r in table] + [Mark(r, "held-out") for r in external]
+    # another trial of the same comparison (Myeloma XI) feeds no number of the model: drawn as held out
+    marks = [Mark(r, "fitted" if r.fitted else "held-out" if r.scope == "same-comparison" else "check") for r in table] \
+        + [Mark(r, "held-out") for r in external]
     chart = calibration_chart(marks, _CHART_DESC, "calibration-summary",
                               reach_months=GRID_MONTHS, median_tolerance=MEDIAN_TOLERANCE,
                               landmark_points=LANDMARK_TOLERANCE_POINTS)
