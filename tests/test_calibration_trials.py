@@ -33,9 +33,6 @@ AS_COMPUTED = {
     ("calgb-100104", "holstein-2017", "lenalidomide", "OS", "percent at 60 months"): (76, 73.6, True),
     ("calgb-100104", "holstein-2017", "placebo", "OS", "median (months)"): (84.1, 86.0, True),
     ("calgb-100104", "holstein-2017", "placebo", "OS", "percent at 60 months"): (64, 66.2, True),
-    ("calgb-100104", "label-pfs-2015", "lenalidomide", "PFS", "median (months)"): (68.4, 51.2, False),
-    ("calgb-100104", "label-pfs-2015", "placebo", "PFS", "median (months)"): (22.8, 23.5, True),
-    ("calgb-100104", "label-os-2016", "lenalidomide", "OS", "median (months)"): (111.6, None, False),
     ("calgb-100104", "asco-2017-itt", "placebo", "PFS", "median (months)"): (28.9, 23.5, False),
     ("calgb-100104", "asco-2017-rpsft", "placebo", "PFS", "median (months)"): (25.8, 23.5, True),
     ("calgb-100104", "asco-2017-itt", "placebo", "OS", "median (months)"): (79, 86.0, True),
@@ -50,8 +47,6 @@ AS_COMPUTED = {
     ("ifm-2005-02", "ash-2013-406", "placebo", "PFS", "percent at 60 months"): (18, 19.8, True),
     ("ifm-2005-02", "ash-2013-406", "lenalidomide", "OS", "percent at 60 months"): (68, 73.6, True),
     ("ifm-2005-02", "ash-2013-406", "placebo", "OS", "percent at 60 months"): (67, 66.2, True),
-    ("ifm-2005-02", "label-pfs-2015", "lenalidomide", "PFS", "median (months)"): (46.8, 51.2, True),
-    ("ifm-2005-02", "label-pfs-2015", "placebo", "PFS", "median (months)"): (24, 23.5, True),
     ("gimema-rv-mm-pi-209", "nejm-2014", "lenalidomide", "PFS", "median (months)"): (41.9, 51.2, False),
     ("gimema-rv-mm-pi-209", "nejm-2014", "no-maintenance", "PFS", "median (months)"): (21.6, 23.5, True),
     ("gimema-rv-mm-pi-209", "nejm-2014", "lenalidomide", "OS", "percent at 36 months"): (88, 87.0, True),
@@ -89,21 +84,30 @@ def test_each_row_names_its_source_locator_and_population(singles):
     corpus = load_corpus()
     for key, r in singles.items():
         assert r.source is not None and r.source.evidence == r.trial and r.source.locator and r.source.url.startswith("http")
-        v = r.source.value  # the published value, in months where the entry prints years
-        unit = next(x.median.unit for x in corpus.get(r.trial).results
-                    if (x.analysis, x.arm, x.endpoint) == key[1:4] and x.median is not None) \
-            if r.quantity.startswith("median") and r.analysis != "review-2024-te" else "months"
-        expected = round(to_months(v, unit), 1) if r.quantity.startswith("median") else v
-        assert r.published == pytest.approx(expected), key
+        assert r.published == pytest.approx(r.source.value), key  # every value used is printed in months
+        assert r.source.source_type not in ("advertisement", "manufacturer"), key
         assert "induction other" in r.note and "no shift" in r.note, key
         if r.trial == "ifm-2005-02":  # the only one whose evidence states its median age
             assert "median age 57 (stated)" in r.note
         else:
             assert "median age not stated, taken as the pooled trials' age, 57" in r.note
-    label = singles[("calgb-100104", "label-pfs-2015", "lenalidomide", "PFS", "median (months)")]
-    assert label.published == 68.4 and "published as 5.7 years" in label.note
     assert "time origin not stated, taken as" in singles[("gimema-rv-mm-pi-209", "nejm-2014", "lenalidomide", "PFS",
                                                          "median (months)")].note
+
+
+def test_promotional_values_are_left_out_and_years_are_months():
+    """CALGB 100104's and IFM 2005-02's label PFS medians come from a manufacturer's advertisement,
+    CALGB's 9.3-year median survival from a manufacturer's page: not shown. A median printed in years
+    is turned into months (checked on a copy whose label source is typed as a label)."""
+    corpus = load_corpus()
+    assert not [r for r in calibration_table() if r.analysis in ("label-pfs-2015", "label-os-2016")]
+    ev = corpus.get("calgb-100104")
+    sources = [s.model_copy(update={"type": "regulatory-label"}) if s.id == "label-pfs" else s for s in ev.sources]
+    changed = dataclasses.replace(corpus, files=dict(corpus.files) | {ev.id: ev.model_copy(update={"sources": sources})})
+    label = next(r for r in calibration_table(changed)
+                 if (r.trial, r.analysis, r.arm, r.endpoint) == (ev.id, "label-pfs-2015", "lenalidomide", "PFS"))
+    assert label.published == pytest.approx(to_months(5.7, "years"), abs=0.05) and "published as 5.7 years" in label.note
+    assert label.source is not None and label.source.value == 5.7
 
 
 def test_the_pool_comes_from_the_meta_analysis_evidence(singles):
@@ -125,12 +129,13 @@ def test_single_trials_are_shown_and_counted_but_do_not_set_the_flag():
     c = by["lenalidomide"]
     assert c.within == all(r.within_tolerance for r in c.rows)
     assert all(r.scope == "option" and r.trial == "mccarthy-2017-meta" for r in c.rows)
-    assert {r.scope for r in c.other_trials} == {"pool", "same-comparison"}
-    assert any(not r.within_tolerance for r in c.other_trials)  # as computed: some single trials miss
+    others = [r for r in calibration_table() if r.option == "lenalidomide" and r.scope != "option"]
+    assert {r.scope for r in others} == {"pool", "same-comparison"}
+    assert any(not r.within_tolerance for r in others)  # as computed: some single trials miss
     assert c.within  # ... and the option still matches its own (pooled) analysis
-    pooled = [r for r in c.other_trials if r.scope == "pool"]
+    pooled = [r for r in others if r.scope == "pool"]
     assert f"{sum(r.within_tolerance for r in pooled)} of their {len(pooled)} results match our numbers" in c.reason
-    assert all(not o.other_trials for k, o in by.items() if k != "lenalidomide")
+    assert all("pooled study" not in o.reason for k, o in by.items() if k != "lenalidomide")
 
 
 def test_a_pooled_trial_that_misses_leaves_the_flag_alone():
@@ -142,14 +147,15 @@ def test_a_pooled_trial_that_misses_leaves_the_flag_alone():
                if (r.arm, r.endpoint) == ("lenalidomide", "PFS") else r for r in ev.results]
     changed = dataclasses.replace(corpus, files=dict(corpus.files) | {ev.id: ev.model_copy(update={"results": results})})
     c = calibration_by_option(changed)["lenalidomide"]
-    gimema = next(r for r in c.other_trials if (r.trial, r.arm, r.endpoint) == (ev.id, "lenalidomide", "PFS"))
+    gimema = next(r for r in calibration_table(changed) if (r.trial, r.arm, r.endpoint) == (ev.id, "lenalidomide", "PFS"))
     assert gimema.published == 10.0 and not gimema.within_tolerance
     assert c.within
 
 
-def test_every_estimate_carries_them():
+def test_every_estimate_says_how_they_spread():
     o = next(x for x in estimate({}, options=["lenalidomide"], horizons=[3]).options if x.option == "lenalidomide")
-    assert o.calibration is not None and len(o.calibration.other_trials) == len(AS_COMPUTED)
+    assert o.calibration is not None and o.calibration.within and "spread around the pooled result" in o.calibration.reason
+    assert all(r.scope == "option" for r in o.calibration.rows)  # the estimate carries the option's own rows only
 
 
 def test_cli_table_counts_them():
@@ -171,7 +177,7 @@ def test_page_and_figure_show_them():
         from fastapi.testclient import TestClient
     with TestClient(create_app(Settings())) as client:
         soup = BeautifulSoup(client.get("/calibration").text, "html.parser")
-    others = calibration_by_option()["lenalidomide"].other_trials
+    others = [r for r in calibration_table() if r.option == "lenalidomide" and r.scope != "option"]
     body = soup.find(id="calibration-others-lenalidomide").find("tbody").find_all("tr")
     assert len(body) == len(others)
     assert [tr.find_all("td")[-1].get_text(strip=True) for tr in body] == \

@@ -14,7 +14,7 @@ meta-analysis of CALGB 100104, IFM 2005-02 and GIMEMA RV-MM-PI-209) is judged by
 rows alone; each trial the evidence says it pools (its ``includes``) and each other trial of the
 same comparison (``SAME_COMPARISON``: Myeloma XI) gets rows of its own, run for that trial's
 population as far as its evidence states it. They are counted as checks and shown
-(``OptionCalibration.other_trials``), but a single trial's miss is spread between trials around
+(the calibration table and page; one sentence in the option's ``reason``), but a single trial's miss is spread between trials around
 the pooled effect, not a failure of the option's own evidence, so they do not set ``within``.
 
 Tolerances (stated, not tuned): a median within 15% of the published one; a landmark within 10
@@ -268,6 +268,7 @@ def _single_trial_rows(corpus: Corpus, spec: OptionSpec, runs: RunCache) -> list
         setting = TRIAL_SETTING.get(trial, "time origin not stated, taken as the start of maintenance: no shift")
         induction = TRIAL_INDUCTION.get(trial, "other")
         for res in (*ev.results, *_te_subgroup_results(corpus, trial)):
+            res = _without_promotion(corpus, trial, res)
             target = _model_option(link, res.arm) or spec.id
             if res.endpoint not in ("PFS", "OS") or target == "?":
                 continue
@@ -276,6 +277,20 @@ def _single_trial_rows(corpus: Corpus, spec: OptionSpec, runs: RunCache) -> list
             out += [r.model_copy(update={"scope": scope})
                     for r in _rows(corpus, spec.id, trial, res.analysis, res, target, runs, note=note, induction=induction)]
     return out
+
+
+#: source types whose numbers no patient sees (the evidence keeps them, typed as such)
+_PROMOTIONAL = {"advertisement", "manufacturer"}
+
+
+def _without_promotion(corpus: Corpus, trial: str, res: Result) -> Result:
+    """The arm result without the values whose source is an advertisement or a manufacturer's page
+    (CALGB 100104's and IFM 2005-02's label PFS medians, CALGB's 9.3-year median survival): those
+    trials have primary or independent reports of the same arms, which the rows use instead."""
+    def promo(v: Value | None) -> bool:
+        return v is not None and corpus.provenance(trial, v).source_type in _PROMOTIONAL
+    return res.model_copy(update={"median": None if promo(res.median) else res.median,
+                                  "landmarks": tuple(lm for lm in res.landmarks if not promo(lm.rate))})
 
 
 def _age_words(corpus: Corpus, trial: str) -> str:
@@ -441,7 +456,7 @@ def _by_option(key: int) -> tuple[tuple[str, OptionCalibration], ...]:
         if rows:  # the option's flag: the rows of the analysis its effect comes from, never the single trials
             within = all(r.within_tolerance for r in rows)
             out.append((spec.id, OptionCalibration(within=within, reason=_reason(within, rows, others), rows=rows,
-                                                   trial_effects=effects, other_trials=others)))
+                                                   trial_effects=effects)))
     return tuple(out)
 
 

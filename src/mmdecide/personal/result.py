@@ -224,9 +224,6 @@ class OptionCalibration(_Out):
     reason: str = Field(description="in plain words: why the numbers do or do not match")
     rows: list[CalibrationRow] = Field(description="the trial's observed results (with sources) beside the model's")
     trial_effects: list[TrialEffect] = Field(default_factory=list, description="the trial's own relative effects")
-    other_trials: list[CalibrationRow] = Field(
-        default_factory=list, description="the single trials inside the pooled analysis the option's numbers "
-        "come from, and other trials of the same comparison: shown beside the model, not counted in 'within'")
 
 
 class OptionResult(_Out):

@@ -28,8 +28,10 @@ _CHART_DESC = ("Each mark is one result. Across is the trial's number; up is the
 @router.get("/calibration", response_class=HTMLResponse)
 def calibration(request: Request, services: ServicesDep) -> HTMLResponse:
     by_option = services.calibration_by_option
-    groups = [(spec, by_option[spec.id]) for spec in OPTIONS if spec.id in by_option]
     table, external = services.calibration, services.external_validation
+    # each option's calibration, and the single trials beside the pooled analysis it rests on (not in its flag)
+    groups = [(spec, by_option[spec.id], [r for r in table if r.option == spec.id and r.scope != "option"])
+              for spec in OPTIONS if spec.id in by_option]
     # another trial of the same comparison (Myeloma XI) feeds no number of the model: drawn as held out
     marks = [Mark(r, "fitted" if r.fitted else "held-out" if r.scope == "same-comparison" else "check") for r in table] \
         + [Mark(r, "held-out") for r in external]
