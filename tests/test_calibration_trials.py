@@ -81,7 +81,6 @@ def test_every_single_trial_row_as_computed(singles):
 
 
 def test_each_row_names_its_source_locator_and_population(singles):
-    corpus = load_corpus()
     for key, r in singles.items():
         assert r.source is not None and r.source.evidence == r.trial and r.source.locator and r.source.url.startswith("http")
         assert r.published == pytest.approx(r.source.value), key  # every value used is printed in months
