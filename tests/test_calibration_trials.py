@@ -188,3 +188,12 @@ def test_page_and_figure_show_them():
     assert any("Myeloma XI" in t for t in tips) and any("CALGB 100104" in t for t in tips)
     drawn = {m.find("title").get_text() for m in figure.select(".calib-held-out") if m.find("title")}
     assert any("Myeloma XI" in t for t in drawn) and not any("CALGB" in t for t in drawn)
+
+
+def test_docs_table_is_the_table_as_computed():
+    """docs/model.md prints the calibration table as `table_markdown` writes it (regenerated, not edited)."""
+    from pathlib import Path
+
+    from mmdecide.report.calibration_words import table_markdown
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "model.md").read_text(encoding="utf-8")
+    assert table_markdown(calibration_table()) in doc
