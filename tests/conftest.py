@@ -1,7 +1,32 @@
-"""Test-wide settings: Hypothesis runs derandomized with no example database, so every run of
-the suite (a developer's or CI's) draws the same examples and a failure always reproduces."""
+"""Test-wide settings.
+
+* Hypothesis runs derandomized with no example database, so every run of the suite (a
+  developer's or CI's) draws the same examples and a failure always reproduces.
+* Python's cyclic garbage collector is paused while pytest collects the suite (see below).
+"""
+
+import gc
 
 from hypothesis import settings
 
 settings.register_profile("mmdecide", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.load_profile("mmdecide")
+
+# Why the collector is paused during collection: collecting imports the whole app and its
+# libraries (about 270,000 long-lived objects: numpy, scipy, pandas, SQLAlchemy, FastAPI, the
+# evidence base), and where Python writes no bytecode (PYTHONDONTWRITEBYTECODE=1, as in some
+# containers and CI images) pytest also re-parses and rewrites the assertions of every test module
+# on every run, allocating millions of short-lived AST nodes. Each burst of allocations starts a
+# collection, and the full ones walk the whole, growing heap: about 2 s of CPU out of 6
+# (benchmarks/results/collection.md). Nothing made during collection is garbage worth reclaiming
+# early (modules, functions and test items live to the end of the session), so the collector is
+# off until collection ends; then one full pass frees what is garbage, and the survivors are
+# frozen (gc.freeze: moved to a generation the collector never walks) so the collections during
+# the test run do not walk them again either. The tests themselves run with the collector on.
+gc.disable()
+
+
+def pytest_collection_finish() -> None:
+    gc.collect()
+    gc.freeze()
+    gc.enable()
