@@ -3,10 +3,14 @@
 * Hypothesis runs derandomized with no example database, so every run of the suite (a
   developer's or CI's) draws the same examples and a failure always reproduces.
 * Python's cyclic garbage collector is paused while pytest collects the suite (see below).
+* ``textstat``: the reading-grade library, imported when a reading-level test first runs rather
+  than when its module is collected (it imports pkg_resources, which scans every installed
+  distribution: 0.1-0.2 s of every collection, paid even by runs that select no reading test).
 """
 
 import gc
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("mmdecide", derandomize=True, database=None, deadline=None, print_blob=True)
@@ -30,3 +34,11 @@ def pytest_collection_finish() -> None:
     gc.collect()
     gc.freeze()
     gc.enable()
+
+
+@pytest.fixture(scope="session")
+def textstat():
+    """The textstat module (0.7.4, pinned in pyproject), imported on first use."""
+    import textstat
+
+    return textstat
