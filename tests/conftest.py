@@ -20,13 +20,14 @@ settings.load_profile("mmdecide")
 # libraries (about 270,000 long-lived objects: numpy, scipy, pandas, SQLAlchemy, FastAPI, the
 # evidence base), and where Python writes no bytecode (PYTHONDONTWRITEBYTECODE=1, as in some
 # containers and CI images) pytest also re-parses and rewrites the assertions of every test module
-# on every run, allocating millions of short-lived AST nodes. Each burst of allocations starts a
-# collection, and the full ones walk the whole, growing heap: about 2 s of CPU out of 6
-# (benchmarks/results/collection.md). Nothing made during collection is garbage worth reclaiming
-# early (modules, functions and test items live to the end of the session), so the collector is
-# off until collection ends; then one full pass frees what is garbage, and the survivors are
-# frozen (gc.freeze: moved to a generation the collector never walks) so the collections during
-# the test run do not walk them again either. The tests themselves run with the collector on.
+# on every run, allocating about a million short-lived AST nodes. Each burst of allocations starts
+# a collection, and the full ones walk the whole, growing heap: collecting took 6.1 s of CPU with
+# the collector on and 3.5 s with it paused (benchmarks/results/collection.md). Nothing made
+# during collection is garbage worth reclaiming early (modules, functions and test items live to
+# the end of the session), so the collector is off until collection ends; then one full pass
+# frees what is garbage, and the survivors are frozen (gc.freeze: moved to a generation the
+# collector never walks) so the collections during the test run do not walk them again either.
+# The tests themselves run with the collector on.
 gc.disable()
 
 
