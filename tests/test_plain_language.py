@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import textstat
 
 from mmdecide.personal import estimate
 from mmdecide.personal.result import EstimateResult, Number
@@ -138,7 +137,7 @@ def test_text_and_markdown_carry_every_sentence(results):
 # ---------------------------------------------------------------------------------------------
 
 
-def test_reading_grade_at_most_9(summaries):
+def test_reading_grade_at_most_9(summaries, textstat):
     for key, _, s in summaries:
         for x in s.sections:
             grade = textstat.flesch_kincaid_grade(" ".join(x.sentences))
