@@ -108,8 +108,8 @@ def test_text_and_plain_outputs_show_the_trials_results_in_place_of_a_mismatch()
     assert "TRIAL RESULTS ONLY" not in len_block and "no progression %" in len_block
     plain = summary_text(summarize(r, 5))
     assert "Our model could not match this option's own trial, ATLAS." in plain
-    assert ("In the trial, half of people who took lenalidomide alone were still alive without the myeloma "
-            "coming back at 41 months.") in plain
+    assert ("In the trial, half of people who took the three-drug mix (KRd) were still alive without the "
+            "myeloma coming back at 59 months. With lenalidomide alone, it was 41 months.") in plain
     assert "the chance of the myeloma coming back was 0.51 times the chance with lenalidomide alone" in plain
     krd_plain = plain.split("Carfilzomib")[1]
     assert "people like you would be alive" not in krd_plain.split("\n\n")[0]

@@ -172,7 +172,8 @@ def read_pdf(pdf: bytes, labels: dict[str, str]) -> dict[str, tuple[Shown, Shown
     out = {}
     for option, seg in _segments(text, labels).items():
         numbers = numbers_in(seg)
-        if seg.split(labels[option], 1)[1].lstrip().startswith("Trial results only: not worked out for me."):
+        trial_only = seg.split(labels[option], 1)[1].lstrip().startswith("Trial results only: not worked out for me")
+        if trial_only:  # the row's two survival cells, one flagged cell in their place
             numbers = [TRIAL_ONLY, TRIAL_ONLY]
         assert len(numbers) >= 2, (option, seg[:300])
         low = seg.lower()
@@ -180,7 +181,7 @@ def read_pdf(pdf: bytes, labels: dict[str, str]) -> dict[str, tuple[Shown, Shown
                          if re.search(rf"\b{w}\b", low)), "")
         out[option] = (numbers[0], numbers[1], Flags(
             not_studied="not studied in people like you" in low,
-            trial_only=re.search(r"(?:; |\band )trial results only", low) is not None,  # the evidence cell's flag
+            trial_only=trial_only,
             strength=strength, indirect="indirect" in low))
     return out
 

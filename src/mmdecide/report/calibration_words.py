@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..personal.result import CalibrationRow, OptionCalibration, SourceRef, TrialEffect
 from .rounding import round_text
+from .side_effect_words import capital
 
 __all__ = ["agreement", "agreement_sentence", "effect_words", "follow_up_sentence", "model_words", "published_words",
            "row_sentence", "table_markdown", "table_text", "trial_only_lines", "trial_only_sentences",
@@ -109,14 +110,26 @@ def _trial_who(r: CalibrationRow, name: str) -> str:
     if r.model_arm == r.option:
         return f"people who took {name}"
     if r.arm == "placebo":
-        return "people who took a dummy pill (placebo)"
+        return "people who took a dummy pill"
     return _who(r)
 
 
-def trial_result_sentence(r: CalibrationRow, name: str = "it") -> str:
-    """One published arm result of the trial alone (no model number), in plain words."""
+def trial_result_sentence(r: CalibrationRow, name: str = "it", first: CalibrationRow | None = None) -> str:
+    """One published arm result of the trial alone (no model number), in plain words; with
+    ``first`` (the other arm's result of the same quantity, said just before) in a short sentence
+    that leans on it ('With a dummy pill, it was 21 months.')."""
     what = "alive without the myeloma coming back" if r.endpoint == "PFS" else "alive"
     who = _trial_who(r, name)
+    if first is not None:
+        arm = capital(_control(r, name))
+        if r.quantity.startswith("median"):
+            if r.published is None:
+                return (f"{arm}, the same was true." if first.published is None
+                        else f"{arm}, more than half were still {what} when it last reported.")
+            if first.published is None:
+                return f"{arm}, half were still {what} at {r.published:g} months."
+            return f"{arm}, it was {r.published:g} months."
+        return f"{arm}, it was {r.published:.0f} out of 100."
     if r.quantity.startswith("median"):
         if r.published is None:
             return f"In the trial, more than half of {who} were still {what} when it last reported."
@@ -125,9 +138,14 @@ def trial_result_sentence(r: CalibrationRow, name: str = "it") -> str:
     return f"In the trial, {r.published:.0f} out of 100 {who} were {what} after {months} months."
 
 
+def _control(r: CalibrationRow, name: str) -> str:
+    """'with a dummy pill', 'with lenalidomide alone', 'with no maintenance', 'with it'."""
+    return _trial_who(r, name).replace("people who took ", "with ").replace("people with ", "with ")
+
+
 def follow_up_sentence(months: float) -> str:
     """The median follow-up of a trial analysis, in plain words."""
-    return f"Half of the people in that report were followed for more than {months:g} months."
+    return f"Half the people were followed for over {months:g} months."
 
 
 def trial_only_sentences(reason: str, c: OptionCalibration, name: str = "it"
@@ -137,18 +155,18 @@ def trial_only_sentences(reason: str, c: OptionCalibration, name: str = "it"
     (endpoint or '' for the reason, sentence, the sources of its numbers)."""
     out: list[tuple[str, str, list[SourceRef]]] = [("", part if part.endswith(".") else part + ".", [])
                                                     for part in reason.split(". ") if part.strip()]
-    controls = {r.trial: _trial_who(r, name).replace("people who took ", "with ").replace("people with ", "with ")
-                .replace(" (placebo)", "") for r in c.rows if r.model_arm != r.option}
+    controls = {r.trial: _control(r, name) for r in c.rows if r.model_arm != r.option}
     for endpoint in ("PFS", "OS"):
-        said_fu: set[tuple[str, str]] = set()
-        for r in c.rows:
-            if r.endpoint != endpoint or r.option == "baseline":
-                continue
+        rows = [r for r in c.rows if r.endpoint == endpoint and r.option != "baseline"]
+        for i, r in enumerate(rows):
+            prev = rows[i - 1] if i else None
+            same = prev is not None and (prev.trial, prev.analysis, prev.quantity) == (r.trial, r.analysis, r.quantity)
             src = [r.source] if r.source is not None else []
-            out.append((endpoint, trial_result_sentence(r, name), src if r.published is not None else []))
-            if r.follow_up_months is not None and (r.trial, r.analysis) not in said_fu:
-                said_fu.add((r.trial, r.analysis))
-                out.append((endpoint, follow_up_sentence(r.follow_up_months), src))
+            out.append((endpoint, trial_result_sentence(r, name, prev if same else None),
+                        src if r.published is not None else []))
+            nxt = rows[i + 1] if i + 1 < len(rows) else None
+            if r.follow_up_months is not None and (nxt is None or (nxt.trial, nxt.analysis) != (r.trial, r.analysis)):
+                out.append((endpoint, follow_up_sentence(r.follow_up_months), src))  # after the analysis' arms
         out += [(endpoint, _effect_plain(e, controls.get(e.trial, "without it")), list(e.hazard_ratio.sources))
                 for e in c.trial_effects if e.endpoint == endpoint]
     # months and percents in whole numbers, as every patient view rounds them (report/rounding.py)
