@@ -143,3 +143,26 @@ def test_plain_words_and_the_table_show_the_trial_in_place_of_the_numbers():
                  b.startswith(next(o.label for o in r.options if o.option == "daratumumab-lenalidomide")))
     assert "TRIAL RESULTS ONLY" in block and "82.7%" in block and "66.4%" in block and "no progression %" not in block
     assert "TRIAL RESULTS ONLY" not in summary_text(s)  # the table's words stay in the table
+
+
+def test_the_web_view_uses_no_withheld_number_to_compare_or_draw():
+    """No picture, curve or what-if row for a trial-only option; its card reads the trial's results."""
+    from mmdecide.web.results_view import TRIAL_ONLY_PICTURE, before_after, build_view
+
+    before = estimate({"mrd": "positive"}, horizons=[1, 2, 3, 5, 7], n_draws=400)
+    after = estimate({"mrd": "positive", "r_iss": "II"}, horizons=[1, 2, 3, 5, 7], n_draws=400)
+    ids = [o.option for o in after.options]
+    missed = {o.option for o in after.options if o.display == TRIAL_RESULTS_ONLY}
+    assert missed and missed < set(ids)
+    rows = before_after(before, after, ids, 5)
+    assert {r["option"] for r in rows} == set(ids) - missed
+    view = build_view(after, after, 5)
+    drawn = str(view.chart_pfs).split("</desc>")[1]  # the lines (the text alternative names every option)
+    for ov in view.options:
+        if ov.option.option in missed:
+            assert ov.trial_only and not ov.icons_pfs and ov.icons_spm is None and ov.text_pfs == TRIAL_ONLY_PICTURE
+            assert ov.trial_lines and ov.trial_lines[0][1].startswith("Our model could not match")
+            assert ov.option.plain_label not in drawn  # no line of its own
+            assert ov.option.plain_label in str(view.chart_pfs).split("No line for", 1)[1].split("</desc>")[0]
+        else:
+            assert not ov.trial_lines and ov.option.plain_label in drawn

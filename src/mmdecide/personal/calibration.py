@@ -7,7 +7,8 @@ all for an average trial patient (empty profile, or the trial's entry condition 
 enrolled only some patients: AURIGA, MRD-positive). The model's baseline is the McCarthy 2017
 control arm, so an option whose own trial enrolled a different population can miss its trial:
 the table says so, row by row, instead of hiding it, and every estimate carries the option's
-rows (``OptionResult.calibration``) so that a miss is shown beside the option's numbers.
+rows (``OptionResult.calibration``): an option that misses its own trial is then shown by that
+trial's results only (``trial_only.py``).
 
 Tolerances (stated, not tuned): a median within 15% of the published one; a landmark within 10
 percentage points. A published 'not reached' agrees when the model's median lies beyond that
