@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from .result import CalibrationRow, EstimateResult, HorizonResult, Number, OptionCalibration, OptionResult
 
-__all__ = ["TRIAL_RESULTS_ONLY", "WITHHELD_REASON", "display_reason", "show_trial_results_only", "withhold"]
+__all__ = ["TRIAL_RESULTS_ONLY", "WITHHELD_REASON", "display_reason", "missed_row", "show_trial_results_only",
+           "withhold"]
 
 TRIAL_RESULTS_ONLY = "trial_results_only"
 WITHHELD_REASON = ("not shown: the model could not reproduce this option's own trial, so only the "
@@ -55,7 +56,7 @@ def _said(r: CalibrationRow) -> tuple[str, str]:
     return model, f"{r.published:.0f} out of 100"
 
 
-def _missed_row(c: OptionCalibration) -> CalibrationRow | None:
+def missed_row(c: OptionCalibration) -> CalibrationRow | None:
     """The row that shows the miss best: a check (not fitted) outside its tolerance, the option's
     own arm first, then one with both numbers."""
     missed = [r for r in c.rows if not r.within_tolerance and not r.fitted]
@@ -66,7 +67,7 @@ def _missed_row(c: OptionCalibration) -> CalibrationRow | None:
 def display_reason(c: OptionCalibration) -> str:
     """Why only the trial's results are shown, in short plain sentences with the numbers."""
     names = ", ".join(dict.fromkeys(r.trial_name for r in c.rows))
-    row = _missed_row(c)
+    row = missed_row(c)
     why = f"Our model could not match this option's own trial, {names}."
     if row is not None:
         model, trial = _said(row)
@@ -82,9 +83,12 @@ def withhold(o: OptionResult) -> OptionResult:
         return o
     gone = Number(estimate=None, reason=WITHHELD_REASON)
     horizons = [HorizonResult(years=h.years, **dict.fromkeys(_HORIZON_NUMBERS, gone)) for h in o.horizons]
+    # the hazard ratios keep their sources: the evidence flags about them (a subgroup, a chain of
+    # trials) cite those entries, and the values are in the evidence files, not personal numbers
     return o.model_copy(update={
-        "median_pfs_months": gone, "median_os_months": gone, "hr_pfs_vs_observation": gone,
-        "hr_os_vs_observation": gone, "horizons": horizons,
+        "median_pfs_months": gone, "median_os_months": gone, "horizons": horizons,
+        "hr_pfs_vs_observation": gone.model_copy(update={"sources": o.hr_pfs_vs_observation.sources}),
+        "hr_os_vs_observation": gone.model_copy(update={"sources": o.hr_os_vs_observation.sources}),
         "display": TRIAL_RESULTS_ONLY, "display_reason": display_reason(c),
     })
 

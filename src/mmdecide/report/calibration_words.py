@@ -5,6 +5,7 @@ misses (``personal/trial_only.py``)."""
 from __future__ import annotations
 
 from ..personal.result import CalibrationRow, OptionCalibration, SourceRef, TrialEffect
+from ..personal.trial_only import missed_row
 from .rounding import round_text
 from .side_effect_words import capital
 
@@ -153,8 +154,11 @@ def trial_only_sentences(reason: str, c: OptionCalibration, name: str = "it"
     """What an option shows when its own trial is missed: the reason, then per endpoint (PFS, then
     OS) the trial's arm results with their follow-up and the trial's hazard ratio. Each entry is
     (endpoint or '' for the reason, sentence, the sources of its numbers)."""
-    out: list[tuple[str, str, list[SourceRef]]] = [("", part if part.endswith(".") else part + ".", [])
-                                                    for part in reason.split(". ") if part.strip()]
+    missed = missed_row(c)  # the trial's number the reason states cites its source
+    why = [missed.source] if missed is not None and missed.source is not None and missed.published is not None else []
+    out: list[tuple[str, str, list[SourceRef]]] = [
+        ("", part if part.endswith(".") else part + ".", why if any(ch.isdigit() for ch in part) else [])
+        for part in reason.split(". ") if part.strip()]
     controls = {r.trial: _control(r, name) for r in c.rows if r.model_arm != r.option}
     for endpoint in ("PFS", "OS"):
         rows = [r for r in c.rows if r.endpoint == endpoint and r.option != "baseline"]
