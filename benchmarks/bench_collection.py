@@ -2,13 +2,15 @@
 
 Target (issue 11): at most 5 s. Two states are measured, each in fresh processes:
 
-* cold: no cached assertion-rewritten modules and PYTHONDONTWRITEBYTECODE=1, so pytest parses,
-  rewrites and compiles every module it rewrites on every run (a first run in a fresh clone, or
-  any run where Python writes no bytecode: some containers and CI images set that variable);
-* warm: the rewritten modules cached in ``__pycache__`` by an earlier run.
+* cold: nothing of the project's cached (no rewritten test module, no bytecode of ``src/`` or
+  ``tests/``) and PYTHONDONTWRITEBYTECODE=1, so pytest parses, rewrites and compiles every test
+  module and Python compiles every module of the package on every run (a first run in a fresh
+  clone, or any run where Python writes no bytecode: some containers and CI images set that
+  variable, and then every run is a cold one);
+* warm: the rewritten modules and the bytecode cached in ``__pycache__`` by an earlier run.
 
 Wall time depends on what else the machine runs, so the CPU time (user + system) of the pytest
-process is written beside it, with the load average at the start.
+process is written beside it, with the load average at the start and the end.
 Run from the repository root:  .venv/bin/python benchmarks/bench_collection.py [--label TEXT]
 [--pytest-option OPTION ...] (e.g. ``--pytest-option=-o --pytest-option="addopts=-ra"`` to time
 another pytest configuration against the same code)
@@ -33,18 +35,20 @@ from mmdecide.fileio import atomic_write_text
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results" / "collection.md"
-REPEATS = 3
+REPEATS = 5
 COMMAND = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
 
 
 def _drop_rewrite_cache() -> int:
-    """Delete pytest's cached rewritten modules (``*-pytest-<version>.pyc``): tests and plugins."""
-    n = 0
-    for base in (ROOT / "tests", Path(sysconfig.get_paths()["purelib"])):
-        for f in base.rglob("*-pytest-*.pyc"):
-            f.unlink()
-            n += 1
-    return n
+    """Delete pytest's cached rewritten modules (``*-pytest-<version>.pyc``: tests and plugins) and
+    the bytecode of the project's own modules, which Python never writes under
+    PYTHONDONTWRITEBYTECODE=1 (the installed libraries' bytecode is written by pip, so it stays)."""
+    found = [*Path(sysconfig.get_paths()["purelib"]).rglob("*-pytest-*.pyc")]
+    for base in (ROOT / "src", ROOT / "tests"):
+        found += base.rglob("*.pyc")
+    for f in found:
+        f.unlink()
+    return len(found)
 
 
 def _collect(cold: bool, extra: list[str]) -> tuple[float, float, int]:
@@ -74,6 +78,7 @@ def main() -> None:
     _collect(cold=False, extra=extra)  # fill the cache for the warm runs (and warm the file system)
     warm = [_collect(cold=False, extra=extra) for _ in range(REPEATS)]
     cold = [_collect(cold=True, extra=extra) for _ in range(REPEATS)]
+    load_end = os.getloadavg()
     n = warm[0][2]
 
     def med(rows: list[tuple[float, float, int]], i: int) -> float:
@@ -84,7 +89,8 @@ def main() -> None:
         "",
         (f"Extra pytest options: `{' '.join(extra)}`. " if extra else "")
         + f"{n} tests; median of {REPEATS} fresh processes per state; load average at the start "
-        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min) on 2 shared cores.",
+        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} and at the end {load_end[0]:.1f} / "
+        f"{load_end[1]:.1f} / {load_end[2]:.1f} (1 / 5 / 15 min) on {os.cpu_count()} shared cores.",
         "",
         "| state | wall | CPU (user + sys) |",
         "|---|---|---|",

@@ -1,5 +1,6 @@
 """Each option against its own trials (issue 8 point 5): the table in the CLI and the Python API,
-the per-option flag on every estimate, and the trial's own results shown beside a mismatch.
+the per-option flag on every estimate, and the trial's own results shown in place of the model's
+numbers where the model misses the option's own trial.
 The rows are reported as they come out: these tests check that each row is computed and judged
 by its stated tolerance, never that the model is good."""
 
@@ -97,18 +98,21 @@ def test_every_estimate_carries_each_options_calibration():
     assert calibration_by_option()["daratumumab"] == by["daratumumab"]
 
 
-def test_text_and_plain_outputs_show_the_trials_numbers_beside_a_mismatch():
+def test_text_and_plain_outputs_show_the_trials_results_in_place_of_a_mismatch():
     r = estimate({}, options=["carfilzomib-lenalidomide-dexamethasone", "lenalidomide"], horizons=[5])
     text = estimate_text(r)
     krd_block = text.split("Carfilzomib")[1]
-    assert "DOES NOT MATCH ITS OWN TRIAL" in krd_block and "59 months" in krd_block
+    assert "TRIAL RESULTS ONLY" in krd_block and "59.1 months" in krd_block and "41.4 months" in krd_block
+    assert "no progression %" not in krd_block.split("\n\n")[0]  # no table of model numbers for it
     len_block = text.split("Lenalidomide")[1].split("Carfilzomib")[0]
-    assert "DOES NOT MATCH" not in len_block
+    assert "TRIAL RESULTS ONLY" not in len_block and "no progression %" in len_block
     plain = summary_text(summarize(r, 5))
-    assert "do not match its own trial, ATLAS." in plain
-    assert ("half of people who took lenalidomide alone were still alive without the myeloma coming back at "
-            "41 months. Our numbers say 51 months.") in plain
+    assert "Our model could not match this option's own trial, ATLAS." in plain
+    assert ("In the trial, half of people who took the three-drug mix (KRd) were still alive without the "
+            "myeloma coming back at 59 months. With lenalidomide alone, it was 41 months.") in plain
     assert "the chance of the myeloma coming back was 0.51 times the chance with lenalidomide alone" in plain
+    krd_plain = plain.split("Carfilzomib")[1]
+    assert "people like you would be alive" not in krd_plain.split("\n\n")[0]
 
 
 def test_cli_calibration_table_and_json(rows):

@@ -43,8 +43,11 @@ def test_every_number_cites_ids_in_the_one_table(answer):
         assert len(ids) == len(set(ids)), f"{path} cites a source twice"
         used.update(ids)
     assert used == set(table), "the table holds only sources some number cites"
-    numbers = [p for p, _ in cited if p.endswith("pfs_percent")]
+    # survival numbers have sources; a number withheld (trial results only) has none, and no estimate
+    shown = {f".options[{i}]" for i, o in enumerate(answer["options"]) if o["display"] == "model"}
+    numbers = [p for p, _ in cited if p.endswith("pfs_percent") and p.split(".horizons")[0] in shown]
     assert numbers and all(ids for p, ids in cited if p in numbers), "survival numbers have sources"
+    assert len(shown) < len(answer["options"])  # the case is reached
 
 
 def test_each_source_once_with_its_citation(answer):

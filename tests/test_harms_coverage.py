@@ -12,7 +12,6 @@ import re
 import warnings
 
 import pytest
-import textstat
 from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
@@ -149,7 +148,7 @@ def test_plain_text_tells_the_harms_beside_the_comparator_with_markers():
     assert not re.search(r"\d+\.\d", numbers), "whole numbers only in patient views"
 
 
-def test_plain_harms_read_at_grade_8_or_below_apart_from_the_trials_own_words():
+def test_plain_harms_read_at_grade_8_or_below_apart_from_the_trials_own_words(textstat):
     section = harms_plain_section(api.harms({}))
     assert len(section.sentences) == len(section.kinds) == len(section.sources)
     own_words = re.compile(r"in the trial's words: .*$")

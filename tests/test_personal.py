@@ -13,6 +13,7 @@ from pydantic import BaseModel
 import mmdecide
 from mmdecide.evidence import load_corpus
 from mmdecide.personal import ProfileError, estimate, json_schema
+from mmdecide.personal.model import run_model
 from mmdecide.personal.harms import spm_rate as _spm_rate
 from mmdecide.personal.options import OPTIONS
 from mmdecide.personal.prepared import default_corpus as _default_corpus
@@ -42,7 +43,9 @@ LEN_MEDIAN_TOL = 0.04
 
 @pytest.fixture(scope="module")
 def empty():
-    return estimate(MCCARTHY, horizons=[1, 2, 3, 5, 7])
+    """The model's numbers for every option: the public estimate withholds those of an option whose
+    own trial the model misses (tests/test_trial_only.py), and these tests are about the model."""
+    return run_model(MCCARTHY, horizons=[1, 2, 3, 5, 7])
 
 
 def opt(result, option_id):
@@ -175,7 +178,7 @@ def test_unknown_factors_widen_the_ranges():
 def test_options_offered_only_where_the_evidence_reaches():
     r = estimate({"mrd": "negative"})
     assert "daratumumab-lenalidomide" in {n.option for n in r.not_offered}
-    r = estimate({"mrd": "positive"})
+    r = run_model({"mrd": "positive"})  # the model's hazard ratios (AURIGA is missed: trial results only)
     dr = opt(r, "daratumumab-lenalidomide")
     assert dr.evidence.kind == "indirect" and dr.evidence.strength == "low"
     # Bucher: the indirect HR is the product and its interval is wider than either link's
@@ -263,7 +266,7 @@ def test_subgroup_evidence_is_flagged_and_shrunk(tmp_path):
 
     from mmdecide.evidence import default_evidence_dir
 
-    r = estimate({"cytogenetics": ["del17p"]}, options=["ixazomib"], horizons=[2])
+    r = run_model({"cytogenetics": ["del17p"]}, options=["ixazomib"], horizons=[2])  # the model's own HR
     ixa = opt(r, "ixazomib")
     assert ixa.hr_pfs_vs_observation.estimate == pytest.approx(0.72)  # 0.74 vs 0.70: no heterogeneity
     assert any("subgroup (cytogenetic risk: high)" in f and "weight 0%" in f for f in ixa.evidence.flags)
@@ -276,7 +279,7 @@ def test_subgroup_evidence_is_flagged_and_shrunk(tmp_path):
         if s["factor"] == "cytogenetic risk" and s["level"].startswith("high risk"):
             s["estimate"].update(value=1.0, lower=0.8, upper=1.25)  # a made-up, very different subgroup
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
-    r = estimate({"cytogenetics": ["del17p"]}, options=["ixazomib"], horizons=[2], corpus=load_corpus(folder))
+    r = run_model({"cytogenetics": ["del17p"]}, options=["ixazomib"], horizons=[2], corpus=load_corpus(folder))
     ixa = opt(r, "ixazomib")
     hr = ixa.hr_pfs_vs_observation.estimate
     assert 0.72 < hr < 0.72 * 1.0 / 0.70  # moved toward the subgroup, but not all the way

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import textstat
 
 from mmdecide.personal import estimate
 from mmdecide.personal.result import EstimateResult, Number
@@ -113,6 +112,10 @@ def test_one_section_per_option_and_no_maintenance_only_as_comparator(results):
         assert [x.option for x in s.sections] == expected
         for x in s.sections:
             assert len(x.sentences) == len(x.kinds)
+            if _option(r, x.option).display == "trial_results_only":  # the trial's results, not the model's
+                assert x.kinds[0] == "pfs-trial-reason" and x.sentences[0].startswith("Our model could not match")
+                assert "pfs-reference" not in x.kinds and "pfs-option" not in x.kinds
+                continue
             ref = [t for t, k in zip(x.sentences, x.kinds) if k == "pfs-reference"]
             assert ref and ref[0].startswith("With no maintenance"), (key, x.option)
             assert "no maintenance" in x.heading
@@ -138,7 +141,7 @@ def test_text_and_markdown_carry_every_sentence(results):
 # ---------------------------------------------------------------------------------------------
 
 
-def test_reading_grade_at_most_9(summaries):
+def test_reading_grade_at_most_9(summaries, textstat):
     for key, _, s in summaries:
         for x in s.sections:
             grade = textstat.flesch_kincaid_grade(" ".join(x.sentences))
@@ -173,9 +176,15 @@ def test_numbers_in_sentences_equal_the_rounded_result(summaries):
             h = _horizon(o, s.years)
             effects = iter(top_side_effects(o))
             se = None
+            # a trial-only option: its trial's arm results, in the calibration's order, per endpoint
+            trial_rows = {ep: iter([r for r in o.calibration.rows if r.endpoint == ep.upper()])
+                          for ep in ("pfs", "os")} if o.display == "trial_results_only" else {}
             for sentence, kind in zip(x.sentences, x.kinds):
                 ep, _, part = kind.partition("-")
-                if ep in ("pfs", "os") and part in ("reference", "option"):
+                if ep in ("pfs", "os") and part == "trial" and sentence.startswith("In the trial,") and "times the chance" not in sentence:
+                    row = next(trial_rows[ep])
+                    want = [] if row.published is None else [round(row.published)]
+                elif ep in ("pfs", "os") and part in ("reference", "option"):
                     n = getattr(ref if part == "reference" else h, f"{ep}_out_of_100")
                     want = [] if n.estimate is None else _expected(n)
                 elif ep in ("pfs", "os") and part == "difference":
@@ -206,6 +215,9 @@ def test_same_denominator_and_time_span_side_by_side(summaries):
     for key, _, s in summaries:
         when = _years_phrase(s.years)
         for x in s.sections:
+            if x.kinds[0] == "pfs-trial-reason":  # trial results only: no number for people like you
+                assert not any("people like you" in t for t, k in zip(x.sentences, x.kinds) if k.startswith(("pfs", "os")))
+                continue
             for ep in ("pfs", "os"):
                 i, j = x.kinds.index(f"{ep}-reference"), x.kinds.index(f"{ep}-option")
                 assert j == i + 1
@@ -335,6 +347,9 @@ def test_extrapolated_numbers_are_marked(summaries):
         ref = _horizon(_option(r, "observation"), s.years)
         for x in s.sections:
             h = _horizon(_option(r, x.option), s.years)
+            if _option(r, x.option).display == "trial_results_only":  # no model number is stated
+                assert not any(k.endswith("-extrapolated") for k in x.kinds), (key, x.option)
+                continue
             for ep in ("pfs", "os"):
                 nums = (getattr(ref, f"{ep}_out_of_100"), getattr(h, f"{ep}_out_of_100"),
                         getattr(h, f"{ep}_difference_percent"))

@@ -7,7 +7,6 @@ import re
 import warnings
 
 import pytest
-import textstat
 from bs4 import BeautifulSoup
 
 from mmdecide.community.consent import CONSENT_VERSION
@@ -63,7 +62,7 @@ def pages(tmp_path_factory):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_grade_at_most_9(pages, path):
+def test_grade_at_most_9(pages, path, textstat):
     text = prose(pages[path])
     assert len(text.split()) > 20, path
     grade = textstat.flesch_kincaid_grade(text)

@@ -39,12 +39,14 @@ class Shown:
 
 
 NOT_KNOWN = Shown(None, None, None, False)
+#: an option whose own trial the model misses: no number for the person, the trial's results instead
+TRIAL_ONLY = Shown("trial results only", None, None, False)
 
 
 @dataclass(frozen=True)
 class Flags:
     not_studied: bool
-    mismatch: bool
+    trial_only: bool
     strength: str  # in the words every patient surface uses
     indirect: bool
 
@@ -52,7 +54,7 @@ class Flags:
     def of(cls, o: OptionResult) -> Flags:
         reference = o.option == "observation"  # the comparison: no strength of its own is shown
         return cls(not_studied=bool(o.outside_population),
-                   mismatch=o.calibration is not None and not o.calibration.within,
+                   trial_only=o.calibration is not None and not o.calibration.within,
                    strength="" if reference else STRENGTH_WORDS[o.evidence.strength],
                    indirect=o.evidence.kind == "indirect")
 
@@ -67,6 +69,9 @@ def expected(result: EstimateResult, years: float) -> dict[str, tuple[Shown, Sho
     out = {}
     for o in result.options:
         h = at_years(o, years)
+        if o.display == "trial_results_only":
+            out[o.option] = (TRIAL_ONLY, TRIAL_ONLY, Flags.of(o))
+            continue
         out[o.option] = (Shown.of(h.pfs_percent), Shown.of(h.os_percent), Flags.of(o))
     return out
 
@@ -123,14 +128,14 @@ def read_page(soup: BeautifulSoup, labels: dict[str, str]) -> dict[str, tuple[Sh
     for option in labels:
         card = soup.find(id=f"glance-{option}")
         assert card is not None, f"no card for {option}"
-        pfs = numbers_in(words(soup.find(id=f"glance-pfs-{option}").get_text(" ")))
-        os_ = numbers_in(words(soup.find(id=f"glance-os-{option}").get_text(" ")))
+        cells = [words(soup.find(id=f"glance-{ep}-{option}").get_text(" ")) for ep in ("pfs", "os")]
+        pfs, os_ = ([TRIAL_ONLY] if c.startswith("Not worked out for you.") else numbers_in(c) for c in cells)
         assert len(pfs) == 1 and len(os_) == 1, (option, pfs, os_)
         text = words(card.get_text(" ")).lower()
         evidence = words(card.select_one(".evidence-line").get_text(" "))
         strength = re.search(r"Evidence: (\w+(?: \w+)?) ?(?:\.|$)", evidence)
         flags = Flags(not_studied="not studied in people like you" in text,
-                      mismatch="do not match this option's own trial" in text,
+                      trial_only="trial results only: our model could not match this option's own trial" in text,
                       strength=strength.group(1) if strength else "",
                       indirect="not tested against no maintenance" in text)
         out[option] = (pfs[0], os_[0], flags)
@@ -143,6 +148,11 @@ def _segments(text: str, labels: dict[str, str]) -> dict[str, str]:
     assert len(starts) == len(labels), f"options missing: {set(labels) - {o for _, o in starts}}"
     return {option: text[at: starts[i + 1][0] if i + 1 < len(starts) else len(text)]
             for i, (at, option) in enumerate(starts)}
+
+
+def read_pdf_text(pdf: bytes) -> str:
+    """The PDF's text, whitespace joined, a word broken at a line end joined again."""
+    return _pdf_text(pdf)
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -162,13 +172,16 @@ def read_pdf(pdf: bytes, labels: dict[str, str]) -> dict[str, tuple[Shown, Shown
     out = {}
     for option, seg in _segments(text, labels).items():
         numbers = numbers_in(seg)
+        trial_only = seg.split(labels[option], 1)[1].lstrip().startswith("Trial results only: not worked out for me")
+        if trial_only:  # the row's two survival cells, one flagged cell in their place
+            numbers = [TRIAL_ONLY, TRIAL_ONLY]
         assert len(numbers) >= 2, (option, seg[:300])
         low = seg.lower()
         strength = next((w for w in sorted(STRENGTH_WORDS.values(), key=len, reverse=True)
                          if re.search(rf"\b{w}\b", low)), "")
         out[option] = (numbers[0], numbers[1], Flags(
             not_studied="not studied in people like you" in low,
-            mismatch="does not match its own trial" in low,
+            trial_only=trial_only,
             strength=strength, indirect="indirect" in low))
     return out
 
@@ -188,9 +201,12 @@ def read_plain(text: str, result: EstimateResult) -> dict[str, tuple]:
         parts = plain_parts(para)
         strength = re.search(r"The evidence for this is (\w+(?: \w+)?) because", para)
         flags = Flags(not_studied="Not studied in people like you." in para,
-                      mismatch=False,  # compared in the test, with the option's own reason
+                      trial_only=para.startswith("Our model could not match this option's own trial"),
                       strength=strength.group(1) if strength else "",
                       indirect="no trial compared it with no maintenance directly" in para)
+        if flags.trial_only:  # no number for the person: the trial's results (no maintenance's are not said)
+            out[o.option] = ((TRIAL_ONLY, False), (TRIAL_ONLY, False), flags, para)
+            continue
         out[o.option] = (_plain_numbers(parts["pfs"], 1), _plain_numbers(parts["os"], 1), flags, para)
         out["observation"] = (_plain_numbers(parts["pfs"], 0), _plain_numbers(parts["os"], 0), None, para)
     return out

@@ -68,33 +68,42 @@ def test_methods_page_links_to_it(web_client):
     assert soup.find("a", href="/calibration")
 
 
-def test_results_page_says_which_options_do_not_match_their_trial(web_client):
+def test_results_page_shows_the_trial_in_place_of_an_option_that_misses_it(web_client):
     assert web_client.post("/profile", data={"age": "60"}, follow_redirects=False).status_code == 303
     web_client.post("/results", data={"years": "5", "set_options": "1", "option": ALL_OPTIONS})
     soup = BeautifulSoup(web_client.get("/results").text, "html.parser")
     krd = "carfilzomib-lenalidomide-dexamethasone"
     text = soup.find(id=f"calibration-{krd}").get_text(" ", strip=True)
-    assert text.startswith("These numbers do not match this option's own trial.")
+    assert text.startswith("Our model does not match this option's own trial, so it shows no numbers for you.")
     detail = soup.find(id=f"calibration-detail-{krd}").get_text(" ", strip=True)
-    assert "at 41 months. Our numbers say 51 months." in detail
+    assert "at 41 months. Our numbers say 51 months." in detail  # the calibration: model beside trial
     assert "hazard ratio for progression or death 0.51" in detail
-    assert soup.find(id=f"calibration-card-{krd}")  # said on the first screen too
+    assert soup.find(id=f"trial-only-card-{krd}")  # said on the first screen
+    shown = " ".join(soup.find(id=f"trial-results-{krd}").get_text(" ").split())  # just under the answer
+    assert "Our model could not match this option's own trial, ATLAS." in shown
+    assert "half of people who took it were still alive without the myeloma coming back at 59 months" in shown
+    assert "With lenalidomide alone, it was 41 months." in shown
+    assert "0.51 times the chance with lenalidomide alone (between 0.31 and 0.86)" in shown
+    assert "Our numbers say" not in shown and "people like you" not in shown
     assert soup.find(id="calibration-daratumumab") is None  # CASSIOPEIA matches with its own induction
-    assert soup.find(id="calibration-lenalidomide") is None and soup.find(id="calibration-card-lenalidomide") is None
+    assert soup.find(id="trial-results-daratumumab") is None and soup.find(id="trial-only-card-daratumumab") is None
+    assert soup.find(id="calibration-lenalidomide") is None and soup.find(id="trial-only-card-lenalidomide") is None
     for option in ALL_OPTIONS:  # every option's details link to the whole table
         assert soup.find(id=f"calibration-detail-{option}").find("a", href=f"/calibration#calibration-{option}")
 
 
-def test_printable_summary_flags_the_options_that_miss_their_trial(web_client):
+def test_printable_summary_shows_the_trial_in_place_of_an_option_that_misses_it(web_client):
     assert web_client.post("/profile", data={"age": "60"}, follow_redirects=False).status_code == 303
     web_client.post("/results", data={"years": "5", "set_options": "1", "option": ALL_OPTIONS})
     soup = BeautifulSoup(web_client.get("/summary").text, "html.parser")
     rows = {tr.find("th").get_text(" ", strip=True): tr.get_text(" ", strip=True)
             for tr in soup.find(id="summary-table").find("tbody").find_all("tr")}
-    flagged = {name for name, text in rows.items() if "does not match its own trial" in text}
+    flagged = {name for name, text in rows.items() if "Trial results only : not worked out for me" in text}
     assert any("KRd" in name or "arfilzomib" in name for name in flagged)
-    assert not any(name.lower().startswith("daratumumab maintenance") for name in flagged)
+    assert not any(name.lower().startswith("daratumumab") and "lenalidomide" not in name.lower() for name in flagged)
     assert not any(name.lower().startswith("lenalidomide") for name in flagged)
+    krd = soup.find(id="summary-trial-carfilzomib-lenalidomide-dexamethasone")
+    assert krd is not None and "at 59 months" in krd.get_text(" ") and krd.find("sup", class_="refs")
 
 
 def test_page_shows_the_external_validation(web_client):

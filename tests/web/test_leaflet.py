@@ -110,7 +110,9 @@ def test_leaflet_is_two_pages_with_pictures_date_and_every_source(leaflets, name
     # that helps, of the 'extra people helped' green, which nothing else on the leaflet uses
     blue, green = _pixels(images, BASE_COLOUR), _pixels(images, BENEFIT_COLOUR)
     assert blue > 500, (name, blue)
-    assert green > 1000 or name.startswith("age 70"), (name, green)
+    # (an option shown by its trial's results only has no picture: two pictures with extra people
+    # helped remain in the default options, about 850 pixels of green)
+    assert green > 600 or name.startswith("age 70"), (name, green)
     reader = PdfReader(io.BytesIO(pdf))
     words = " ".join(" ".join((p.extract_text() or "") for p in reader.pages).split())
     today = date.today()
@@ -149,7 +151,12 @@ def test_leaflet_text_has_details_date_version_questions_and_full_sources(leafle
 
     soup = BeautifulSoup(summary, "html.parser")
     pictures = soup.select("#summary-pictures figure svg.icon-array")
-    assert len(pictures) == len(soup.select("#summary-table tbody tr"))
+    rows = soup.select("#summary-table tbody tr")
+    # a picture for every option with numbers; one shown by its own trial's results only has none,
+    # and its trial's results instead
+    trial_only = [tr for tr in rows if "Trial results only" in tr.get_text(" ")]
+    assert trial_only and len(pictures) == len(rows) - len(trial_only)
+    assert len(soup.select("p.trial-results")) == len(trial_only)
     reader = PdfReader(io.BytesIO(pdf))
     words = " ".join(" ".join((p.extract_text() or "") for p in reader.pages).split())
     today = date.today()

@@ -9,7 +9,6 @@ import warnings
 from types import SimpleNamespace
 
 import pytest
-import textstat
 from bs4 import BeautifulSoup
 
 from mmdecide.evidence import load_corpus
@@ -53,7 +52,7 @@ def _cites_resolve(page, section):
         assert page.find(id=a["href"].removeprefix("#")) is not None, a["href"]
 
 
-def test_high_risk_profile_sees_the_answer_with_credibility_flags(client):
+def test_high_risk_profile_sees_the_answer_with_credibility_flags(client, textstat):
     page = _page(client, HIGH_RISK)
     sec = page.find(id="high-risk")
     assert sec is not None and "del(17p), R-ISS III" in _text(sec)

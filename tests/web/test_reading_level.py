@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import textstat
 from bs4 import BeautifulSoup
 
 from mmdecide.web import Settings, create_app
@@ -147,7 +146,7 @@ PAGES = {
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_reading_grade_at_most_8(client, name):
+def test_reading_grade_at_most_8(client, name, textstat):
     text = PAGES[name](client)
     words = textstat.lexicon_count(text)
     assert words >= 40, f"{name}: only {words} words of text found"
@@ -160,7 +159,7 @@ def test_reading_grade_at_most_8(client, name):
 
 
 @pytest.mark.parametrize("which", ["client", "high_risk_client"])
-def test_each_layer_of_the_results_page_at_most_grade_8(request, which):
+def test_each_layer_of_the_results_page_at_most_grade_8(request, which, textstat):
     """Each layer on its own (so easy text in one cannot average out hard text in another): every
     part of the results page with at least 40 words of prose."""
     main = _soup(request.getfixturevalue(which), "/results").select_one("main")

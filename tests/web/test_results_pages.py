@@ -184,6 +184,11 @@ def test_first_layer_numbers_equal_the_estimate(client, expected, all_options, y
         h = _at(o, years)
         for col, n in (("pfs", h.pfs_out_of_100), ("os", h.os_out_of_100)):
             cell = answer.find(id=f"glance-{col}-{o.option}")
+            if o.display == "trial_results_only":  # no number for the person: a link to the trial's results
+                assert "Not worked out for you" in text(cell) and not cell.find(class_="value")
+                assert cell.find("a", href=f"#trial-results-{o.option}")
+                assert page.find(id=f"trial-results-{o.option}").find("sup", class_="refs")
+                continue
             if n.estimate is None:
                 assert "not known" in text(cell)
                 continue
@@ -226,6 +231,9 @@ def test_every_first_layer_number_has_a_cited_twin_in_the_layers(results_page, e
     assert all(a["href"].lstrip("#") in items for a in refs)
     for o in expected.options:
         art = results_page.find(id=f"opt-{o.option}").find_parent("article")
+        if o.display == "trial_results_only":  # the trial's results, each cited, in place of the numbers
+            assert art.find(id=f"trial-detail-{o.option}").find("sup", class_="refs"), o.option
+            continue
         first = next(li for li in art.find_all("li") if text(li).startswith("Alive without"))
         if _at(o).pfs_out_of_100.estimate is not None:
             assert first.find("sup", class_="refs"), o.option
@@ -443,7 +451,7 @@ def test_how_the_answers_change_the_numbers_in_plain_words(client):
 def test_a_later_horizon_shows_fewer_people_without_progression(client, all_options):
     def pfs_cells(page):
         cells = page.find(id="answer").select("dd[id^=glance-pfs-]")
-        return [int(c.find(class_="value").get_text(strip=True)) for c in cells]
+        return [int(c.find(class_="value").get_text(strip=True)) for c in cells if c.find(class_="value")]
 
     one, five = pfs_cells(enter(client, years=1, options=all_options)), pfs_cells(enter(client, years=5, options=all_options))
     assert len(one) == len(five) >= 2

@@ -9,8 +9,12 @@ compared, per option and at the horizon each surface shows:
 
 - alive without progression and alive, out of 100, with the 95% range (whole numbers), and the
   second cancers ("fewer than 1", never 0, for a number above 0 that rounds to 0);
-- the flags: beyond the trials' follow-up (projection), "not studied in people like you", the
-  option's numbers not matching its own trial, and weak or indirect evidence;
+- the flags: beyond the trials' follow-up (projection), "not studied in people like you", an
+  option shown by its own trial's results only (the model misses that trial), and weak or
+  indirect evidence;
+- for an option shown by its trial's results only: no number for the person on any surface, and
+  the same trial numbers (arm results, follow-up, hazard ratios) on the page, the PDF and --plain,
+  equal to the library's calibration rows;
 - medians past follow-up ("more than N months"), which answers are used or not, the answer that
   would narrow the ranges most, and what a range means.
 
@@ -34,6 +38,7 @@ from mmdecide import api
 from mmdecide.cli import app as cli_app
 from mmdecide.personal.options import OPTIONS
 from mmdecide.personal.result import EstimateResult, Number
+from mmdecide.report.plain_language import summarize
 from mmdecide.web import Settings, create_app
 from surface_readers import (
     COUNT,
@@ -52,6 +57,7 @@ from surface_readers import (
     read_page,
     read_pdf,
     read_pdf_numbers,
+    read_pdf_text,
     read_plain,
     spm_expected,
     table_cell,
@@ -171,6 +177,9 @@ def test_results_page_curve_tables_match_the_library_at_its_horizons(surfaces):
             for h in o.horizons:
                 n: Number = getattr(h, field)
                 cell = rows[h.years][cell_at]
+                if o.display == "trial_results_only":
+                    assert cell == "trial results only", (table, o.option, cell)
+                    continue
                 if n.estimate is None:
                     assert cell == "not known"
                     continue
@@ -190,7 +199,7 @@ def test_pdf_shows_the_library_numbers_and_flags(surfaces):
         g_pfs, g_os, g_flags = got[option]
         assert (g_pfs, g_os) == (pfs, os_), option
         assert g_flags.not_studied == flags.not_studied, (option, "not studied")
-        assert g_flags.mismatch == flags.mismatch, (option, "does not match its own trial")
+        assert g_flags.trial_only == flags.trial_only, (option, "trial results only")
         if option != "observation":
             assert g_flags.strength == flags.strength, (option, "evidence strength")
             assert g_flags.indirect == flags.indirect, (option, "indirect")
@@ -211,6 +220,10 @@ def test_plain_shows_the_library_numbers_and_flags(surfaces):
         (g_pfs, pfs_proj), (g_os, os_proj), g_flags, para = got[o.option]
         assert g_pfs == replace(pfs, projection=False), o.option
         assert g_os == replace(os_, projection=False), o.option
+        assert g_flags.trial_only == flags.trial_only, (o.option, "trial results only")
+        if flags.trial_only:
+            assert not pfs_proj and not os_proj and "people like you would be alive" not in para, o.option
+            continue
         h = at_years(o, surfaces.years)
         # --plain says "beyond follow-up" once per endpoint: for the option, no maintenance or the difference
         assert pfs_proj == (pfs.projection or ref_pfs.projection or h.pfs_difference_percent.extrapolated), o.option
@@ -218,13 +231,11 @@ def test_plain_shows_the_library_numbers_and_flags(surfaces):
         assert g_flags.not_studied == flags.not_studied, (o.option, "not studied")
         assert g_flags.strength == flags.strength, (o.option, "evidence strength")
         assert g_flags.indirect == flags.indirect, (o.option, "indirect")
-        reason = o.calibration.reason.split(". ")[0] if o.calibration is not None else None
-        assert (reason is not None and reason in para) == flags.mismatch, (o.option, "does not match its own trial")
 
 
 def test_the_profiles_carry_every_flag():
     """The cases above reach every flag this file compares (else a test could pass on none)."""
-    seen = dict.fromkeys(("projection", "not_studied", "mismatch", "weak", "indirect", "reference_not_studied",
+    seen = dict.fromkeys(("projection", "not_studied", "trial_only", "weak", "indirect", "reference_not_studied",
                           "median_beyond_follow_up", "not_known", "nothing_to_ask"), False)
     for name, years in CASES:
         result = library(name)
@@ -232,7 +243,7 @@ def test_the_profiles_carry_every_flag():
             seen["projection"] |= pfs.projection or os_.projection
             seen["not_studied"] |= flags.not_studied
             seen["reference_not_studied"] |= option == "observation" and flags.not_studied
-            seen["mismatch"] |= flags.mismatch
+            seen["trial_only"] |= flags.trial_only
             seen["weak"] |= flags.strength in ("weak", "very weak")
             seen["indirect"] |= flags.indirect
             seen["not_known"] |= NOT_KNOWN in (pfs, os_)
@@ -251,6 +262,10 @@ def test_results_page_medians_past_follow_up_read_more_than(surfaces):
     """A median past the trials' follow-up reads "more than N months" (issue 8, point 7), as in
     the command line's table; the model's projection is only beside it, marked."""
     for o in surfaces.result.options:
+        if o.display == "trial_results_only":  # no median for the person: the trial's own instead
+            assert surfaces.page.find(id=f"median-pfs-{o.option}") is None
+            assert surfaces.page.find(id=f"trial-detail-{o.option}") is not None
+            continue
         for endpoint, n in (("pfs", o.median_pfs_months), ("os", o.median_os_months)):
             text = words(surfaces.page.find(id=f"median-{endpoint}-{o.option}").get_text(" "))
             if n.estimate is None:
@@ -279,9 +294,19 @@ def test_cli_table_shows_the_library_numbers_medians_and_flags(table):
         block = next(b for b in blocks if b.startswith(f"{o.label}  ["))
         assert f"evidence {o.evidence.strength}]" in block.splitlines()[0]
         assert ("NOT STUDIED IN PEOPLE LIKE YOU" in block) == bool(o.outside_population), o.option
-        assert ("DOES NOT MATCH ITS OWN TRIAL" in block) == (o.calibration is not None and not o.calibration.within)
+        missed = o.calibration is not None and not o.calibration.within
+        assert ("TRIAL RESULTS ONLY" in block) == missed, o.option
         rows = {float(m.group(1)): (table_cell(m.group(2)), table_cell(m.group(3)))
                 for m in map(TABLE_ROW.match, block.splitlines()) if m}
+        if missed:  # the trial's results with their digits, and no row or median of the model
+            assert not rows and "median progression-free survival" not in block, o.option
+            for r in o.calibration.rows:
+                if r.published is not None:
+                    assert f"{r.published:g}" in block, (o.option, r.arm, r.quantity)
+            for e in o.calibration.trial_effects:
+                assert f"hazard ratio for {'progression or death' if e.endpoint == 'PFS' else 'death'} " \
+                       f"{e.hazard_ratio.estimate:.2f}" in block, o.option
+            continue
         for h in o.horizons:
             assert rows[h.years] == (Shown.of(h.pfs_percent), Shown.of(h.os_percent)), (o.option, h.years)
         for what, n in (("progression-free survival", o.median_pfs_months), ("overall survival", o.median_os_months)):
@@ -386,3 +411,54 @@ def test_the_range_is_described_alike_on_the_page_and_in_plain(surfaces):
     sentence = next(s for s in re.split(r"(?<=\.) ", intro) if s.startswith("Each range shows"))
     assert sentence in page
     assert "what we do not know about you" in sentence
+
+
+# ------------------------------------------------------------------------------------------
+# An option shown by its own trial's results only: the same trial numbers everywhere
+# ------------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\w.\[])\d+(?:\.\d+)?(?![\w\]])")
+
+
+def _trial_numbers(text: str) -> list[str]:
+    """The numbers a trial-results text states, in order (source markers and '100' of 'out of
+    100' left out)."""
+    text = re.sub(r"\[[\d,\s–-]+\]", " ", text).replace("out of 100", "out of")
+    return _NUMBER.findall(text)
+
+
+def test_trial_only_options_show_the_same_trial_numbers_everywhere(surfaces):
+    missed = [o for o in surfaces.result.options if o.display == "trial_results_only"]
+    assert [o.option for o in missed] == [o.option for o in surfaces.result.options
+                                          if o.calibration is not None and not o.calibration.within]
+    pdf = " ".join(read_pdf_text(surfaces.pdf).split())
+    plain = surfaces.plain.splitlines()
+    for o in missed:
+        page = words(surfaces.page.find(id=f"trial-results-{o.option}").get_text(" "))
+        page = page.split("what its own trial saw", 1)[1]
+        start = pdf.index(f"{o.plain_label}: what its own trial saw.") + len(f"{o.plain_label}: what its own trial saw.")
+        rest = pdf[start:]
+        stops = [i for i in [rest.find(f"{x.plain_label}: what its own trial saw.") for x in missed]
+                 + [rest.find("Most common serious side effects")] if i >= 0]
+        leaflet = rest[: min(stops)]
+        para = words(plain[plain.index(f"{o.plain_label}, compared with no maintenance") + 1])
+        # --plain's trial sentences: the library's plain section says which they are; each is printed
+        section = next(x for x in summarize(surfaces.result, surfaces.years).sections if x.option == o.option)
+        trial = [t for t, k in zip(section.sentences, section.kinds) if k.startswith(("pfs-trial", "os-trial"))]
+        assert all(t in para for t in trial), o.option
+        para = " ".join(trial)
+        got = {"page": _trial_numbers(page), "pdf": _trial_numbers(leaflet), "plain": _trial_numbers(para)}
+        assert got["page"] == got["pdf"] == got["plain"], (o.option, got)
+        # and they are the library's: each arm result (whole), follow-up and hazard ratio (2 decimals)
+        c = o.calibration
+        want = {str(round(r.published)) for r in c.rows if r.published is not None}
+        want |= {str(round(r.follow_up_months)) for r in c.rows if r.follow_up_months is not None}
+        want |= {f"{x:.2f}" for e in c.trial_effects for x in (e.hazard_ratio.estimate, e.hazard_ratio.lower,
+                                                                 e.hazard_ratio.upper) if x is not None}
+        assert want <= set(got["page"]), (o.option, want - set(got["page"]))
+        assert o.display_reason is not None and o.display_reason.split(". ")[0] in page
+        # the JSON says the same, and holds no number for the person
+        js = next(x for x in surfaces.json["options"] if x["option"] == o.option)
+        assert js["display"] == "trial_results_only" and js["display_reason"] == o.display_reason
+        assert js["median_pfs_months"]["estimate"] is None
+        assert all(v["estimate"] is None for h in js["horizons"] for v in h.values() if isinstance(v, dict))

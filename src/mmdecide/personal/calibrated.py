@@ -1,6 +1,7 @@
 """The public personal estimate: the model's numbers (``model``) with each option's calibration
-against its own trial (``calibration``) attached. A module of its own so that the calibration,
-which runs the model, and the model do not import each other."""
+against its own trial (``calibration``) attached, and the numbers of an option whose own trial the
+model misses replaced by that trial's results (``trial_only``). A module of its own so that the
+calibration, which runs the model, and the model do not import each other."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from .model import DEFAULT_DRAWS, DEFAULT_SEED, run_model
 from .prepared import default_corpus
 from .profile import PatientProfile
 from .result import EstimateResult
+from .trial_only import show_trial_results_only
 
 __all__ = ["estimate"]
 
@@ -47,4 +49,5 @@ def estimate(
     """
     corpus = corpus if corpus is not None else default_corpus()
     result = run_model(profile, options, horizons, corpus=corpus, n_draws=n_draws, seed=seed)
-    return attach_calibration(result, corpus)
+    # an option whose own trial the model misses shows that trial's results only (trial_only.py)
+    return show_trial_results_only(attach_calibration(result, corpus))

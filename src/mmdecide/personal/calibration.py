@@ -7,7 +7,8 @@ all for an average trial patient (empty profile, or the trial's entry condition 
 enrolled only some patients: AURIGA, MRD-positive). The model's baseline is the McCarthy 2017
 control arm, so an option whose own trial enrolled a different population can miss its trial:
 the table says so, row by row, instead of hiding it, and every estimate carries the option's
-rows (``OptionResult.calibration``) so that a miss is shown beside the option's numbers.
+rows (``OptionResult.calibration``): an option that misses its own trial is then shown by that
+trial's results only (``trial_only.py``).
 
 An option whose numbers come from a pooled analysis (lenalidomide: the McCarthy 2017
 meta-analysis of CALGB 100104, IFM 2005-02 and GIMEMA RV-MM-PI-209) is judged by that analysis'
@@ -121,6 +122,7 @@ class _RowBase(TypedDict):
     arm_label: str
     model_arm: str
     endpoint: Literal["PFS", "OS"]
+    follow_up_months: float | None
 
 
 def _row_base(corpus: Corpus, option: str, evidence: str, analysis: str, res: Result,
@@ -132,7 +134,8 @@ def _row_base(corpus: Corpus, option: str, evidence: str, analysis: str, res: Re
         return None
     label = {a.id: a.label for a in corpus.get(evidence).arms}.get(res.arm, res.arm)
     base = _RowBase(option=option, trial=evidence, trial_name=trial_name(corpus, evidence), analysis=analysis,
-                    arm=res.arm, arm_label=label, model_arm=model_arm, endpoint=endpoint)
+                    arm=res.arm, arm_label=label, model_arm=model_arm, endpoint=endpoint,
+                    follow_up_months=follow_up_months(corpus, evidence, analysis))
     return base, f"{endpoint} {{}}, {label} [{analysis}]"
 
 
@@ -420,7 +423,7 @@ def _reason(within: bool, rows: list[CalibrationRow], others: list[CalibrationRo
     return (f"Our numbers for this option do not match its own trial, {names}. Our numbers start from "
             "people in trials from 2005 to 2009 who had no maintenance, changed for the first treatment a "
             "person had. The people in this trial may have had other first treatments, or other care. So "
-            "read the trial's own numbers beside ours.")
+            "we show the trial's own results for this option, not numbers for you.")
 
 
 def calibration_by_option(corpus: Corpus | None = None) -> dict[str, OptionCalibration]:

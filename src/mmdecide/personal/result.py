@@ -197,6 +197,8 @@ class CalibrationRow(_Out):
     note: str
     source: SourceId | None = Field(description="where the published value comes from (null: a 'not reached' "
                                      "whose entry gives neither a value nor the analysis' follow-up)")
+    follow_up_months: float | None = Field(default=None, description="the median follow-up of the analysis "
+                                           "the published value comes from, in months (null: not given)")
 
     def standalone_json(self) -> dict[str, Any]:
         """The row as JSON on its own (the calibration table, its CLI and API form): the source
@@ -248,9 +250,22 @@ class OptionResult(_Out):
     calibration: OptionCalibration | None = Field(
         default=None,
         description="the option's own trial(s) beside the model for an average trial patient; when "
-        "'within' is false the absolute numbers for this option do not match its own trial, and the "
-        "trial's observed results and relative effects are given here to read instead",
+        "'within' is false the model cannot reproduce this option's own trial, and the trial's observed "
+        "results (rows[].published, with source and follow-up) and relative effects (trial_effects) "
+        "are what is shown for the option (see 'display')",
     )
+    display: Literal["model", "trial_results_only"] = Field(
+        default="model",
+        description="'model': the numbers above are this patient's estimates. 'trial_results_only': the "
+        "model could not reproduce this option's own trial (calibration.within is false), so its personal "
+        "numbers (medians, percents, differences, months gained, hazard ratios vs no maintenance, numbers "
+        "needed to treat or harm, second-cancer percents at the horizons) are null with a reason, and only "
+        "the trial's own results are shown: calibration.rows (published values) and calibration.trial_effects, "
+        "with the trial's side effects and second cancers in side_effects",
+    )
+    display_reason: str | None = Field(
+        default=None, description="for 'trial_results_only': why, in one plain sentence (what the model "
+        "gives for the trial beside what the trial saw)")
 
 
 class NotOffered(_Out):

@@ -1,12 +1,17 @@
-"""The calibration against each option's own trial, in words: the table (command line, docs)
-and the plain sentences shown beside an option whose numbers do not match its trial."""
+"""The calibration against each option's own trial, in words: the table (command line, docs),
+and the trial's own results shown in place of the numbers of an option whose own trial the model
+misses (``personal/trial_only.py``)."""
 
 from __future__ import annotations
 
 from ..personal.result import CalibrationRow, OptionCalibration, SourceRef, TrialEffect
+from ..personal.trial_only import missed_row
+from .rounding import round_text
+from .side_effect_words import capital
 
-__all__ = ["agreement", "agreement_sentence", "effect_words", "mismatch_sentences", "model_words", "published_words", "row_sentence",
-           "scope_words", "single_trial_sentence", "table_markdown", "table_text"]
+__all__ = ["agreement", "agreement_sentence", "effect_words", "follow_up_sentence", "model_words", "published_words",
+           "row_sentence", "scope_words", "single_trial_sentence", "table_markdown", "table_text", "trial_only_lines",
+           "trial_only_sentences", "trial_result_sentence"]
 
 _ENDPOINT_WORDS = {"PFS": "living without the myeloma getting worse", "OS": "alive"}
 
@@ -137,18 +142,92 @@ def _effect_plain(e: TrialEffect, control: str) -> str:
     return f"In the trial, the chance of {what} was {hr.estimate:.2f} times the chance {control}{rng}."
 
 
-def mismatch_sentences(c: OptionCalibration | None) -> list[tuple[str, list[SourceRef]]]:
-    """Plain sentences for an option whose numbers do not match its own trial (none when they do),
-    each with the sources of the trial numbers it states."""
-    if c is None or c.within:
-        return []
-    trial_sources = [r.source for r in c.rows if r.source is not None]
-    texts: list[tuple[str, list[SourceRef]]] = [(c.reason, trial_sources)]
-    texts += [(row_sentence(r), [r.source] if r.source is not None else []) for r in c.rows]
-    controls = {r.trial: _who(r).replace("people who took ", "with ").replace("people with ", "with ")
-                for r in c.rows if r.model_arm != r.option}
-    texts += [(_effect_plain(e, controls.get(e.trial, "without it")), list(e.hazard_ratio.sources))
-              for e in c.trial_effects]
-    # one entry a sentence, so that each carries its own source markers
-    return [(part if part.endswith(".") else part + ".", sources)
-            for text, sources in texts for part in text.split(". ") if part.strip()]
+def _trial_who(r: CalibrationRow, name: str) -> str:
+    if r.model_arm == r.option:
+        return f"people who took {name}"
+    if r.arm == "placebo":
+        return "people who took a dummy pill"
+    return _who(r)
+
+
+def trial_result_sentence(r: CalibrationRow, name: str = "it", first: CalibrationRow | None = None) -> str:
+    """One published arm result of the trial alone (no model number), in plain words; with
+    ``first`` (the other arm's result of the same quantity, said just before) in a short sentence
+    that leans on it ('With a dummy pill, it was 21 months.')."""
+    what = "alive without the myeloma coming back" if r.endpoint == "PFS" else "alive"
+    who = _trial_who(r, name)
+    if first is not None:
+        arm = capital(_control(r, name))
+        if r.quantity.startswith("median"):
+            if r.published is None:
+                return (f"{arm}, the same was true." if first.published is None
+                        else f"{arm}, more than half were still {what} when it last reported.")
+            if first.published is None:
+                return f"{arm}, half were still {what} at {r.published:g} months."
+            return f"{arm}, it was {r.published:g} months."
+        return f"{arm}, it was {r.published:.0f} out of 100."
+    if r.quantity.startswith("median"):
+        if r.published is None:
+            return f"In the trial, more than half of {who} were still {what} when it last reported."
+        return f"In the trial, half of {who} were still {what} at {r.published:g} months."
+    months = r.quantity.removeprefix("percent at ").removesuffix(" months")
+    return f"In the trial, {r.published:.0f} out of 100 {who} were {what} after {months} months."
+
+
+def _control(r: CalibrationRow, name: str) -> str:
+    """'with a dummy pill', 'with lenalidomide alone', 'with no maintenance', 'with it'."""
+    return _trial_who(r, name).replace("people who took ", "with ").replace("people with ", "with ")
+
+
+def follow_up_sentence(months: float) -> str:
+    """The median follow-up of a trial analysis, in plain words."""
+    return f"Half the people were followed for over {months:g} months."
+
+
+def trial_only_sentences(reason: str, c: OptionCalibration, name: str = "it"
+                         ) -> list[tuple[str, str, list[SourceRef]]]:
+    """What an option shows when its own trial is missed: the reason, then per endpoint (PFS, then
+    OS) the trial's arm results with their follow-up and the trial's hazard ratio. Each entry is
+    (endpoint or '' for the reason, sentence, the sources of its numbers)."""
+    missed = missed_row(c)  # the trial's number the reason states cites its source
+    why = [missed.source] if missed is not None and missed.source is not None and missed.published is not None else []
+    out: list[tuple[str, str, list[SourceRef]]] = [
+        ("", part if part.endswith(".") else part + ".", why if any(ch.isdigit() for ch in part) else [])
+        for part in reason.split(". ") if part.strip()]
+    controls = {r.trial: _control(r, name) for r in c.rows if r.model_arm != r.option}
+    for endpoint in ("PFS", "OS"):
+        rows = [r for r in c.rows if r.endpoint == endpoint and r.option != "baseline"]
+        for i, r in enumerate(rows):
+            prev = rows[i - 1] if i else None
+            same = prev is not None and (prev.trial, prev.analysis, prev.quantity) == (r.trial, r.analysis, r.quantity)
+            src = [r.source] if r.source is not None else []
+            out.append((endpoint, trial_result_sentence(r, name, prev if same else None),
+                        src if r.published is not None else []))
+            nxt = rows[i + 1] if i + 1 < len(rows) else None
+            if r.follow_up_months is not None and (nxt is None or (nxt.trial, nxt.analysis) != (r.trial, r.analysis)):
+                out.append((endpoint, follow_up_sentence(r.follow_up_months), src))  # after the analysis' arms
+        out += [(endpoint, _effect_plain(e, controls.get(e.trial, "without it")), list(e.hazard_ratio.sources))
+                for e in c.trial_effects if e.endpoint == endpoint]
+    # months and percents in whole numbers, as every patient view rounds them (report/rounding.py)
+    return [(endpoint, round_text(sentence), sources) for endpoint, sentence, sources in out]
+
+
+def trial_only_lines(c: OptionCalibration) -> list[str]:
+    """The trial's results for the care team (the estimate table): published values with their digits."""
+    lines = []
+    for r in c.rows:
+        fu = f"; median follow-up {r.follow_up_months:g} months" if r.follow_up_months is not None else ""
+        cite = _cite(r.source)
+        lines.append(f"{r.trial_name} ({r.analysis}), {r.arm_label}, {r.endpoint} {r.quantity}: "
+                     f"{published_words(r)}{fu}{cite}")
+    for e in c.trial_effects:
+        lines.append(effect_words(e) + _cite(e.hazard_ratio.sources[0] if e.hazard_ratio.sources else None))
+    return lines
+
+
+def _cite(src: SourceRef | None) -> str:
+    """' [evidence id: locator]', flagged when it is not a primary publication (full sources: --json)."""
+    if src is None:
+        return ""
+    kind = "" if src.tier == "primary" else "; regulatory label" if src.tier == "label" else "; secondary source"
+    return f" [{src.evidence}: {src.locator}{kind}]"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..personal.result import EstimateResult, Number
-from .calibration_words import mismatch_sentences
+from ..personal.result import OptionResult
+from .calibration_words import trial_only_lines
 from .rounding import more_than_months
 
 __all__ = ["estimate_text"]
@@ -29,6 +30,26 @@ def _median(x: Number) -> str:
     return _n(x, 1, " months")
 
 
+def _trial_only(o: OptionResult) -> list[str]:
+    """An option whose own trial the model misses: the trial's results instead of the model's
+    numbers (personal/trial_only.py), its trial's second cancers, and its flags."""
+    assert o.calibration is not None and o.display_reason is not None
+    out = [f"  TRIAL RESULTS ONLY: {o.display_reason}",
+           "  what its own trial saw (not numbers for this patient):"]
+    out += [f"    {line}" for line in trial_only_lines(o.calibration)]
+    spm = [s for s in o.side_effects if s.category.startswith("spm-")]
+    for s in spm:
+        comp = (f" vs {s.comparator_percent.estimate:g}% ({s.comparator})"
+                if s.comparator_percent is not None and s.comparator_percent.estimate is not None else "")
+        out.append(f"  second cancers in the trial: {s.item} {_n(s.percent, 1, '%')}{comp}"
+                   + (f", {s.time_frame}" if s.time_frame else ""))
+    if not spm:
+        out.append("  second cancers in the trial: not given in the evidence base")
+    out += [f"  note: {flag}" for flag in o.evidence.flags]
+    out.append("")
+    return out
+
+
 def estimate_text(r: EstimateResult) -> str:
     out = [r.disclaimer, ""]
     known = r.profile.known_fields()
@@ -41,8 +62,9 @@ def estimate_text(r: EstimateResult) -> str:
         out.append(f"{o.label}  [{o.evidence.kind}, evidence {o.evidence.strength}]")
         for why in o.outside_population:
             out.append(f"  NOT STUDIED IN PEOPLE LIKE YOU: {why}")
-        for k, (line, _sources) in enumerate(mismatch_sentences(o.calibration)):
-            out.append(f"  {'DOES NOT MATCH ITS OWN TRIAL: ' if k == 0 else '    '}{line}")
+        if o.display == "trial_results_only":
+            out += _trial_only(o)
+            continue
         out.append(f"  median progression-free survival: {_median(o.median_pfs_months)}"
                    + (f"  ({o.median_pfs_months.reason})" if o.median_pfs_months.estimate is None else ""))
         out.append(f"  median overall survival: {_median(o.median_os_months)}"

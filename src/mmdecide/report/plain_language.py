@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult, SideEffect, SourceRef
 from ..timeunits import whole_months
-from .calibration_words import mismatch_sentences
+from .calibration_words import trial_only_sentences
 from .numbered_sources import NumberedSources
 from .side_effect_words import (
     capital, comparator_words, grade4_sibling, plain_side_effect, top_side_effects, when_words,
@@ -167,6 +167,7 @@ _QUESTIONS = (
 SentenceKind = Literal[
     "pfs-reference", "pfs-option", "pfs-difference", "pfs-extrapolated",
     "os-reference", "os-option", "os-difference", "os-extrapolated",
+    "pfs-trial-reason", "pfs-trial", "os-trial",
     "spm-reference", "spm-option", "spm-trial", "spm-missing", "spm-extrapolated",
     "side-effect-option", "side-effect-comparator", "side-effect-missing",
     "evidence-population", "evidence-strength", "evidence-reason",
@@ -440,21 +441,46 @@ def _evidence(w: _Writer, o: OptionResult) -> None:
         w.add("evidence-reason", f"Also, {plain}.")
 
 
+def _trial_results(w: _Writer, o: OptionResult, name: str) -> None:
+    """An option whose own trial the model misses: the reason, then the trial's own results and
+    relative effect (personal/trial_only.py), then the trial's second cancers as published."""
+    assert o.calibration is not None and o.display_reason is not None
+    for endpoint, sentence, sources in trial_only_sentences(o.display_reason, o.calibration, name):
+        kind = "pfs-trial-reason" if not endpoint else f"{endpoint.lower()}-trial"
+        w.add(kind, sentence, Number(estimate=None, sources=sources))
+    said = False
+    for field, _ in _SPM:
+        trial = _trial_spm_pair(o, field)
+        if trial is not None:
+            span = re.search(r"median (\d+(?:\.\d+)?) months", trial.time_frame or "")
+            when = f" in a median of {span.group(1)} months" if span else ""
+            w.add("spm-trial", f"In the trial, {_count(trial.percent.estimate)} out of 100 people taking "
+                               f"{name} got a second cancer{when}.", trial.percent)
+            w.add("spm-trial", f"It was {_count(trial.comparator_percent.estimate)} out of 100 "
+                               f"for people {comparator_words(trial)}.", trial.comparator_percent)
+            said = True
+    if not said:
+        w.add("spm-missing", f"The studies do not tell us how many people who take {name} "
+                             f"get a second cancer.")
+
+
 def _section(o: OptionResult, ref: OptionResult, years: float) -> PlainSection:
     name = _short_name(o)
     h = next(x for x in o.horizons if x.years == years)
     r = next(x for x in ref.horizons if x.years == years)
     w = _Writer()
-    _benefit(w, "pfs", name, h, r, years)
-    _benefit(w, "os", name, h, r, years)
-    _second_cancers(w, name, h, r, years, o)
+    if o.display == "trial_results_only":
+        _trial_results(w, o, name)
+    else:
+        _benefit(w, "pfs", name, h, r, years)
+        _benefit(w, "os", name, h, r, years)
+        _second_cancers(w, name, h, r, years, o)
     _side_effects(w, o, name)
     if o.outside_population:  # first of the evidence sentences: who the numbers describe
         reasons = " ".join(f"{capital(why)}." for why in o.outside_population)
-        w.add("evidence-population", f"Not studied in people like you. {reasons} So these numbers "
+        who = "the trial's results" if o.display == "trial_results_only" else "these numbers"
+        w.add("evidence-population", f"Not studied in people like you. {reasons} So {who} "
                                      "describe people who are not like you.")
-    for sentence, sources in mismatch_sentences(o.calibration):  # the option's own trial, beside the model
-        w.add("evidence-calibration", sentence, Number(estimate=None, sources=sources))
     _evidence(w, o)
     return PlainSection(option=o.option, heading=f"{o.plain_label}, compared with no maintenance",
                         sentences=w.sentences, kinds=w.kinds, sources=w.sources)

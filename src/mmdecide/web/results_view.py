@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from ..personal import PatientProfile
 from ..personal.result import EstimateResult, HorizonResult, InputUse, Number, OptionResult, SourceRef
+from ..report.calibration_words import trial_only_sentences
 from ..report.plain_language import STRENGTH_WORDS, top_side_effects
 from ..report.side_effect_words import plain_side_effect
 from .charts import MARKERS, PALETTE, IconGroup, Series, icon_array, survival_chart
@@ -119,6 +120,15 @@ class OptionView:
     #: the most common serious side effect in the trials: (plain words, the option's percent,
     #: the comparison group's percent or None, the comparison group's name)
     harm: tuple[str, Number, Number | None, str] | None = None
+    #: for an option shown by its own trial's results only: (endpoint or "", sentence, sources)
+    trial_lines: list[tuple[str, str, list[SourceRef]]] = field(default_factory=list)
+    #: the trial's second cancers as published: (the option's percent, the comparison's or None, its name)
+    trial_spm: tuple[Number, Number | None, str] | None = None
+
+    @property
+    def trial_only(self) -> bool:
+        """The model could not reproduce this option's own trial: only the trial's results are shown."""
+        return self.option.display == "trial_results_only"
 
     @property
     def indirect(self) -> bool:
@@ -185,6 +195,8 @@ def _benefit_icons(ov: OptionView, ep: str, years: float) -> tuple[Markup, str, 
     ref: Number = getattr(ov.ref, f"{ep}_out_of_100")
     name = _name(ov)
     when = fmt_years(years)
+    if ov.trial_only:
+        return Markup(""), TRIAL_ONLY_PICTURE, []
     if opt.estimate is None:
         return Markup(""), f"The studies do not give this number for {name}: {opt.reason or 'not estimated'}.", []
     k1 = whole(opt.estimate)
@@ -213,6 +225,8 @@ def _spm_icons(ov: OptionView, years: float) -> tuple[Markup | None, str, list[I
     at, ref = ov.at, ov.ref
     name = _name(ov)
     when = fmt_years(years)
+    if ov.trial_only:
+        return None, TRIAL_ONLY_PICTURE, []
     h, s, a = at.spm_hematologic_percent, at.spm_solid_percent, at.spm_any_percent
     if h.estimate is not None and s.estimate is not None:
         groups = [IconGroup(whole(h.estimate), HARM_COLOUR, "cross", "a second blood cancer"),
@@ -234,6 +248,20 @@ def _spm_icons(ov: OptionView, years: float) -> tuple[Markup | None, str, list[I
     if any(n.extrapolated for n in (h, s, a) if n.estimate is not None):
         text += " This is beyond how long the trials followed people."
     return icon_array(groups, f"{ov.option.plain_label}: second cancers after {when}, out of 100", text), text, groups
+
+
+#: what a picture of an option shown by its trial's results only says instead
+TRIAL_ONLY_PICTURE = ("No picture for this option. Our model could not match its own trial, so we show "
+                      "only what the trial saw, under the cards at the top.")
+
+
+def _trial_spm(o: OptionResult) -> tuple[Number, Number | None, str] | None:
+    """The trial's own second-cancer percent (any kind) beside its comparison arm's, as published."""
+    s = next((x for x in o.side_effects if x.category.startswith("spm-") and x.percent.estimate is not None), None)
+    if s is None:
+        return None
+    comp = s.comparator_percent if s.comparator_percent and s.comparator_percent.estimate is not None else None
+    return s.percent, comp, (s.comparator or "").split(" (")[0]
 
 
 def _harm(o: OptionResult) -> tuple[str, Number, Number | None, str] | None:
@@ -300,8 +328,8 @@ def before_after(before: EstimateResult, after: EstimateResult, ids: list[str], 
     rows = []
     old = {o.option: o for o in before.options}
     for o in after.options:
-        if o.option not in ids or o.option not in old:
-            continue
+        if o.option not in ids or o.option not in old or "trial_results_only" in (o.display, old[o.option].display):
+            continue  # no numbers for this person to compare: only the trial's results are shown
         a, b = _at(o, years), _at(old[o.option], years)
         rows.append({"label": o.plain_label, "option": o.option,
                      "pfs": (b.pfs_out_of_100, a.pfs_out_of_100), "os": (b.os_out_of_100, a.os_out_of_100)})
@@ -319,6 +347,9 @@ def build_view(result: EstimateResult, curves: EstimateResult, years: int) -> Re
         ov.icons_os, ov.text_os, ov.groups_os = _benefit_icons(ov, "os", years)
         ov.icons_spm, ov.text_spm, ov.spm_groups = _spm_icons(ov, years)
         ov.harm = _harm(o)
+        if ov.trial_only and o.calibration is not None and o.display_reason is not None:
+            ov.trial_lines = trial_only_sentences(o.display_reason, o.calibration)
+            ov.trial_spm = _trial_spm(o)
         views.append(ov)
 
     rows: dict[str, dict[float, tuple[Number, Number]]] = {}
@@ -326,6 +357,8 @@ def build_view(result: EstimateResult, curves: EstimateResult, years: int) -> Re
     for ov in views:
         o = next(c for c in curves.options if c.option == ov.option.option)
         rows[o.option] = {h.years: (h.pfs_percent, h.os_percent) for h in o.horizons}
+        if ov.trial_only:  # no curve: only its trial's results are shown
+            continue
         start = (0.0, 100.0, 100.0, 100.0, False)
         pfs = [start] + [(h.years, h.pfs_percent.estimate, h.pfs_percent.lower, h.pfs_percent.upper,
                           h.pfs_percent.extrapolated) for h in o.horizons]
@@ -336,9 +369,13 @@ def build_view(result: EstimateResult, curves: EstimateResult, years: int) -> Re
             missing_os.append(o.plain_label)
         else:
             series_os.append(Series(o.plain_label, ov.colour, ov.marker, os_, ov.weak))
-    names = ", ".join(ov.option.plain_label for ov in views)
+    names = ", ".join(ov.option.plain_label for ov in views if not ov.trial_only)
     how = ("Solid lines cover the time the trials followed people; dashed lines go beyond it. "
            "Shaded bands show the range. Lighter lines have weak evidence. The table gives every point.")
+    absent = [ov.option.plain_label for ov in views if ov.trial_only]
+    if absent:
+        how += (f" No line for {', '.join(absent)}: our model could not match its own trial, so only the "
+                "trial's results are shown.")
     chart_pfs = survival_chart(
         series_pfs, "People alive with the myeloma not back, by year",
         f"A line for each option ({names}) from the start of maintenance to 7 years. {how}")
