@@ -153,7 +153,7 @@ def test_a_pooled_trial_that_misses_leaves_the_flag_alone():
 
 def test_every_estimate_says_how_they_spread():
     o = next(x for x in estimate({}, options=["lenalidomide"], horizons=[3]).options if x.option == "lenalidomide")
-    assert o.calibration is not None and o.calibration.within and "spread around the pooled result" in o.calibration.reason
+    assert o.calibration is not None and o.calibration.within and "vary around the combined result" in o.calibration.reason
     assert all(r.scope == "option" for r in o.calibration.rows)  # the estimate carries the option's own rows only
 
 

@@ -439,8 +439,8 @@ def _spread_sentence(others: list[CalibrationRow]) -> str:
         return ""
     n = len(dict.fromkeys(r.trial for r in pooled))
     agree = sum(r.within_tolerance for r in pooled)
-    return (f" The {n} trials in that pooled study also have their own results. They spread around the "
-            f"pooled result: {agree} of their {len(pooled)} results match our numbers.")
+    return (f" That study put together {n} trials. Each trial also has its own results. They vary around "
+            f"the combined result: {agree} of their {len(pooled)} results match our numbers.")
 
 
 @lru_cache(maxsize=8)
