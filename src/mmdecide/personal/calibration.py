@@ -83,7 +83,8 @@ TRIAL_SETTING = {
     "calgb-100104": "time from randomization (stated for its label PFS analysis; response assessed 100 days "
                     "after a single transplant), as in the pooled analysis: no shift; placebo patients could "
                     "switch to lenalidomide after December 2009",
-    "ifm-2005-02": "time from randomization (within 6 months of the transplant; both arms then had 2 cycles of "
+    "ifm-2005-02": "time from randomization (stated for its 2013 survival analysis; within 6 months of the "
+                   "transplant; both arms then had 2 cycles of "
                    "lenalidomide consolidation), as in the pooled analysis: no shift; lenalidomide was stopped "
                    "for everyone in January 2011",
     "gimema-rv-mm-pi-209": "time origin not stated, taken as the maintenance randomization, as in the pooled "
