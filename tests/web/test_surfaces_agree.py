@@ -386,3 +386,27 @@ def test_the_range_is_described_alike_on_the_page_and_in_plain(surfaces):
     sentence = next(s for s in re.split(r"(?<=\.) ", intro) if s.startswith("Each range shows"))
     assert sentence in page
     assert "what we do not know about you" in sentence
+
+
+def test_a_response_used_as_another_level_says_so_on_every_surface(surfaces):
+    """VGPR, PR and SD take CR's effect (the evidence compares sCR with CR only): the JSON, the page
+    and --plain each say which level was used and that it may be optimistic."""
+    use = next(u for u in surfaces.result.inputs if u.field == "response")
+    given = surfaces.result.profile.response
+    if given not in ("VGPR", "PR", "SD"):
+        assert "is taken as" not in use.how
+        return
+    want = f"{given} is taken as CR, because the studies give no number for {given}"
+    assert use.used and want in next(u["how"] for u in surfaces.json["inputs"] if u["field"] == "response")
+    page = words(surfaces.page.find(id="effect-response").get_text(" "))
+    assert f"Your answer {want}" in page and "may be too hopeful" in page, page
+    assert f"Your answer {want}" in surfaces.plain.split("\n\n")[1]
+
+
+def test_cli_table_says_which_response_level_was_used(table):
+    result, text = table
+    given = result.profile.response
+    if given in ("VGPR", "PR", "SD"):
+        assert f"response: {given} is taken as CR, because the studies give no number for {given}" in text
+    else:
+        assert "is taken as" not in text

@@ -30,6 +30,7 @@ from ..personal.result import EstimateResult, HorizonResult, Number, OptionResul
 from ..timeunits import whole_months
 from .calibration_words import mismatch_sentences
 from .numbered_sources import NumberedSources
+from .response_words import taken_as_sentences
 from .side_effect_words import (
     capital, comparator_words, grade4_sibling, plain_side_effect, top_side_effects, when_words,
 )
@@ -505,6 +506,7 @@ def _intro(result: EstimateResult) -> str:
     if unused:
         parts.append(f"Some details you gave do not change the numbers: {', '.join(unused)}. "
                      "The full report says why.")
+    parts.extend(taken_as_sentences(result.inputs))
     if result.profile.induction is None:  # the stated default of the induction baseline (docs/model.md)
         parts.append("You did not say which first treatment you had before the transplant. "
                      "Our numbers are for people who had VRd, or VRd with daratumumab.")

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from ..personal import PatientProfile
 from ..personal.result import EstimateResult, HorizonResult, InputUse, Number, OptionResult, SourceRef
 from ..report.plain_language import STRENGTH_WORDS, top_side_effects
+from ..report.response_words import taken_as_sentences
 from ..report.side_effect_words import plain_side_effect
 from .charts import MARKERS, PALETTE, IconGroup, Series, icon_array, survival_chart
 from .rendering import between, fmt_years, people, whole
@@ -87,7 +88,8 @@ def effect_words(effect, inputs: Iterable[InputUse] = ()) -> tuple[str, str]:
     if effect.applied and effect.level is None:
         return name, "You did not answer, so the tool mixes all possible answers. This makes the ranges wider."
     if effect.applied:
-        return name, "Used: your answer changes the numbers."
+        taken = taken_as_sentences(u for u in inputs if u.field == FACTOR_FIELD.get(effect.factor))
+        return name, " ".join(["Used: your answer changes the numbers.", *taken])
     if "already part of" in why:
         return name, "Not used again: it is already part of your stage."
     use = next((u for u in inputs if u.field == FACTOR_FIELD.get(effect.factor)), None)
