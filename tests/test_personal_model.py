@@ -238,6 +238,27 @@ def test_projections_are_marked_with_both_effect_scenarios():
             assert n.upper is None or n.upper <= 180
 
 
+def test_every_median_bound_past_the_follow_up_is_flagged():
+    """Point 7: the lenalidomide median PFS read "62 (27-141)" with no mark though the follow-up is
+    79.5 months; only the central value was checked. Any upper bound past it is flagged now."""
+    r = estimate({}, options=ALL_OPTIONS, horizons=[5])
+    seen = set()
+    for o in r.options:
+        for n in (o.median_pfs_months, o.median_os_months):
+            if n.estimate is None:
+                continue
+            fu = n.beyond_follow_up or n.upper_beyond_follow_up
+            if n.upper_beyond_follow_up is None:
+                assert n.beyond_follow_up is None  # the central value past it: the bound is too
+            else:
+                assert n.upper > n.upper_beyond_follow_up and n.estimate <= n.upper
+            assert n.upper_capped == (n.upper >= r.projection_horizon_months)
+            seen.add((fu is not None, n.upper_capped))
+    assert opt(r, "lenalidomide").median_pfs_months.upper_beyond_follow_up == 79.5
+    assert opt(r, "lenalidomide").median_pfs_months.beyond_follow_up is None
+    assert (True, True) in seen and (True, False) in seen  # both kinds occur in this estimate
+
+
 def test_nnt_only_when_the_difference_excludes_zero():
     r = estimate({}, options=["ixazomib", "lenalidomide"], horizons=[1, 3, 5])
     for o in r.options[1:]:

@@ -260,9 +260,17 @@ def test_results_page_medians_past_follow_up_read_more_than(surfaces):
                 assert f"the model's projection: {round(n.estimate)} months" in text, (o.option, text)
                 assert "beyond trial follow-up" in text, (o.option, text)
             else:
-                assert (f"at (median): {round(n.estimate)} months ({round(n.lower)} to {round(n.upper)})"
+                # an upper bound past the follow-up reads "more than N" and is flagged (point 7)
+                upper = (f"more than {round(n.upper)}" if n.upper_capped else
+                         f"more than {floor_text(n.upper_beyond_follow_up, 0)}" if n.upper_beyond_follow_up else
+                         f"{round(n.upper)}")
+                assert (f"at (median): {round(n.estimate)} months ({round(n.lower)} to {upper})"
                         in text), (o.option, endpoint, text)
-                assert ("beyond trial follow-up" in text) == n.extrapolated, (o.option, endpoint, text)
+                assert ("upper end beyond trial follow-up" in text) == (n.upper_beyond_follow_up is not None)
+                assert ("beyond trial follow-up" in text.replace("upper end beyond trial follow-up", "")
+                        ) == n.extrapolated, (o.option, endpoint, text)
+            if n.upper_capped:
+                assert f"{round(n.upper)})" not in text.replace(f"more than {round(n.upper)})", "")
 
 
 @pytest.fixture(scope="module", params=list(PROFILES))
@@ -290,6 +298,10 @@ def test_cli_table_shows_the_library_numbers_medians_and_flags(table):
                 assert f"more than {floor_text(n.beyond_follow_up, 1)} months" in line, line
             elif n.estimate is not None:
                 assert f"{n.estimate:.1f} months" in line, line
+                if n.upper_capped:  # the cap reads "more than 180", never "180.0"
+                    assert f"to more than {round(n.upper)})*" in line and f"{n.upper:.1f}" not in line, line
+                elif n.upper_beyond_follow_up is not None:
+                    assert f"to more than {floor_text(n.upper_beyond_follow_up, 1)})*" in line, line
             else:
                 assert "not known" in line, line
 
