@@ -480,3 +480,22 @@ def test_a_what_if_that_contradicts_the_other_answers_is_said_not_dropped(client
     pfs = lambda s: text(s.find(id="glance-pfs-lenalidomide"))  # noqa: E731
     assert pfs(page) == pfs(before)
     assert soup_of(client.get("/results")).find(id="whatif-error") is None  # said once
+
+
+def test_ixazomib_second_cancers_on_the_first_screen_are_its_trials_own_pair(client, all_options):
+    """The card set ixazomib's any-kind 5 in 100 (projected from TOURMALINE-MM3) beside no
+    maintenance's blood 1 + other 2 (another source, counted by kind); TOURMALINE-MM3 itself
+    reported 3% vs 3%. The card now shows that pair, from one source, with its citation."""
+    page = enter(client, form={"age": "62"}, options=all_options)
+    card = page.find(id="glance-spm-ixazomib")
+    said = text(card)
+    ixa = next(o for o in estimate({"age": 62}).options if o.option == "ixazomib")
+    pair = next(s for s in ixa.side_effects if s.category == "spm-any" and s.evidence == "tourmaline-mm3")
+    assert (pair.percent.estimate, pair.comparator_percent.estimate) == (3, 3)
+    assert "In its trial, followed for a median of 31 months: 3 in 100 taking it" in said, said
+    assert "and 3 in 100 taking a dummy pill (placebo)" in said and "Counted the same way for both" in said
+    assert len(card.select("sup.refs a")) == 2  # each number cited
+    assert "5 in 100" not in said
+    # no maintenance keeps its own card (blood and other), lenalidomide too: both counted by kind
+    assert "Blood cancer" in text(page.find(id="glance-spm-observation"))
+    assert "Blood cancer" in text(page.find(id="glance-spm-lenalidomide"))

@@ -338,7 +338,7 @@ _SPM = (
 )
 
 
-def _trial_spm_pair(o: OptionResult | None, field: str) -> SideEffect | None:
+def trial_spm_pair(o: OptionResult | None, field: str) -> SideEffect | None:
     """The option's trial second-cancer percent with its comparator arm's, for the same category."""
     cat = field.removesuffix("_percent").replace("_", "-")
     return next((s for s in (o.side_effects if o else []) if s.category == cat
@@ -357,7 +357,7 @@ def _second_cancers(w: _Writer, name: str, h: HorizonResult, ref: HorizonResult,
         ref_n: Number = getattr(ref, field)
         if ref_n.estimate is None:
             _absolute(w, "spm-option", f"With {name}", opt_n, outcome, years)
-            trial = _trial_spm_pair(o, field)
+            trial = trial_spm_pair(o, field)
             if trial is not None:  # the trial's own comparator arm, as published
                 w.add("spm-trial", f"In the trial, {_count(trial.percent.estimate)} out of 100 "
                                        f"people taking {name} got a second cancer.", trial.percent)

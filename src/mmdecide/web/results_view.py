@@ -7,6 +7,7 @@ chooses the horizon, orders the options, picks colours and writes the descriptio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -14,9 +15,9 @@ from markupsafe import Markup
 
 from ..personal import PatientProfile
 from ..personal.result import EstimateResult, HorizonResult, InputUse, Number, OptionResult, SourceRef
-from ..report.plain_language import STRENGTH_WORDS, top_side_effects
+from ..report.plain_language import STRENGTH_WORDS, top_side_effects, trial_spm_pair
 from ..report.response_words import taken_as_sentences
-from ..report.side_effect_words import plain_side_effect
+from ..report.side_effect_words import comparator_words, plain_side_effect
 from .charts import MARKERS, PALETTE, IconGroup, Series, icon_array, survival_chart
 from .rendering import between, fmt_years, people, whole
 
@@ -121,6 +122,9 @@ class OptionView:
     #: the most common serious side effect in the trials: (plain words, the option's percent,
     #: the comparison group's percent or None, the comparison group's name)
     harm: tuple[str, Number, Number | None, str] | None = None
+    #: second cancers counted another way than for no maintenance (any kind vs blood and other):
+    #: the option's own trial pair, counted one way, for the first screen (see ``_spm_trial``)
+    spm_trial: tuple[Number, Number, str, str] | None = None
 
     @property
     def indirect(self) -> bool:
@@ -238,6 +242,23 @@ def _spm_icons(ov: OptionView, years: float) -> tuple[Markup | None, str, list[I
     return icon_array(groups, f"{ov.option.plain_label}: second cancers after {when}, out of 100", text), text, groups
 
 
+def _spm_trial(ov: OptionView) -> tuple[Number, Number, str, str] | None:
+    """(option %, comparison %, comparison in words, follow-up in words) from the option's own trial,
+    when its second cancers are counted another way than no maintenance's: ixazomib's any-kind 5 in
+    100 (projected from TOURMALINE-MM3) sat beside no maintenance's blood 1 + other 2 (another
+    source, counted by kind), while the trial itself reported 3% vs 3%."""
+    at, ref = ov.at, ov.ref
+    split = (at.spm_hematologic_percent.estimate is not None and at.spm_solid_percent.estimate is not None)
+    if ov.is_reference or split or at.spm_any_percent.estimate is None or ref.spm_any_percent.estimate is not None:
+        return None
+    pair = trial_spm_pair(ov.option, "spm_any_percent")
+    if pair is None or pair.comparator_percent is None:
+        return None
+    m = re.search(r"median (\d+(?:\.\d+)?) months", pair.time_frame or "")
+    follow = f", followed for a median of {float(m.group(1)):g} months" if m else ""
+    return pair.percent, pair.comparator_percent, comparator_words(pair), follow
+
+
 def _harm(o: OptionResult) -> tuple[str, Number, Number | None, str] | None:
     top = top_side_effects(o, 1)
     if not top:
@@ -321,6 +342,7 @@ def build_view(result: EstimateResult, curves: EstimateResult, years: int) -> Re
         ov.icons_os, ov.text_os, ov.groups_os = _benefit_icons(ov, "os", years)
         ov.icons_spm, ov.text_spm, ov.spm_groups = _spm_icons(ov, years)
         ov.harm = _harm(o)
+        ov.spm_trial = _spm_trial(ov)
         views.append(ov)
 
     rows: dict[str, dict[float, tuple[Number, Number]]] = {}
