@@ -499,3 +499,17 @@ def test_ixazomib_second_cancers_on_the_first_screen_are_its_trials_own_pair(cli
     # no maintenance keeps its own card (blood and other), lenalidomide too: both counted by kind
     assert "Blood cancer" in text(page.find(id="glance-spm-observation"))
     assert "Blood cancer" in text(page.find(id="glance-spm-lenalidomide"))
+
+
+def test_every_high_risk_item_on_the_page_carries_a_source_marker(client):
+    """Statements (IMWG, Lai, CASSIOPEIA, EHA-ESMO) had no source link: only numbers were cited."""
+    page = enter(client, form={"age": "62", "cytogenetics": ["del17p"]})
+    items = page.select("#high-risk li")
+    assert len(items) >= 10
+    for li in items:
+        links = li.select("sup.refs a")
+        assert links, text(li)[:80]
+        for a in links:
+            assert page.find(id=a["href"].lstrip("#")) is not None, a["href"]
+    said = " ".join(text(li) for li in page.select("[id^=ref-]"))
+    assert "Treatment of multiple myeloma with high-risk cytogenetics" in said and "EHA/ESMO, 2021" in said
