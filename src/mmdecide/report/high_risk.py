@@ -28,6 +28,7 @@ from ..evidence import Corpus, Value
 from ..personal.result import SourceRef
 from ..personal.sources import cite
 from .plain_language import PlainSection
+from .rounding import round_text
 
 __all__ = ["CREDIBILITY", "HIGH_RISK_FEATURES", "HighRiskAnswer", "HighRiskItem", "high_risk_answer",
            "high_risk_plain_section", "is_high_risk"]
@@ -279,8 +280,9 @@ def high_risk_plain_section(a: HighRiskAnswer) -> PlainSection:
     sentences = [f"Your profile has {', '.join(a.features)}. {a.intro}"]
     kinds, sources = ["high-risk-intro"], [[]]
     for i in a.items:
-        sentences.append(f"{i.credibility.capitalize()} ({i.question}): {' '.join(i.sentences)} "
-                         f"How much to trust it: {i.caveat}")
+        # months rounded to whole ones, as on every patient view (the page rounds its free text too)
+        sentences.append(round_text(f"{i.credibility.capitalize()} ({i.question}): {' '.join(i.sentences)} "
+                                    f"How much to trust it: {i.caveat}"))
         kinds.append("high-risk-item")
         sources.append(list(i.sources))
     return PlainSection(option="high-risk", heading="High-risk myeloma: what the studies say about other maintenance",
