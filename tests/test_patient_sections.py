@@ -201,8 +201,13 @@ def test_plain_text_gives_the_high_risk_answer_with_a_source_for_every_item():
 
     out = CliRunner().invoke(app, ["estimate", "--plain", "--cytogenetics", "del17p"]).output
     block = out.split("High-risk myeloma: what the studies say about other maintenance\n", 1)[1].split("\n\n")[0]
-    items = re.split(r"(?<=\]) (?=[A-Z])", block.split("how much each can be trusted. ", 1)[1])
-    assert len(items) >= 10 and all(re.search(r"\[\d+(, \d+)*\]$", i) for i in items), items
+    from mmdecide.api import load_evidence
+
+    items = high_risk_answer(load_evidence(), cytogenetics=["del17p"]).items
+    starts = [block.index(f"{i.credibility.capitalize()} ({i.question}):") for i in items]
+    assert len(items) >= 10 and starts == sorted(starts)
+    for item, a, b in zip(items, starts, [*starts[1:], len(block)]):  # each item ends in its markers
+        assert re.search(r"\[\d+(, \d+)*\]$", block[a:b].strip()), (item.evidence, block[a:b])
     assert "Treatment of multiple myeloma with high-risk cytogenetics" in out  # IMWG, in the numbered list
     assert "EHA/ESMO, 2021" in out and "Blood Neoplasia 2024" in out
     assert "High-risk myeloma" not in CliRunner().invoke(app, ["estimate", "--plain", "--r-iss", "I"]).output

@@ -18,6 +18,7 @@ number in the sentences is read from the evidence files and cited.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -280,10 +281,14 @@ def high_risk_plain_section(a: HighRiskAnswer) -> PlainSection:
     sentences = [f"Your profile has {', '.join(a.features)}. {a.intro}"]
     kinds, sources = ["high-risk-intro"], [[]]
     for i in a.items:
-        # months rounded to whole ones, as on every patient view (the page rounds its free text too)
-        sentences.append(round_text(f"{i.credibility.capitalize()} ({i.question}): {' '.join(i.sentences)} "
-                                    f"How much to trust it: {i.caveat}"))
-        kinds.append("high-risk-item")
-        sources.append(list(i.sources))
+        # months rounded to whole ones, as on every patient view (the page rounds its free text too);
+        # one sentence at a time, so that each with a number ends in the item's source markers
+        text = round_text(f"{i.credibility.capitalize()} ({i.question}): {' '.join(i.sentences)} "
+                          f"How much to trust it: {i.caveat}")
+        parts = re.split(r"(?<=[.)\]])\s+(?=[A-Z])", text)
+        for k, part in enumerate(parts):  # the last one always: a statement has no number but a source
+            sentences.append(part)
+            kinds.append("high-risk-item")
+            sources.append(list(i.sources) if re.search(r"\d", part) or k == len(parts) - 1 else [])
     return PlainSection(option="high-risk", heading="High-risk myeloma: what the studies say about other maintenance",
                         sentences=sentences, kinds=kinds, sources=sources)
