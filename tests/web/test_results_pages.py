@@ -492,9 +492,14 @@ def test_ixazomib_second_cancers_on_the_first_screen_are_its_trials_own_pair(cli
     ixa = next(o for o in estimate({"age": 62}).options if o.option == "ixazomib")
     pair = next(s for s in ixa.side_effects if s.category == "spm-any" and s.evidence == "tourmaline-mm3")
     assert (pair.percent.estimate, pair.comparator_percent.estimate) == (3, 3)
-    assert "In its trial, followed for a median of 31 months: 3 in 100 taking it" in said, said
+    assert "In its trial (TOURMALINE-MM3), followed for a median of 31 months: 3 in 100 taking it" in said, said
     assert "and 3 in 100 taking a dummy pill (placebo)" in said and "Counted the same way for both" in said
-    assert len(card.select("sup.refs a")) == 2  # each number cited
+    # the first layer has no citation links: the pair is cited one layer down, in the figure
+    figure = page.find(id="glance-spm-ixazomib").find_parent("section").find_next(
+        lambda t: t.name == "figcaption" and "In its trial (TOURMALINE-MM3)" in t.get_text())
+    cited = {a["href"] for a in figure.select("sup.refs a")}
+    listed = {f"#{li['id']}": text(li) for li in page.select("[id^=ref-]")}
+    assert any("NCI PDQ" in listed[h] for h in cited), cited
     assert "5 in 100" not in said
     # no maintenance keeps its own card (blood and other), lenalidomide too: both counted by kind
     assert "Blood cancer" in text(page.find(id="glance-spm-observation"))

@@ -127,6 +127,10 @@ class OptionView:
     spm_trial: tuple[Number, Number, str, str] | None = None
 
     @property
+    def spm_trial_numbers(self) -> list[Number]:
+        return list(self.spm_trial[:2]) if self.spm_trial else []
+
+    @property
     def indirect(self) -> bool:
         return self.option.evidence.kind == "indirect"
 
@@ -236,6 +240,10 @@ def _spm_icons(ov: OptionView, years: float) -> tuple[Markup | None, str, list[I
     else:
         reason = h.reason or a.reason or "not in the evidence base"
         return None, f"The studies do not tell us how many people taking {name} get a second cancer ({reason}).", []
+    trial = _spm_trial(ov)
+    if trial is not None:  # the trial's own pair, counted one way (the card shows it)
+        text += (f" In its trial{trial[3]}: {about(trial[0].estimate)} out of 100 taking it and "
+                 f"{about(trial[1].estimate)} out of 100 {trial[2]}.")
     groups.append(IconGroup(100 - sum(g.n for g in groups), "#595959", "rest", "no second cancer"))
     if any(n.extrapolated for n in (h, s, a) if n.estimate is not None):
         text += " This is beyond how long the trials followed people."
@@ -255,7 +263,8 @@ def _spm_trial(ov: OptionView) -> tuple[Number, Number, str, str] | None:
     if pair is None or pair.comparator_percent is None:
         return None
     m = re.search(r"median (\d+(?:\.\d+)?) months", pair.time_frame or "")
-    follow = f", followed for a median of {float(m.group(1)):g} months" if m else ""
+    # the card names the trial; its sources are one layer down, in the second-cancer figure
+    follow = f" ({pair.evidence.upper()})" + (f", followed for a median of {float(m.group(1)):g} months" if m else "")
     return pair.percent, pair.comparator_percent, comparator_words(pair), follow
 
 
