@@ -170,3 +170,44 @@ def test_high_risk_items_are_data_one_builder_reads_and_cites_every_number(corpu
     assert emory[0] == [f"{emory[1][0].value:g}"]
     with pytest.raises(LookupError, match="tourmaline-mm3: no fact no-such-fact"):  # the statement must be in the file
         _build(corpus, _Entry("tourmaline-mm3", "q", "guideline summary", "c", ("x",), statement_of="no-such-fact"))
+
+
+def test_every_high_risk_item_statements_too_carries_its_source(corpus):
+    """Statement-only items (IMWG, Lai, CASSIOPEIA, EHA-ESMO, the PDQ summary) were shown without a
+    source: the builder cited numbers only. Each now cites the source its statement is read from."""
+    from mmdecide.report.high_risk import _ENTRIES, _build, _Entry
+
+    a = high_risk_answer(corpus, cytogenetics=["del17p"])
+    statements = {e.evidence + ":" + e.statement_of for e in _ENTRIES if e.statement_of}
+    assert len(statements) == 5
+    for item in a.items:
+        assert item.sources, item.evidence
+        ids = {s.id: s for s in corpus.get(item.evidence).sources}
+        for r in item.sources:
+            assert r.citation in {s.citation for s in ids.values()} and r.url and len(r.locator) >= 2
+    imwg = next(i for i in a.items if i.evidence == "imwg-2016-high-risk-consensus")
+    assert imwg.sources[0].url.endswith("/PMC4920674") and imwg.sources[0].what.startswith("statement:")
+    eha = next(i for i in a.items if i.evidence == "eha-esmo-2021-guideline")
+    assert eha.sources[0].source_type == "guideline-summary" and "After ASCT" in eha.sources[0].locator
+    with pytest.raises(LookupError, match="names no source"):  # a statement must say where it is read
+        _build(corpus, _Entry("imwg-2016-high-risk-consensus", "q", "guideline summary", "c", ("x",),
+                              statement_of="treatment-statement"))
+
+
+def test_plain_text_gives_the_high_risk_answer_with_a_source_for_every_item():
+    from typer.testing import CliRunner
+
+    from mmdecide.cli import app
+
+    out = CliRunner().invoke(app, ["estimate", "--plain", "--cytogenetics", "del17p"]).output
+    block = out.split("High-risk myeloma: what the studies say about other maintenance\n", 1)[1].split("\n\n")[0]
+    from mmdecide.api import load_evidence
+
+    items = high_risk_answer(load_evidence(), cytogenetics=["del17p"]).items
+    starts = [block.index(f"{i.credibility.capitalize()} ({i.question}):") for i in items]
+    assert len(items) >= 10 and starts == sorted(starts)
+    for item, a, b in zip(items, starts, [*starts[1:], len(block)]):  # each item ends in its markers
+        assert re.search(r"\[\d+(, \d+)*\]$", block[a:b].strip()), (item.evidence, block[a:b])
+    assert "Treatment of multiple myeloma with high-risk cytogenetics" in out  # IMWG, in the numbered list
+    assert "EHA/ESMO, 2021" in out and "Blood Neoplasia 2024" in out
+    assert "High-risk myeloma" not in CliRunner().invoke(app, ["estimate", "--plain", "--r-iss", "I"]).output

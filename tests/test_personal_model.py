@@ -194,11 +194,29 @@ def test_response_uses_imwg_levels_and_unknown_mixes_nothing_in():
         p = {"r_iss": "II", "mrd": "positive"} | ({"response": resp} if resp else {})
         return opt(estimate(p, options=["lenalidomide"], horizons=[5]), "lenalidomide").horizons[0].os_percent.estimate
 
-    assert os5("sCR") > os5("CR")  # Kapoor 2013: sCR vs CR, HR 0.44
-    assert os5("PR") == os5(None) == os5("VGPR")  # no evidence for these levels: not used, and said so
+    assert os5("sCR") > os5(None) > os5("CR")  # Kapoor 2013: sCR vs CR, HR 0.44; unknown = the average
+    # below CR the evidence gives no number: such a level takes CR's shift (it was the average
+    # patient, partly sCR, so a PR came out ahead of a CR), and the result says so in plain words
+    assert os5("VGPR") == os5("PR") == os5("SD") == os5("CR")
     r = estimate({"response": "PR"}, options=["lenalidomide"], horizons=[5])
     resp = next(u for u in r.inputs if u.field == "response")
-    assert not resp.used and "not used, because" in resp.how
+    assert resp.used and "PR is taken as CR, because the studies give no number for PR" in resp.how
+    assert "probably do worse, so this may be optimistic" in resp.how
+
+
+IMWG_ORDER = ("sCR", "CR", "VGPR", "PR", "SD")  # best first (Kumar et al., Lancet Oncol 2016)
+
+
+@given(consistent_profiles())
+@settings(SETTINGS, max_examples=6)
+def test_five_year_pfs_and_os_never_rise_down_the_imwg_response_order(profile):
+    base = {k: v for k, v in profile.items() if k not in ("response", "mrd")}
+    runs = [estimate(base | {"response": r}, options=["lenalidomide", "observation"], horizons=[5])
+            for r in IMWG_ORDER]
+    for option in ("lenalidomide", "observation"):
+        for endpoint in ("pfs_percent", "os_percent"):
+            values = [getattr(opt(r, option).horizons[0], endpoint).estimate for r in runs]
+            assert all(a >= b - 1e-9 for a, b in zip(values, values[1:])), (option, endpoint, values)
 
 
 # -- point 7: no number beyond the evidence unmarked ------------------------------------------------
@@ -219,6 +237,27 @@ def test_projections_are_marked_with_both_effect_scenarios():
     for o in r.options:
         for n in (o.median_pfs_months, o.median_os_months):
             assert n.upper is None or n.upper <= 180
+
+
+def test_every_median_bound_past_the_follow_up_is_flagged():
+    """Point 7: the lenalidomide median PFS read "62 (27-141)" with no mark though the follow-up is
+    79.5 months; only the central value was checked. Any upper bound past it is flagged now."""
+    r = estimate({}, options=ALL_OPTIONS, horizons=[5])
+    seen = set()
+    for o in r.options:
+        for n in (o.median_pfs_months, o.median_os_months):
+            if n.estimate is None:
+                continue
+            fu = n.beyond_follow_up or n.upper_beyond_follow_up
+            if n.upper_beyond_follow_up is None:
+                assert n.beyond_follow_up is None  # the central value past it: the bound is too
+            else:
+                assert n.upper > n.upper_beyond_follow_up and n.estimate <= n.upper
+            assert n.upper_capped == (n.upper >= r.projection_horizon_months)
+            seen.add((fu is not None, n.upper_capped))
+    assert opt(r, "lenalidomide").median_pfs_months.upper_beyond_follow_up == 79.5
+    assert opt(r, "lenalidomide").median_pfs_months.beyond_follow_up is None
+    assert (True, True) in seen and (True, False) in seen  # both kinds occur in this estimate
 
 
 def test_nnt_only_when_the_difference_excludes_zero():
@@ -267,12 +306,15 @@ def test_text_shows_projection_mark_unused_inputs_and_the_input_that_matters():
     r = estimate({"r_iss": "II", "response": "PR", "induction": "vrd"}, options=["lenalidomide"], horizons=[3, 10])
     text = estimate_text(r)
     assert "more than 79.5 months" in text  # lenalidomide median OS: not reached at 79.5 months
-    assert "Not used: response = PR" in text and "Not used: induction" not in text
+    assert "response: PR is taken as CR, because the studies give no number for PR" in text
+    assert "Not used: response" not in text and "Not used: induction" not in text
     assert "Would narrow the ranges most: ask for your MRD result" in text
     assert "if the effect stops at the trials' follow-up" in text
     plain = summary_text(summarize(r, years=3))
-    # response PR changes nothing and is said so; the first treatment (induction) now sets the baseline
-    assert "ask for your MRD result" in plain and "response to treatment" in plain and "first treatment" not in plain
+    # response PR is used as CR and said so; the first treatment (induction) now sets the baseline
+    assert "ask for your MRD result" in plain and "first treatment" not in plain
+    assert "Your answer PR is taken as CR" in plain and "may be too hopeful" in plain
+    assert "response to treatment" not in plain  # it changes the numbers now
 
 
 def test_calibration_table_sets_each_option_beside_its_own_trial():

@@ -345,6 +345,12 @@ def estimate_cmd(
                                            p.platelets_10e9_l)):  # the values given, beside the label's levels
                 extra.append(harms_label_section(harms))
             summary = summary.model_copy(update={"sections": [*summary.sections, *extra]})
+        from .report.high_risk import high_risk_answer, high_risk_plain_section
+
+        p = result.profile
+        high = high_risk_answer(api.load_evidence(), cytogenetics=p.cytogenetics, r_iss=p.r_iss)
+        if high.applies:  # as on the results page, each statement with its source
+            summary = summary.model_copy(update={"sections": [*summary.sections, high_risk_plain_section(high)]})
         typer.echo(summary_text(summary, cite=True))
         return
     from .report.estimate_text import estimate_text

@@ -210,3 +210,21 @@ def test_a_leaflet_number_whose_range_is_wholly_below_1_says_so_once():
     assert below.count("fewer than 1") == 1
     span = shown(Number(estimate=0.26, lower=0.11, upper=0.62))
     assert "fewer than 1 (fewer than 1 to 1)" in span
+
+
+def test_leaflet_sets_the_counts_beside_the_labels_levels(leaflets):
+    """The page, ``harms`` and ``--plain`` set the kidney function and blood counts beside the
+    lenalidomide label's levels; the leaflet did not. It now does, cited, within its 2 pages."""
+    from bs4 import BeautifulSoup
+
+    pdf, summary = leaflets["longest"]
+    words = " ".join(" ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    for said in ("Kidney function 35 mL/min: below the label's 60 for a lower starting dose",
+                 "Neutrophil count 0.9 x 10^9/L: below the label's 1 to start",
+                 "Platelet count 60 x 10^9/L: below the label's 75 to start", "Hemoglobin 9.5 g/dL: no level"):
+        assert said in words, said
+    para = BeautifulSoup(summary, "html.parser").find(id="summary-your-levels")
+    assert len(para.select("sup.refs a")) >= 1  # the label's entries, in the numbered list
+    assert "REVLIMID" in words.split("Sources of each number", 1)[1]
+    for name in ("high-risk, every option", "no answers, default options"):  # no counts given: nothing said
+        assert 'id="summary-your-levels"' not in leaflets[name][1]

@@ -488,3 +488,41 @@ def test_a_what_if_that_contradicts_the_other_answers_is_said_not_dropped(client
     pfs = lambda s: text(s.find(id="glance-pfs-lenalidomide"))  # noqa: E731
     assert pfs(page) == pfs(before)
     assert soup_of(client.get("/results")).find(id="whatif-error") is None  # said once
+
+
+def test_ixazomib_second_cancers_on_the_first_screen_are_its_trials_own_pair(client, all_options):
+    """The card set ixazomib's any-kind 5 in 100 (projected from TOURMALINE-MM3) beside no
+    maintenance's blood 1 + other 2 (another source, counted by kind); TOURMALINE-MM3 itself
+    reported 3% vs 3%. The card now shows that pair, from one source, with its citation."""
+    page = enter(client, form={"age": "62"}, options=all_options)
+    card = page.find(id="glance-spm-ixazomib")
+    said = text(card)
+    ixa = next(o for o in estimate({"age": 62}).options if o.option == "ixazomib")
+    pair = next(s for s in ixa.side_effects if s.category == "spm-any" and s.evidence == "tourmaline-mm3")
+    assert (pair.percent.estimate, pair.comparator_percent.estimate) == (3, 3)
+    assert "In its trial (TOURMALINE-MM3), followed for a median of 31 months: 3 in 100 taking it" in said, said
+    assert "and 3 in 100 taking a dummy pill (placebo)" in said and "Counted the same way for both" in said
+    # the first layer has no citation links: the pair is cited one layer down, in the figure
+    figure = page.find(id="glance-spm-ixazomib").find_parent("section").find_next(
+        lambda t: t.name == "figcaption" and "In its trial (TOURMALINE-MM3)" in t.get_text())
+    cited = {a["href"] for a in figure.select("sup.refs a")}
+    listed = {f"#{li['id']}": text(li) for li in page.select("[id^=ref-]")}
+    assert any("NCI PDQ" in listed[h] for h in cited), cited
+    assert "5 in 100" not in said
+    # no maintenance keeps its own card (blood and other), lenalidomide too: both counted by kind
+    assert "Blood cancer" in text(page.find(id="glance-spm-observation"))
+    assert "Blood cancer" in text(page.find(id="glance-spm-lenalidomide"))
+
+
+def test_every_high_risk_item_on_the_page_carries_a_source_marker(client):
+    """Statements (IMWG, Lai, CASSIOPEIA, EHA-ESMO) had no source link: only numbers were cited."""
+    page = enter(client, form={"age": "62", "cytogenetics": ["del17p"]})
+    items = page.select("#high-risk li")
+    assert len(items) >= 10
+    for li in items:
+        links = li.select("sup.refs a")
+        assert links, text(li)[:80]
+        for a in links:
+            assert page.find(id=a["href"].lstrip("#")) is not None, a["href"]
+    said = " ".join(text(li) for li in page.select("[id^=ref-]"))
+    assert "Treatment of multiple myeloma with high-risk cytogenetics" in said and "EHA/ESMO, 2021" in said

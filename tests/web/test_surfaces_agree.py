@@ -31,6 +31,7 @@ import warnings
 from dataclasses import dataclass, replace
 
 import pytest
+
 from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
@@ -38,7 +39,8 @@ from mmdecide import api
 from mmdecide.cli import app as cli_app
 from mmdecide.personal.options import OPTIONS
 from mmdecide.personal.result import EstimateResult, Number
-from mmdecide.report.plain_language import summarize
+from mmdecide.report.plain_language import summarize, trial_spm_pair
+from mmdecide.report.side_effect_words import comparator_words
 from mmdecide.web import Settings, create_app
 from surface_readers import (
     COUNT,
@@ -275,9 +277,17 @@ def test_results_page_medians_past_follow_up_read_more_than(surfaces):
                 assert f"the model's projection: {round(n.estimate)} months" in text, (o.option, text)
                 assert "beyond trial follow-up" in text, (o.option, text)
             else:
-                assert (f"at (median): {round(n.estimate)} months ({round(n.lower)} to {round(n.upper)})"
+                # an upper bound past the follow-up reads "more than N" and is flagged (point 7)
+                upper = (f"more than {round(n.upper)}" if n.upper_capped else
+                         f"more than {floor_text(n.upper_beyond_follow_up, 0)}" if n.upper_beyond_follow_up else
+                         f"{round(n.upper)}")
+                assert (f"at (median): {round(n.estimate)} months ({round(n.lower)} to {upper})"
                         in text), (o.option, endpoint, text)
-                assert ("beyond trial follow-up" in text) == n.extrapolated, (o.option, endpoint, text)
+                assert ("upper end beyond trial follow-up" in text) == (n.upper_beyond_follow_up is not None)
+                assert ("beyond trial follow-up" in text.replace("upper end beyond trial follow-up", "")
+                        ) == n.extrapolated, (o.option, endpoint, text)
+            if n.upper_capped:
+                assert f"{round(n.upper)})" not in text.replace(f"more than {round(n.upper)})", "")
 
 
 @pytest.fixture(scope="module", params=list(PROFILES))
@@ -315,6 +325,10 @@ def test_cli_table_shows_the_library_numbers_medians_and_flags(table):
                 assert f"more than {floor_text(n.beyond_follow_up, 1)} months" in line, line
             elif n.estimate is not None:
                 assert f"{n.estimate:.1f} months" in line, line
+                if n.upper_capped:  # the cap reads "more than 180", never "180.0"
+                    assert f"to more than {round(n.upper)})*" in line and f"{n.upper:.1f}" not in line, line
+                elif n.upper_beyond_follow_up is not None:
+                    assert f"to more than {floor_text(n.upper_beyond_follow_up, 1)})*" in line, line
             else:
                 assert "not known" in line, line
 
@@ -336,7 +350,16 @@ def test_second_cancers_agree_on_the_page_the_pdf_and_plain(surfaces):
         card = numbers_in(words(surfaces.page.find(id=f"glance-spm-{o.option}").get_text(" ")), str)
         h, s_, a = (want[f] for f in SPM)
         shown = [h, s_] if NOT_KNOWN not in (h, s_) else ([a] if a != NOT_KNOWN else [])
-        assert card == shown, (o.option, "page")
+        trial = trial_spm_pair(o, "spm_any_percent")
+        if (o.option != "observation" and NOT_KNOWN in (h, s_) and a != NOT_KNOWN
+                and ref_want["spm_any_percent"] == NOT_KNOWN and trial is not None):
+            # counted another way than no maintenance: the card shows the trial's own pair instead
+            said = words(surfaces.page.find(id=f"glance-spm-{o.option}").get_text(" "))
+            assert (f"{round(trial.percent.estimate)} in 100 taking it" in said and
+                    f"and {round(trial.comparator_percent.estimate)} in 100 {comparator_words(trial)}" in said and
+                    "Counted the same way for both" in said), (o.option, said)
+        else:
+            assert card == shown, (o.option, "page")
         # the PDF's row: alive without progression, alive, then one second-cancer cell: blood and
         # other (and any) when the studies split them, else any kind; a number not known shows none
         split = [x for x in (h, s_) if x != NOT_KNOWN]
@@ -462,3 +485,27 @@ def test_trial_only_options_show_the_same_trial_numbers_everywhere(surfaces):
         assert js["display"] == "trial_results_only" and js["display_reason"] == o.display_reason
         assert js["median_pfs_months"]["estimate"] is None
         assert all(v["estimate"] is None for h in js["horizons"] for v in h.values() if isinstance(v, dict))
+
+
+def test_a_response_used_as_another_level_says_so_on_every_surface(surfaces):
+    """VGPR, PR and SD take CR's effect (the evidence compares sCR with CR only): the JSON, the page
+    and --plain each say which level was used and that it may be optimistic."""
+    use = next(u for u in surfaces.result.inputs if u.field == "response")
+    given = surfaces.result.profile.response
+    if given not in ("VGPR", "PR", "SD"):
+        assert "is taken as" not in use.how
+        return
+    want = f"{given} is taken as CR, because the studies give no number for {given}"
+    assert use.used and want in next(u["how"] for u in surfaces.json["inputs"] if u["field"] == "response")
+    page = words(surfaces.page.find(id="effect-response").get_text(" "))
+    assert f"Your answer {want}" in page and "may be too hopeful" in page, page
+    assert f"Your answer {want}" in surfaces.plain.split("\n\n")[1]
+
+
+def test_cli_table_says_which_response_level_was_used(table):
+    result, text = table
+    given = result.profile.response
+    if given in ("VGPR", "PR", "SD"):
+        assert f"response: {given} is taken as CR, because the studies give no number for {given}" in text
+    else:
+        assert "is taken as" not in text

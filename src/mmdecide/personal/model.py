@@ -345,9 +345,13 @@ def _median_number(col: _Collector, prep: Prepared, spec: OptionSpec, endpoint: 
     capped = np.minimum(m, GRID_MONTHS)
     n = col.number(capped, c > fu, sources)
     reason = None
-    if n.upper is not None and n.upper >= GRID_MONTHS:  # the 97.5th percentile of the main draws
+    capped = n.upper is not None and n.upper >= GRID_MONTHS  # the 97.5th percentile of the main draws
+    if capped:
         reason = f"upper bound capped at {GRID_MONTHS} months (15 years)"
-    return n.model_copy(update={"beyond_follow_up": fu if c > fu else None, "reason": reason})
+    # any bound past the follow-up is a projection, not only the central value (issue 8, point 7)
+    upper_past = n.upper is not None and n.upper > fu
+    return n.model_copy(update={"beyond_follow_up": fu if c > fu else None, "reason": reason,
+                                "upper_beyond_follow_up": fu if upper_past else None, "upper_capped": capped})
 
 
 def _published(col: _Collector, eff: Effect) -> Number:

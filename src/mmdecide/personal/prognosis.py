@@ -323,6 +323,7 @@ def _entry_effect(corpus: Corpus, p: PatientProfile, factor: str, n_draws: int,
     level_text: str | None = None
     exposed_any: bool | None = None
     share: float | None = None
+    used: PrognosticEffect | None = None
     for endpoint in ("PFS", "OS"):
         for fid, pe in entries:
             if pe.endpoint != endpoint:
@@ -342,14 +343,18 @@ def _entry_effect(corpus: Corpus, p: PatientProfile, factor: str, n_draws: int,
                 continue
             shifts[endpoint] = _effect_shift(corpus, fid, pe, usable, exposed, n_draws, rng)
             level_text = None if exposed is None else (pe.level if exposed else pe.reference)
-            exposed_any = exposed
+            exposed_any, used = exposed, pe
             share = share if share is not None else usable.share  # one pick for both endpoints
             break
-    if not shifts or share is None:  # share is set with the first shift
+    if not shifts or share is None or used is None:  # all three are set with the first shift
         return FactorEffect(factor, _profile_value(p, factor), None, None,
                             "not applied: " + "; ".join(dict.fromkeys(reasons)))
-    known = _profile_value(p, factor) is not None
-    text = (f"applied as '{level_text}'" if known else
+    value = _profile_value(p, factor)
+    known = value is not None
+    taken_as = _below_reference(value, used) if factor == "response" and value is not None else None
+    text = (f"{value} is taken as {taken_as}, because the studies give no number for "
+            f"{value}; people in {value} probably do worse, so this may be optimistic" if taken_as else
+            f"applied as '{level_text}'" if known else
             "unknown: each draw takes a level by its share, the same level for progression and "
             "survival, which widens the ranges")
     missing = [ep for ep in ("PFS", "OS") if ep not in shifts]
@@ -405,6 +410,20 @@ def _profile_value(p: PatientProfile, factor: str) -> str | None:
     return None
 
 
+def _below_reference(value: str, pe: PrognosticEffect) -> str | None:
+    """The evidence's reference response when ``value`` lies below it on the IMWG order and the
+    evidence's level above it (sCR vs CR: VGPR, PR and SD are below CR), else None.
+
+    Such a response is at least as far from the better level as the reference is, and the evidence
+    gives no hazard ratio for it, so it takes the reference's shift: otherwise it would stay the
+    average patient, who is partly in the better level, and a PR would come out ahead of a CR."""
+    order = [code for code, _ in _RESPONSE_WORDS]
+    level, ref = _typed_level(pe.level, _RESPONSE_WORDS), _typed_level(pe.reference, _RESPONSE_WORDS)
+    if level is None or ref is None or value not in order:
+        return None
+    return ref if order.index(level) < order.index(ref) < order.index(value) else None
+
+
 def _exposure(p: PatientProfile, factor: str, pe: PrognosticEffect) -> bool | None | Literal["no-match"]:
     b = _binary_level(p, factor)
     if factor in ("del17p", "t4-14", "t14-16", "gain1q", "amp1q", "high-risk-cytogenetics", "ldh"):
@@ -418,6 +437,8 @@ def _exposure(p: PatientProfile, factor: str, pe: PrognosticEffect) -> bool | No
             return True
         if _typed_level(pe.reference, table) == value:
             return False
+        if factor == "response" and _below_reference(value, pe) is not None:
+            return False  # at least as far from the evidence's level as its reference is
         return "no-match"
     if value is None:
         return None

@@ -114,6 +114,12 @@ class Number(_Out):
     beyond_follow_up: float | None = Field(
         default=None, description="for a median past the trials' follow-up: that follow-up in months "
         "(read 'more than N months')")
+    upper_beyond_follow_up: float | None = Field(
+        default=None, description="for a median whose upper bound lies past the trials' follow-up (the "
+        "estimate itself may lie within it): that follow-up in months; read the upper bound as 'more than "
+        "N months', a projection")
+    upper_capped: bool = Field(default=False, description="the upper bound reached the longest time the "
+                               "model projects (projection_horizon_months): read it as 'more than' that")
     ranges: Ranges | None = None
 
 

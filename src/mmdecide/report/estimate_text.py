@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..personal.result import EstimateResult, Number
 from ..personal.result import OptionResult
 from .calibration_words import trial_only_lines
-from .rounding import more_than_months
+from .rounding import more_than_months, upper_months
 
 __all__ = ["estimate_text"]
 
@@ -23,11 +23,16 @@ def _n(x: Number, digits: int = 0, unit: str = "") -> str:
 
 
 def _median(x: Number) -> str:
-    """A median past the trials' follow-up reads 'more than N months' (the model's value beside it)."""
+    """A median past the trials' follow-up reads 'more than N months' (the model's value beside it);
+    an upper bound past it 'more than N' with the projection mark, one at the cap 'more than 180'."""
     if x.beyond_follow_up is not None:
         model = f"; model projection {x.estimate:.0f}" if x.estimate is not None else ""
         return f"{more_than_months(x.beyond_follow_up, 1)} (beyond the trials' follow-up{model})*"
-    return _n(x, 1, " months")
+    if x.estimate is None or x.lower is None or x.upper is None:
+        return _n(x, 1, " months")
+    upper = upper_months(x.upper, x.upper_beyond_follow_up, x.upper_capped, 1)
+    mark = "*" if x.extrapolated or x.upper_beyond_follow_up is not None else ""
+    return f"{x.estimate:.1f} months ({x.lower:.1f} to {upper}){mark}"
 
 
 def _trial_only(o: OptionResult) -> list[str]:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 
 from .harms_detail import SECOND_CANCERS, SIDE_EFFECTS, STUDY_NAMES, TREATMENT_CHANGES, Cited, HarmRow, HarmsDetail, HarmsSection
+from ..personal.result import SourceRef
 from .plain_language import PlainSection
 from .rounding import percent, round_text
 
-__all__ = ["harms_label_section", "harms_plain_section"]
+__all__ = ["harms_label_section", "harms_plain_section", "your_levels"]
 
 #: sections of the harms detail told in ``--plain`` (dose and blood counts stay on the web page,
 #: where the profile's own values are compared with the label)
@@ -144,3 +145,42 @@ def harms_label_section(detail: HarmsDetail) -> PlainSection:
             sources.append(refs if re.search(r"\d", text) else [])
     return PlainSection(option="lenalidomide-label", heading="Lenalidomide: dose, what must be done, and your blood counts",
                         sentences=sentences, kinds=kinds, sources=sources)
+
+
+#: "Your neutrophil count (0.9 x 10^9/L) is below the label's level of 1 x 10^9/L for starting
+#: maintenance." (report/harms_detail._compare and the kidney sentence of its dose section)
+_YOURS = re.compile(r"Your (?P<what>[a-z ]+?) \((?:creatinine clearance )?(?P<value>[^)]+)\) is "
+                    r"(?P<side>below|at or above) the label's level of (?P<limit>[\d.]+)[^f]*?(?P<why>(?:for|below which) [^.]+)\.")
+_HB = re.compile(r"Your hemoglobin \((?P<value>[^)]+)\) has no threshold")
+_LATER = ("below which the label pauses the medicine", "for restarting after a pause")
+_LATER_NUMBERS = ("anc_interrupt_below", "anc_resume_at_or_above")
+_SHORT_WHY = {"for starting maintenance": "to start", "below which the label pauses the medicine": "for pausing",
+              "for restarting after a pause": "for restarting"}
+
+
+def your_levels(detail: HarmsDetail) -> tuple[str, list[SourceRef]]:
+    """The profile's own kidney function and blood counts beside the label's levels for starting
+    maintenance, in one short paragraph for the 2-page leaflet, with the label entries compared
+    with; '' when none was given. The page, ``harms`` and ``--plain`` give the full sentences of
+    the dose and blood-count sections, with the levels for pausing and restarting too: those
+    come later, and their source (the label's dose-modification table) did not fit on 2 pages."""
+    parts: dict[str, list[str]] = {}
+    refs: dict[tuple[str, str], SourceRef] = {}
+    for sec in detail.sections:
+        if sec.key not in ("dose", "blood-counts"):
+            continue
+        for text in sec.sentences:
+            m, hb = _YOURS.search(text), _HB.search(text)
+            if m and m["why"] in _LATER:
+                continue  # pausing and restarting come later, during maintenance: the page gives them
+            if m:
+                what = f"{m['what'].capitalize()} {m['value']}"
+                first = what not in parts
+                parts.setdefault(what, []).append(f"{m['side']} {'the label' + chr(39) + 's ' if first else ''}"
+                                                  f"{m['limit']} {_SHORT_WHY.get(m['why'], m['why'])}")
+                refs.update({(n.source.citation, n.source.locator): n.source for n in sec.numbers
+                             if n.name not in _LATER_NUMBERS})
+            elif hb:
+                parts[f"Hemoglobin {hb['value']}"] = ["no level in the label"]
+    words = " ".join(f"{what}: {'; '.join(said)}." for what, said in parts.items())
+    return words, list(refs.values())

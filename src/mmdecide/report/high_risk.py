@@ -18,6 +18,7 @@ number in the sentences is read from the evidence files and cited.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,8 +28,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..evidence import Corpus, Value
 from ..personal.result import SourceRef
 from ..personal.sources import cite
+from .plain_language import PlainSection
+from .rounding import round_text
 
-__all__ = ["CREDIBILITY", "HIGH_RISK_FEATURES", "HighRiskAnswer", "HighRiskItem", "high_risk_answer", "is_high_risk"]
+__all__ = ["CREDIBILITY", "HIGH_RISK_FEATURES", "HighRiskAnswer", "HighRiskItem", "high_risk_answer",
+           "high_risk_plain_section", "is_high_risk"]
 
 HIGH_RISK_FEATURES = ("del17p", "t4-14", "t14-16", "gain1q", "amp1q")
 CREDIBILITY = ("randomized subgroup", "pooled subgroup", "network meta-analysis", "single-arm or cohort",
@@ -128,6 +132,9 @@ class _Entry:
     values: dict[str, Lookup] = field(default_factory=dict)
     #: a statement with no number: the fact it rests on must be in the file
     statement_of: str | None = None
+    #: where a statement is read: (source id in the file, locator). A fact carries no source of its
+    #: own, so a statement was shown without one; it is cited like a number now (issue 13)
+    statement_source: tuple[str, str] | None = None
 
 
 class _Shown:
@@ -146,12 +153,18 @@ def _ci(v: Value) -> str:
 
 def _build(corpus: Corpus, e: _Entry) -> tuple[list[str], list[SourceRef]]:
     """The entry's sentences with its numbers read from the evidence, and their citations."""
+    refs = []
     if e.statement_of is not None:
-        _fact(corpus, e.evidence, e.statement_of)  # the statement must be in the file
+        fact = _fact(corpus, e.evidence, e.statement_of)  # the statement must be in the file
+        if e.statement_source is None:
+            raise LookupError(f"{e.evidence}: statement {e.statement_of} names no source to cite")
+        sid, locator = e.statement_source
+        where = Value(value=None, source=sid, locator=locator)
+        refs.append(cite(corpus, e.evidence, where, f"statement: {fact.topic}"))
     found = {key: look.value(corpus, e.evidence) for key, look in e.values.items()}
     shown = {key: _Shown(v) for key, v in found.items()}
     sentences = [t.format(**shown) for t in e.sentences]
-    return sentences, [cite(corpus, e.evidence, found[key], look.what) for key, look in e.values.items()]
+    return sentences, refs + [cite(corpus, e.evidence, found[key], look.what) for key, look in e.values.items()]
 
 
 _ENTRIES: tuple[_Entry, ...] = (
@@ -196,15 +209,18 @@ _ENTRIES: tuple[_Entry, ...] = (
     _Entry("cassiopeia", "daratumumab vs observation by cytogenetic risk", "randomized subgroup",
            "The abstract gives no numbers for the high-risk group.",
            ("With daratumumab, more people had no myeloma left that tests can find. This was true at every "
-            "level of risk. No numbers were given.",), statement_of="mrd-by-risk"),
+            "level of risk. No numbers were given.",), statement_of="mrd-by-risk",
+           statement_source=("blood2025", "abstract (MRD negativity by cytogenetic risk and R-ISS)")),
     _Entry("lai-2024-nma", "lenalidomide, ixazomib or daratumumab, high-risk cytogenetics", "network meta-analysis",
            "It compares trials that did not test the medicines against each other. No numbers were given.",
            ("A study that put many trials together found that no maintenance medicine clearly kept high-risk "
-            "myeloma away for longer.",), statement_of="high-risk-cytogenetics"),
+            "myeloma away for longer.",), statement_of="high-risk-cytogenetics",
+           statement_source=("bn2024", "Abstract (high-risk cytogenetics)")),
     _Entry("hovon65-gmmg-hd4", "what a guideline summary says", "guideline summary",
            "A summary statement; it says this approach is not evidence-based.",
            ("A US cancer summary says people with high-risk myeloma may need bortezomib, with or without "
-            "lenalidomide. It also says this is not yet proven. New trials are needed.",), statement_of="pdq-btz-02"),
+            "lenalidomide. It also says this is not yet proven. New trials are needed.",), statement_of="pdq-btz-02",
+           statement_source=("pdq", "Maintenance Therapy > Proteasome inhibitor maintenance therapy, Summary")),
     _Entry("imwg-2016-high-risk-consensus", "what the International Myeloma Working Group says",
            "guideline summary",
            "An expert consensus from 2016, before the daratumumab trials. It compares trials and is not about "
@@ -212,13 +228,15 @@ _ENTRIES: tuple[_Entry, ...] = (
            ("An international group of myeloma experts wrote that bortezomib or carfilzomib seem to help people "
             "with t(4;14) or del(17p) live longer. Lenalidomide may keep the myeloma away longer for them. People "
             "with more than one high-risk change did not seem to gain from these medicines.",),
-           statement_of="treatment-statement"),
+           statement_of="treatment-statement",
+           statement_source=("blood2016", "abstract")),
     _Entry("eha-esmo-2021-guideline", "what the European guideline (EHA-ESMO 2021) says", "guideline summary",
            "Quoted from a summary of the guideline, not from the guideline's own text. It was written before the "
            "daratumumab maintenance trials.",
            ("A European guideline says lenalidomide is the usual maintenance after a transplant. It "
             "says bortezomib may be thought about for people with high-risk myeloma.",),
-           statement_of="maintenance-statement"),
+           statement_of="maintenance-statement",
+           statement_source=("medscape-highlights", "the paragraph beginning 'After ASCT'")),
 )
 
 MISSING = (
@@ -255,3 +273,22 @@ def high_risk_answer(corpus: Corpus, *, cytogenetics: Iterable[str] | None = Non
              "antibody (daratumumab) works better than lenalidomide alone when the myeloma is high risk. No trial "
              "has answered this directly. Here is what the studies show, and how much each can be trusted.")
     return HighRiskAnswer(applies=bool(feats), features=feats, intro=intro, items=items, missing=list(MISSING))
+
+
+def high_risk_plain_section(a: HighRiskAnswer) -> PlainSection:
+    """The answer for ``estimate --plain``: one paragraph per item, its credibility first and its
+    caveat after, each with its sources (statements too), as on the results page."""
+    sentences = [f"Your profile has {', '.join(a.features)}. {a.intro}"]
+    kinds, sources = ["high-risk-intro"], [[]]
+    for i in a.items:
+        # months rounded to whole ones, as on every patient view (the page rounds its free text too);
+        # one sentence at a time, so that each with a number ends in the item's source markers
+        text = round_text(f"{i.credibility.capitalize()} ({i.question}): {' '.join(i.sentences)} "
+                          f"How much to trust it: {i.caveat}")
+        parts = re.split(r"(?<=[.)\]])\s+(?=[A-Z])", text)
+        for k, part in enumerate(parts):  # the last one always: a statement has no number but a source
+            sentences.append(part)
+            kinds.append("high-risk-item")
+            sources.append(list(i.sources) if re.search(r"\d", part) or k == len(parts) - 1 else [])
+    return PlainSection(option="high-risk", heading="High-risk myeloma: what the studies say about other maintenance",
+                        sentences=sentences, kinds=kinds, sources=sources)

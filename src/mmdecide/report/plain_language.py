@@ -30,6 +30,7 @@ from ..personal.result import EstimateResult, HorizonResult, Number, OptionResul
 from ..timeunits import whole_months
 from .calibration_words import trial_only_sentences
 from .numbered_sources import NumberedSources
+from .response_words import taken_as_sentences
 from .side_effect_words import (
     capital, comparator_words, grade4_sibling, plain_side_effect, top_side_effects, when_words,
 )
@@ -338,7 +339,7 @@ _SPM = (
 )
 
 
-def _trial_spm_pair(o: OptionResult | None, field: str) -> SideEffect | None:
+def trial_spm_pair(o: OptionResult | None, field: str) -> SideEffect | None:
     """The option's trial second-cancer percent with its comparator arm's, for the same category."""
     cat = field.removesuffix("_percent").replace("_", "-")
     return next((s for s in (o.side_effects if o else []) if s.category == cat
@@ -357,7 +358,7 @@ def _second_cancers(w: _Writer, name: str, h: HorizonResult, ref: HorizonResult,
         ref_n: Number = getattr(ref, field)
         if ref_n.estimate is None:
             _absolute(w, "spm-option", f"With {name}", opt_n, outcome, years)
-            trial = _trial_spm_pair(o, field)
+            trial = trial_spm_pair(o, field)
             if trial is not None:  # the trial's own comparator arm, as published
                 w.add("spm-trial", f"In the trial, {_count(trial.percent.estimate)} out of 100 "
                                        f"people taking {name} got a second cancer.", trial.percent)
@@ -450,7 +451,7 @@ def _trial_results(w: _Writer, o: OptionResult, name: str) -> None:
         w.add(kind, sentence, Number(estimate=None, sources=sources))
     said = False
     for field, _ in _SPM:
-        trial = _trial_spm_pair(o, field)
+        trial = trial_spm_pair(o, field)
         if trial is not None:
             span = re.search(r"median (\d+(?:\.\d+)?) months", trial.time_frame or "")
             when = f" in a median of {span.group(1)} months" if span else ""
@@ -531,6 +532,7 @@ def _intro(result: EstimateResult) -> str:
     if unused:
         parts.append(f"Some details you gave do not change the numbers: {', '.join(unused)}. "
                      "The full report says why.")
+    parts.extend(taken_as_sentences(result.inputs))
     if result.profile.induction is None:  # the stated default of the induction baseline (docs/model.md)
         parts.append("You did not say which first treatment you had before the transplant. "
                      "Our numbers are for people who had VRd, or VRd with daratumumab.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["more_than_months", "percent", "percent_range", "round_text"]
+__all__ = ["more_than_months", "percent", "percent_range", "round_text", "upper_months"]
 
 
 def percent(x: float | None) -> str:
@@ -39,6 +39,20 @@ def more_than_months(follow_up: float, digits: int = 0) -> str:
     scale = 10 ** digits
     # the small nudge keeps a value like 33.7 (33.699999... in binary) from becoming 33.6
     return f"more than {math.floor(follow_up * scale + 1e-9) / scale:g} months"
+
+
+def upper_months(upper: float | None, beyond_follow_up: float | None, capped: bool, digits: int = 0,
+                 projection: bool = False) -> str:
+    """A median's upper bound: 'more than 180' when it reached the model's cap, 'more than 80' when
+    it lies past the trials' follow-up (``Number.upper_beyond_follow_up``), else the number. With
+    ``projection`` (a range given as the model's projection, already marked so) only the cap is said."""
+    if upper is None or not math.isfinite(upper):
+        return "not known"
+    if capped:
+        return f"more than {math.floor(upper):d}"
+    if beyond_follow_up is not None and not projection:
+        return more_than_months(beyond_follow_up, digits).removesuffix(" months")
+    return f"{upper:.{digits}f}"
 
 
 #: a decimal number directly followed by a percent sign or months: the quantities read as whole

@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse
 from ..timeunits import whole_months
 from ..personal.result import Number, SourceRef
 from ..report.plain_language import BELOW_ONE, RANGE_SENTENCE
-from ..report.rounding import more_than_months, percent, percent_range, round_text
+from ..report.rounding import more_than_months, percent, percent_range, round_text, upper_months
 from .patient_sections import harms_for, high_risk_for
 
 __all__ = ["PEOPLE_PAGES", "SourceList", "make_env", "render", "whole"]
@@ -180,7 +180,8 @@ def make_env(for_people: bool = False) -> jinja2.Environment:
     from .charts import icon_symbol, marker_symbol
 
     env.globals.update(icon_symbol=icon_symbol, marker_symbol=marker_symbol, between=between,
-                       sources_of=sources_of, curve_sources=curve_sources, range_sentence=RANGE_SENTENCE)
+                       sources_of=sources_of, curve_sources=curve_sources, range_sentence=RANGE_SENTENCE,
+                       upper_months=upper_months)
     env.filters.update(whole=whole, people=people, range=fmt_range, signed=fmt_signed,
                        months=fmt_months, more_than=more_than_months, hr=fmt_hr, g=fmt_g, years=fmt_years,
                        pct=percent, pct_range=percent_range,

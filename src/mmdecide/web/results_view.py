@@ -7,6 +7,7 @@ chooses the horizon, orders the options, picks colours and writes the descriptio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -15,8 +16,9 @@ from markupsafe import Markup
 from ..personal import PatientProfile
 from ..personal.result import EstimateResult, HorizonResult, InputUse, Number, OptionResult, SourceRef
 from ..report.calibration_words import trial_only_sentences
-from ..report.plain_language import STRENGTH_WORDS, top_side_effects
-from ..report.side_effect_words import plain_side_effect
+from ..report.plain_language import STRENGTH_WORDS, top_side_effects, trial_spm_pair
+from ..report.response_words import taken_as_sentences
+from ..report.side_effect_words import comparator_words, plain_side_effect
 from .charts import MARKERS, PALETTE, IconGroup, Series, icon_array, survival_chart
 from .rendering import between, fmt_years, people, whole
 
@@ -88,7 +90,8 @@ def effect_words(effect, inputs: Iterable[InputUse] = ()) -> tuple[str, str]:
     if effect.applied and effect.level is None:
         return name, "You did not answer, so the tool mixes all possible answers. This makes the ranges wider."
     if effect.applied:
-        return name, "Used: your answer changes the numbers."
+        taken = taken_as_sentences(u for u in inputs if u.field == FACTOR_FIELD.get(effect.factor))
+        return name, " ".join(["Used: your answer changes the numbers.", *taken])
     if "already part of" in why:
         return name, "Not used again: it is already part of your stage."
     use = next((u for u in inputs if u.field == FACTOR_FIELD.get(effect.factor)), None)
@@ -124,11 +127,18 @@ class OptionView:
     trial_lines: list[tuple[str, str, list[SourceRef]]] = field(default_factory=list)
     #: the trial's second cancers as published: (the option's percent, the comparison's or None, its name)
     trial_spm: tuple[Number, Number | None, str] | None = None
+    #: second cancers counted another way than for no maintenance (any kind vs blood and other):
+    #: the option's own trial pair, counted one way, for the first screen (see ``_spm_trial``)
+    spm_trial: tuple[Number, Number, str, str] | None = None
 
     @property
     def trial_only(self) -> bool:
         """The model could not reproduce this option's own trial: only the trial's results are shown."""
         return self.option.display == "trial_results_only"
+
+    @property
+    def spm_trial_numbers(self) -> list[Number]:
+        return list(self.spm_trial[:2]) if self.spm_trial else []
 
     @property
     def indirect(self) -> bool:
@@ -244,6 +254,10 @@ def _spm_icons(ov: OptionView, years: float) -> tuple[Markup | None, str, list[I
     else:
         reason = h.reason or a.reason or "not in the evidence base"
         return None, f"The studies do not tell us how many people taking {name} get a second cancer ({reason}).", []
+    trial = _spm_trial(ov)
+    if trial is not None:  # the trial's own pair, counted one way (the card shows it)
+        text += (f" In its trial{trial[3]}: {about(trial[0].estimate)} out of 100 taking it and "
+                 f"{about(trial[1].estimate)} out of 100 {trial[2]}.")
     groups.append(IconGroup(100 - sum(g.n for g in groups), "#595959", "rest", "no second cancer"))
     if any(n.extrapolated for n in (h, s, a) if n.estimate is not None):
         text += " This is beyond how long the trials followed people."
@@ -262,6 +276,24 @@ def _trial_spm(o: OptionResult) -> tuple[Number, Number | None, str] | None:
         return None
     comp = s.comparator_percent if s.comparator_percent and s.comparator_percent.estimate is not None else None
     return s.percent, comp, (s.comparator or "").split(" (")[0]
+
+
+def _spm_trial(ov: OptionView) -> tuple[Number, Number, str, str] | None:
+    """(option %, comparison %, comparison in words, follow-up in words) from the option's own trial,
+    when its second cancers are counted another way than no maintenance's: ixazomib's any-kind 5 in
+    100 (projected from TOURMALINE-MM3) sat beside no maintenance's blood 1 + other 2 (another
+    source, counted by kind), while the trial itself reported 3% vs 3%."""
+    at, ref = ov.at, ov.ref
+    split = (at.spm_hematologic_percent.estimate is not None and at.spm_solid_percent.estimate is not None)
+    if ov.is_reference or split or at.spm_any_percent.estimate is None or ref.spm_any_percent.estimate is not None:
+        return None
+    pair = trial_spm_pair(ov.option, "spm_any_percent")
+    if pair is None or pair.comparator_percent is None:
+        return None
+    m = re.search(r"median (\d+(?:\.\d+)?) months", pair.time_frame or "")
+    # the card names the trial; its sources are one layer down, in the second-cancer figure
+    follow = f" ({pair.evidence.upper()})" + (f", followed for a median of {float(m.group(1)):g} months" if m else "")
+    return pair.percent, pair.comparator_percent, comparator_words(pair), follow
 
 
 def _harm(o: OptionResult) -> tuple[str, Number, Number | None, str] | None:
@@ -350,6 +382,8 @@ def build_view(result: EstimateResult, curves: EstimateResult, years: int) -> Re
         if ov.trial_only and o.calibration is not None and o.display_reason is not None:
             ov.trial_lines = trial_only_sentences(o.display_reason, o.calibration)
             ov.trial_spm = _trial_spm(o)
+        else:  # the trial-only card already shows its trial's own second-cancer pair
+            ov.spm_trial = _spm_trial(ov)
         views.append(ov)
 
     rows: dict[str, dict[float, tuple[Number, Number]]] = {}

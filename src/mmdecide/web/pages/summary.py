@@ -9,8 +9,11 @@ from importlib import resources
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ...report.harms_words import your_levels
 from ...report.plain_language import top_side_effects
 from ...report.side_effect_words import plain_side_effect
+from ..patient_sections import harms_for
+from ..profile_form import describe
 from ..pdf_gate import RETRY_AFTER_SECONDS, Busy
 from ..rendering import SourceList, render
 from ..results_view import key_sources, picture_key
@@ -18,6 +21,8 @@ from ..session import has_profile_query, no_store
 from .results import ServicesDep, old_link, page_context
 
 router = APIRouter()
+#: profile fields the leaflet sets beside the lenalidomide label's levels instead of in the details list
+_LEVEL_FIELDS = ("creatinine_clearance_ml_min", "hemoglobin_g_dl", "neutrophils_10e9_l", "platelets_10e9_l")
 
 
 def _summary(request: Request, services, inline_css: str | None = None) -> HTMLResponse:
@@ -28,6 +33,10 @@ def _summary(request: Request, services, inline_css: str | None = None) -> HTMLR
     ctx["picture_key"] = picture_key(ctx["view"].options)
     ctx["matters_labels"] = [label for key, label in ctx["matters_choices"] if key in ctx["matters"]]
     ctx["today"] = date.today()
+    # the person's kidney function and blood counts beside the lenalidomide label's levels
+    ctx["your_levels"] = your_levels(harms_for(request, ctx["profile"]))
+    if ctx["your_levels"][0]:  # the values are said there, beside the label's levels: not twice
+        ctx["profile_rows"] = describe(ctx["profile"].model_copy(update=dict.fromkeys(_LEVEL_FIELDS)))
     # a leaflet numbers its sources by publication (one line per paper, not per table entry)
     ctx["refs"] = SourceList(services.source_anchor, by_publication=True)
     return render(request, "summary.html", inline_css=inline_css or "", **ctx)
