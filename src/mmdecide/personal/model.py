@@ -43,6 +43,7 @@ from .result import (
 )  # fmt: skip
 from .columns import Collector as _Collector
 from .columns import median_cols as _median_cols
+from .columns import number as _number
 from .columns import rmst as _rmst
 from .structure import LAMBDA_MAX, os_from_pfs, progressed_alive, solve_scale
 from .subgroups import subgroup_modifier
@@ -158,8 +159,10 @@ def run_model(
         mult = r.pfs * pfs_eff.ext[idx]
         lam_o = lam * kappa[idx] * k_pat
         m, top = 1 + n_draws, max(cols) + 1  # main columns: the whole grid; split columns: to the last horizon
-        arm = _Arm(*curves(h[:, :m], mult[:m], lam_o[:m], bg), cols,
-                   *curves(h[:top, m:], mult[m:], lam_o[m:], bg[:top]))
+        # one call for all columns: the split columns' rows past the last horizon are a tenth of the
+        # work, a second month-by-month recursion cost more
+        pfs, os_ = curves(h, mult, lam_o, bg)
+        arm = _Arm(pfs[:, :m], os_[:, :m], cols, pfs[:top, m:], os_[:top, m:])
         obs = arm if spec.id == "observation" else obs
         assert obs is not None, "OPTIONS must list observation first"
         res = _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err,
@@ -393,8 +396,10 @@ def _round(n: Number) -> Number:
     if n.estimate is None:
         return n
     lower, upper = (None if b is None else float(round(b)) for b in (n.lower, n.upper))
-    return Number(estimate=float(round(n.estimate)), lower=lower, upper=upper,
-                  extrapolated=n.extrapolated, sources=n.sources, reason="out of 100 people, rounded")
+    # rounding keeps lower <= estimate <= upper and the sources are already once each: nothing
+    # for the validator to check
+    return _number(float(round(n.estimate)), lower, upper, n.extrapolated, list(n.sources),
+                   "out of 100 people, rounded")
 
 
 def _nnt(d: Number, harm: bool = False) -> Number:
@@ -412,7 +417,11 @@ def _apply_subgroups(prep: Prepared, spec: OptionSpec, prof: PatientProfile, eff
     flags: list[str] = []
     modified = False
     for i, rule in enumerate(spec.subgroups):
-        m = subgroup_modifier(prep.corpus, rule, prof, prep.n_draws, _rng(prep.seed, 4, OPTIONS.index(spec), i))
+        # depends on the profile only through its level, and its draws on a fixed stream: made
+        # once per level (the random-effects pool and the draws were a millisecond per estimate)
+        key = ("subgroup_modifier", spec.id, i, rule.profile_level(prof))
+        m = prep.cached(key, lambda: subgroup_modifier(prep.corpus, rule, prof, prep.n_draws,
+                                                       _rng(prep.seed, 4, OPTIONS.index(spec), i)))
         if m is None:
             continue
         flags.append(m.flag)
