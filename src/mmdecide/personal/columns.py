@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -120,7 +121,7 @@ def pct_blocks(blocks: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     single = [b.dtype == np.float32 for b in blocks]
     lo = np.empty(sum(b.shape[0] for b in blocks))
     hi = np.empty_like(lo)
-    starts = np.cumsum([0] + [b.shape[0] for b in blocks])
+    starts = list(accumulate((b.shape[0] for b in blocks), initial=0))
     for is_single in (True, False):
         chosen = [i for i, s in enumerate(single) if s == is_single]
         if not chosen:

@@ -74,17 +74,19 @@ def _missing(reason: str) -> Number:
 
 
 class _Arm:
-    """An option's curves: ``pfs``/``os`` for the central and main columns over the whole grid
-    (medians need it), ``split_*`` for the split-range columns up to the last horizon only."""
+    """An option's curves. ``pfs``/``os``: the central and main columns over the whole grid
+    (medians need it); ``split_*``: the split-range columns, used up to the last horizon only.
 
-    def __init__(self, pfs: np.ndarray, os_: np.ndarray, cols: list[int],
-                 split_pfs: np.ndarray, split_os: np.ndarray) -> None:
-        self.pfs, self.os = pfs, os_
-        self.split_pfs, self.split_os = split_pfs, split_os
-        self.pfs_h = np.concatenate([pfs[cols], split_pfs[cols]], axis=1)
-        self.os_h = np.concatenate([os_[cols], split_os[cols]], axis=1)
-        self.pfs_r = np.concatenate([_rmst(pfs, cols), _rmst(split_pfs, cols)], axis=1)
-        self.os_r = np.concatenate([_rmst(os_, cols), _rmst(split_os, cols)], axis=1)
+    Made from one array per endpoint holding all the columns, main then split, so the horizons'
+    rows and restricted means of all of them come from one call each (the split columns' rows
+    past the last horizon are never read)."""
+
+    def __init__(self, pfs: np.ndarray, os_: np.ndarray, m: int, cols: list[int]) -> None:
+        top = max(cols) + 1
+        self.pfs, self.os = pfs[:, :m], os_[:, :m]
+        self.split_pfs, self.split_os = pfs[:top, m:], os_[:top, m:]
+        self.pfs_h, self.os_h = pfs[cols], os_[cols]
+        self.pfs_r, self.os_r = _rmst(pfs, cols), _rmst(os_, cols)
 
 
 def _patient_kappa(prep: Prepared, h: np.ndarray, r_pfs: np.ndarray, r_os: np.ndarray, lam: np.ndarray) -> tuple[np.ndarray, float]:
@@ -158,11 +160,9 @@ def run_model(
         pfs_eff, extra_flags, modified = _apply_subgroups(prep, spec, prof, pfs_eff)
         mult = r.pfs * pfs_eff.ext[idx]
         lam_o = lam * kappa[idx] * k_pat
-        m, top = 1 + n_draws, max(cols) + 1  # main columns: the whole grid; split columns: to the last horizon
         # one call for all columns: the split columns' rows past the last horizon are a tenth of the
         # work, a second month-by-month recursion cost more
-        pfs, os_ = curves(h, mult, lam_o, bg)
-        arm = _Arm(pfs[:, :m], os_[:, :m], cols, pfs[:top, m:], os_[:top, m:])
+        arm = _Arm(*curves(h, mult, lam_o, bg), 1 + n_draws, cols)
         obs = arm if spec.id == "observation" else obs
         assert obs is not None, "OPTIONS must list observation first"
         res = _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err,
@@ -408,8 +408,9 @@ def _nnt(d: Number, harm: bool = False) -> Number:
         return _missing(d.reason or f"no {what}: the difference is not estimable")
     if d.lower is None or d.upper is None or d.lower <= 0 or d.estimate <= 0:
         return _missing(f"the difference could be zero or go the other way, so no {what} is given")
-    return Number(estimate=100.0 / d.estimate, lower=100.0 / d.upper, upper=100.0 / d.lower,
-                  extrapolated=d.extrapolated, sources=d.sources, reason="100 / difference in percent")
+    # all three positive, so lower <= estimate <= upper holds as it did for the difference
+    return _number(100.0 / d.estimate, 100.0 / d.upper, 100.0 / d.lower, d.extrapolated, list(d.sources),
+                   "100 / difference in percent")
 
 
 def _apply_subgroups(prep: Prepared, spec: OptionSpec, prof: PatientProfile, eff: Effect) -> tuple[Effect, list[str], bool]:
