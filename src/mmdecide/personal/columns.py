@@ -122,8 +122,13 @@ def pct_blocks(blocks: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     lo = np.empty(sum(b.shape[0] for b in blocks))
     hi = np.empty_like(lo)
     starts = list(accumulate((b.shape[0] for b in blocks), initial=0))
+    # a block of +0.0 only (an option's difference from itself: the reference option's own
+    # rows) has 0.0 for both percentiles, as the arithmetic below gives: no sort needed
+    zero = [not b.any() and not np.signbit(b).any() for b in blocks]
+    for i in (i for i, z in enumerate(zero) if z):
+        lo[starts[i]: starts[i + 1]] = hi[starts[i]: starts[i + 1]] = 0.0
     for is_single in (True, False):
-        chosen = [i for i, s in enumerate(single) if s == is_single]
+        chosen = [i for i, s in enumerate(single) if s == is_single and not zero[i]]
         if not chosen:
             continue
         x = np.concatenate([blocks[i] for i in chosen], dtype=np.float32 if is_single else np.float64)

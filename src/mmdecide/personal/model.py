@@ -14,7 +14,7 @@ Indirect comparisons multiply their links' hazard ratios column by column (Buche
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -89,14 +89,20 @@ class _Arm:
         self.pfs_r, self.os_r = _rmst(pfs, cols), _rmst(os_, cols)
 
 
-def _patient_kappa(prep: Prepared, h: np.ndarray, r_pfs: np.ndarray, r_os: np.ndarray, lam: np.ndarray) -> tuple[np.ndarray, float]:
+def _patient_kappa(prep: Prepared, h: np.ndarray, r_pfs: np.ndarray, r_os: np.ndarray, lam: np.ndarray,
+                   key: Hashable) -> tuple[np.ndarray, float]:
     """Factor on the death rate after progression so that the patient's OS relative hazard at
-    60 months (disease only, 3-month grid) is the prognostic evidence's R_os."""
+    60 months (disease only, 3-month grid) is the prognostic evidence's R_os. ``key``: what
+    ``h`` and ``lam`` depend on (the average patient's curve is made once per key)."""
     if np.all(r_pfs == 1.0) and np.all(r_os == 1.0):
         return np.ones_like(r_os), 0.0
     hh = h[: _PROGNOSIS_AT + 1 : 3]
-    ones = np.ones(h.shape[1])
-    ref = np.log(os_from_pfs(np.exp(-hh * ones[None, :]), lam, 3.0)[-1])
+
+    def average_patient() -> np.ndarray:
+        ones = np.ones(h.shape[1])
+        return np.log(os_from_pfs(np.exp(-hh * ones[None, :]), lam, 3.0)[-1])
+
+    ref = prep.cached(("kappa_ref", key), average_patient)
 
     p_patient = np.exp(-hh * r_pfs[None, :])  # the same in every step of the solve: made once
 
@@ -136,7 +142,7 @@ def run_model(
     # draw plan and induction class: it does not depend on the rest of the profile
     h = prep.cached(("h32", plan, prof.induction), lambda: ind.hazard(prep.h_dis, idx))
     lam = prep.lam[idx]
-    k_pat, k_miss = _patient_kappa(prep, h, r.pfs, r.os, lam)
+    k_pat, k_miss = _patient_kappa(prep, h, r.pfs, r.os, lam, (plan, prof.induction))
     age = prof.age if prof.age is not None else prep.age.years
     bg = background_cumhaz(age, prof.sex, prep.grid)
     cols = [whole_months(x) for x in hz]
