@@ -177,7 +177,13 @@ def rmst(surv: np.ndarray, cols: list[int]) -> np.ndarray:
     n_blocks = (max(idx) + 1) // RMST_BLOCK
     width = surv.shape[1]
     blocks = np.add.reduce(surv[: n_blocks * RMST_BLOCK].reshape(n_blocks, RMST_BLOCK, width), axis=1)
-    before = np.concatenate([np.zeros((1, width), dtype=blocks.dtype), np.cumsum(blocks, axis=0)])
+    # the running total row by row: what ``np.cumsum(blocks, axis=0)`` adds, in the same order,
+    # but cumsum down the first axis walks each column on its own (seven times as long here)
+    before = np.zeros((n_blocks + 1, width), dtype=blocks.dtype)
+    if n_blocks:
+        before[1] = blocks[0]
+    for i in range(1, n_blocks):
+        np.add(before[i], blocks[i], out=before[i + 1])
     out = np.empty((len(idx), width), dtype=surv.dtype)
     for i, c in enumerate(idx):
         q = (c + 1) // RMST_BLOCK
