@@ -84,6 +84,7 @@ class _Arm:
     def __init__(self, pfs: np.ndarray, os_: np.ndarray, m: int, cols: list[int]) -> None:
         top = max(cols) + 1
         self.pfs, self.os = pfs[:, :m], os_[:, :m]
+        self.pfs_all, self.os_all = pfs, os_
         self.split_pfs, self.split_os = pfs[:top, m:], os_[:top, m:]
         self.pfs_h, self.os_h = pfs[cols], os_[cols]
         self.pfs_r, self.os_r = _rmst(pfs, cols), _rmst(os_, cols)
@@ -232,8 +233,8 @@ def _option_result(prep: Prepared, spec: OptionSpec, col: _Collector, arm: _Arm,
     return OptionResult(
         option=spec.id, label=spec.label, plain_label=spec.plain_label,
         evidence=_path(spec, pfs_eff, extra_flags, modified), regimen=prep.cached(("regimen", spec.id), lambda: regimen(prep.corpus, spec)),
-        median_pfs_months=_median_number(col, prep, spec, "PFS", arm.pfs, fu_pfs, pfs_src),
-        median_os_months=(_median_number(col, prep, spec, "OS", arm.os, fu_os, os_src)
+        median_pfs_months=_median_number(col, prep, spec, "PFS", arm.pfs_all, fu_pfs, pfs_src),
+        median_os_months=(_median_number(col, prep, spec, "OS", arm.os_all, fu_os, os_src)
                           if os_eff is not None else _missing(no_os)),
         hr_pfs_vs_observation=_REFERENCE_HR if is_ref else _published(col, pfs_eff),
         hr_os_vs_observation=(_REFERENCE_HR if is_ref else _published(col, os_eff) if os_eff is not None
@@ -335,7 +336,7 @@ def _waning(prep: Prepared, parts: _Parts, arm: _Arm, fu: float, cols: list[int]
 
 def _median_number(col: _Collector, prep: Prepared, spec: OptionSpec, endpoint: str, surv: np.ndarray, fu: float,
                    sources: list[SourceRef]) -> Number:
-    m = _median_cols(surv[:, : 1 + prep.n_draws])  # medians carry no split ranges
+    m = _median_cols(surv, 1 + prep.n_draws)  # medians carry no split ranges
     c = float(m[0])
     links = spec.pfs_links if endpoint == "PFS" else spec.os_links
     # A published 'not reached' stands when the model, too, puts the median past the follow-up.
