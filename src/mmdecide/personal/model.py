@@ -321,7 +321,11 @@ def _waning(prep: Prepared, parts: _Parts, arm: _Arm, fu: float, cols: list[int]
     b = np.exp(-bg[t: top + 1])[:, None].astype(h.dtype)
     p0 = np.exp(-h[0] * mult)  # P(t), as in the main curve
     a0 = arm.os[t, keep] / b[0] - arm.pfs[t, keep] / b[0]  # A(t) = OS/B - P
-    p = p0[None, :] * np.exp(-(h - h[0][None, :]) * r_pfs[None, :])
+    # p0 exp(-(h - h0) r), in place: x (-r) is -(x r) exactly (negation is exact), and the
+    # products are the same whichever side p0 is on
+    p = np.multiply(h - h[0][None, :], -r_pfs[None, :])
+    np.exp(p, out=p)
+    p *= p0[None, :]
     rows = np.array([c - t for c in cols])
     at = np.maximum(rows, 0)  # only the horizons' rows are needed from here on
     a = progressed_alive(p, lam, 1.0)[at]  # progressions after t
