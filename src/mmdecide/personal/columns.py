@@ -118,20 +118,23 @@ def pct_blocks(blocks: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     a partition of the same rows cast to double) and their order statistics cast afterwards:
     casting is exact and keeps the order, so the percentiles are those of the cast rows. Rows
     in double precision (or any other type) are cast and partitioned as before."""
-    single = [b.dtype == np.float32 for b in blocks]
-    lo = np.empty(sum(b.shape[0] for b in blocks))
-    hi = np.empty_like(lo)
     starts = list(accumulate((b.shape[0] for b in blocks), initial=0))
-    # a block of +0.0 only (an option's difference from itself: the reference option's own
-    # rows) has 0.0 for both percentiles, as the arithmetic below gives: no sort needed
-    zero = [not b.any() and not np.signbit(b).any() for b in blocks]
-    for i in (i for i, z in enumerate(zero) if z):
-        lo[starts[i]: starts[i + 1]] = hi[starts[i]: starts[i + 1]] = 0.0
-    for is_single in (True, False):
-        chosen = [i for i, s in enumerate(single) if s == is_single and not zero[i]]
+    lo = np.empty(starts[-1])
+    hi = np.empty_like(lo)
+    groups: dict[bool, list[int]] = {True: [], False: []}  # single precision or not: block numbers
+    for i, b in enumerate(blocks):
+        # a block of +0.0 only (an option's difference from itself: the reference option's own
+        # rows) has 0.0 for both percentiles, as the arithmetic below gives: no sort needed
+        if not b.any() and not np.signbit(b).any():
+            lo[starts[i]: starts[i + 1]] = hi[starts[i]: starts[i + 1]] = 0.0
+        else:
+            groups[b.dtype == np.float32].append(i)
+    for is_single, chosen in groups.items():
         if not chosen:
             continue
-        x = np.concatenate([blocks[i] for i in chosen], dtype=np.float32 if is_single else np.float64)
+        # one block (most calls) is sorted or partitioned from where it is: both copy anyway
+        x = (blocks[chosen[0]] if len(chosen) == 1 and (is_single or blocks[chosen[0]].dtype == np.float64)
+             else np.concatenate([blocks[i] for i in chosen], dtype=np.float32 if is_single else np.float64))
         g_lo, g_hi = pct_sorted(np.sort(x, axis=1)) if is_single else pct_rows(x)
         at = 0
         for i in chosen:

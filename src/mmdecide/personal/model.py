@@ -107,8 +107,8 @@ def _patient_kappa(prep: Prepared, h: np.ndarray, r_pfs: np.ndarray, r_os: np.nd
 
     p_patient = np.exp(-hh * r_pfs[None, :])  # the same in every step of the solve: made once
 
-    def ratio(x: np.ndarray) -> np.ndarray:
-        return np.log(os_from_pfs(p_patient, lam * np.exp(x), 3.0)[-1]) / ref
+    def ratio(x: np.ndarray) -> np.ndarray:  # os_from_pfs(...)[-1], without summing the other rows
+        return np.log(progressed_alive(p_patient, lam * np.exp(x), 3.0)[-1] + p_patient[-1]) / ref
 
     x, hit = solve_scale(ratio, r_os, math.log(1 / 20), math.log(20), iters=12)
     return np.exp(x), float(1.0 - hit.mean())
