@@ -2,9 +2,10 @@
 
 A column is one latent patient (``prognosis.Plan``): column 0 the central estimate, then the
 main draws, then the "how sure the studies are" and "what we don't know about you" columns.
-Written for speed (benchmarks/bench_estimate.py): percentiles of many rows in one partition,
-numbers built without re-validation, sums in fixed blocks; tests/test_estimate_speedups.py
-compares every number with the straightforward computation.
+Written for speed (benchmarks/bench_estimate.py): percentiles of many rows in one sort or
+partition, numbers built without re-validation, sums in fixed blocks, no reductions or scans
+that walk column by column; tests/test_estimate_speedups.py compares every number with the
+straightforward computation.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ class Collector:
     split ranges over the plan's "studies" and "about you" columns.
 
     ``numbers`` takes a matrix (one row per horizon) and finds every row's percentiles in one
-    partition: one call per row cost more in call overhead than the selection itself. Numbers are
-    built with ``model_construct``: their fields are plain floats made here, and the sources are
-    deduplicated as the validator would (a validation per number was a tenth of an estimate)."""
+    sort or partition (``pct_blocks``): one call per row cost more in call overhead than the
+    selection itself. Numbers are built directly (``number``): their fields are plain floats made
+    here, and the sources are deduplicated as the validator would (a validation per number was a
+    tenth of an estimate)."""
 
     def __init__(self, plan: Plan):
         self.plan = plan

@@ -79,7 +79,7 @@ class _Arm:
 
     Made from one array per endpoint holding all the columns, main then split, so the horizons'
     rows and restricted means of all of them come from one call each (the split columns' rows
-    past the last horizon are never read)."""
+    past the last horizon are computed but not used)."""
 
     def __init__(self, pfs: np.ndarray, os_: np.ndarray, m: int, cols: list[int]) -> None:
         top = max(cols) + 1
