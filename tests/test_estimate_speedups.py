@@ -2,8 +2,9 @@
 
 The speed-ups (benchmarks/bench_estimate.py) change how the numbers are computed, not what they
 are: the illness-death recursion in place, restricted means by sums between horizons,
-percentiles of many rows in one partition, numbers built without re-validation, the waning
-scenario at the horizons' rows only. Here the straightforward versions, written as they were
+percentiles of many rows in one partition (single-precision rows by one sort), numbers built
+without re-validation, the waning scenario at the horizons' rows only, medians' first crossing
+without argmax, profile-independent parts cached. Here the straightforward versions, written as they were
 before, replace the fast ones and the whole estimate is compared number by number.
 
 Tolerance: 0.001 in the number's own unit (percentage points, months, hazard ratio) plus 1e-5 of
@@ -19,6 +20,7 @@ import math
 import numpy as np
 import pytest
 
+from mmdecide.personal import columns
 from mmdecide.personal import model as model_mod
 from mmdecide.personal import prepared as prepared_mod
 from mmdecide.personal import structure
@@ -59,6 +61,20 @@ def _rmst_ref(surv, cols):
     c = np.cumsum(surv[: max(cols) + 1], axis=0)
     idx = np.array(cols)
     return np.where(idx[:, None] > 0, c[idx] - 0.5 * (surv[0][None, :] + surv[idx]), 0.0)
+
+
+def _median_cols_ref(surv, columns=None):
+    surv = surv[:, :columns]
+    below = surv < 0.5
+    k = np.argmax(below, axis=0)
+    n = np.arange(surv.shape[1])
+    has = below[k, n]
+    k0 = np.maximum(k - 1, 0)
+    s0, s1 = surv[k0, n], surv[k, n]
+    l0 = np.log(np.maximum(s0.astype(np.float64), 1e-300))
+    l1 = np.log(np.maximum(s1.astype(np.float64), 1e-300))
+    frac = np.where(s0 > s1, (l0 - math.log(0.5)) / np.maximum(l0 - l1, 1e-300), 0.0)
+    return np.where(has, k0 + frac, np.inf)
 
 
 def _batch_ref(self, specs):
@@ -120,6 +136,7 @@ def fast_and_reference():
         mp.setattr(model_mod, "os_from_pfs", _os_from_pfs_ref)
         mp.setattr(model_mod, "progressed_alive", _progressed_alive_ref)
         mp.setattr(model_mod, "_rmst", _rmst_ref)
+        mp.setattr(model_mod, "_median_cols", _median_cols_ref)
         mp.setattr(model_mod._Collector, "batch", _batch_ref)
         ref = _run_all()
     finally:
@@ -144,3 +161,96 @@ def test_the_reference_really_differs_in_how_it_computes():
     np.testing.assert_allclose(structure.progressed_alive(p, lam, 1.0), _progressed_alive_ref(p, lam, 1.0),
                                rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(model_mod._rmst(p, [3, 12, 39]), _rmst_ref(p, [3, 12, 39]), rtol=1e-12)
+
+
+# -- the later speed-ups claim more than agreement within the tolerance: the same bits ------------
+
+def test_first_true_is_argmax_down_the_rows():
+    rng = np.random.default_rng(7)
+    for shape in [(181, 2001), (1, 4), (6, 1), (255, 9), (256, 9), (300, 5)]:
+        for share in (0.0, 0.02, 0.5, 1.0):
+            mask = rng.random(shape) < share
+            for m in (mask, mask[:, ::2]):  # contiguous and a column slice
+                got = columns.first_true(m)
+                np.testing.assert_array_equal(got, np.argmax(m, axis=0))
+                assert got.dtype == np.intp
+
+
+def test_medians_are_the_argmax_medians_exactly():
+    rng = np.random.default_rng(8)
+    h = np.cumsum(rng.exponential(0.02, size=(181, 300)), axis=0).astype(np.float32)
+    surv = np.exp(-h)
+    surv[:, :20] = 0.9  # columns that never cross
+    got = columns.median_cols(surv, 250)
+    np.testing.assert_array_equal(got, _median_cols_ref(surv, 250))
+    assert np.isinf(got[:20]).all() and np.isfinite(got[20:]).any()
+
+
+def test_percentiles_of_blocks_are_those_of_the_blocks_cast_to_double():
+    """Single-precision blocks are sorted, the others partitioned, all-zero blocks skipped: the
+    same values as one partition of all rows cast to double (the earlier code)."""
+    rng = np.random.default_rng(9)
+    blocks = [rng.random((3, 2000)).astype(np.float32), rng.random((2, 2000)),
+              np.zeros((2, 2000), dtype=np.float32), -np.zeros((1, 2000)),
+              (rng.random((4, 2000)) * 100).astype(np.float32), rng.integers(0, 5, (1, 2000))]
+    blocks[4][0, :7] = 0.0  # ties
+    lo, hi = columns.pct_blocks(blocks)
+    ref_lo, ref_hi = columns.pct_rows(np.concatenate(blocks, dtype=np.float64))
+    np.testing.assert_array_equal(lo, ref_lo)
+    np.testing.assert_array_equal(hi, ref_hi)
+    np.testing.assert_array_equal(np.signbit(lo), np.signbit(ref_lo))  # -0.0 rows are not taken as zeros
+    for one in blocks:  # one block alone: as part of the batch
+        np.testing.assert_array_equal(columns.pct_blocks([one])[0], columns.pct_rows(one.astype(np.float64))[0])
+
+
+def _rmst_cumsum(surv, cols):
+    """The restricted means as computed before the running total was made row by row."""
+    block = columns.RMST_BLOCK
+    n_blocks = (max(cols) + 1) // block
+    width = surv.shape[1]
+    blocks = np.add.reduce(surv[: n_blocks * block].reshape(n_blocks, block, width), axis=1)
+    before = np.concatenate([np.zeros((1, width), dtype=blocks.dtype), np.cumsum(blocks, axis=0)])
+    out = np.empty((len(cols), width), dtype=surv.dtype)
+    for i, c in enumerate(cols):
+        q = (c + 1) // block
+        total = before[q] + np.add.reduce(surv[q * block: c + 1], axis=0)
+        out[i] = total - 0.5 * (surv[0] + surv[c]) if c > 0 else 0.0
+    return out
+
+
+def test_restricted_means_are_the_cumsum_ones_exactly():
+    rng = np.random.default_rng(10)
+    surv = np.exp(-np.cumsum(rng.random((181, 700)), axis=0) * 0.01).astype(np.float32)
+    for cols in ([12, 24, 36, 60, 84], [0, 5, 11], [180], [30, 130]):
+        np.testing.assert_array_equal(columns.rmst(surv, cols), _rmst_cumsum(surv, cols))
+        np.testing.assert_array_equal(columns.rmst(surv[:, 100:], cols), _rmst_cumsum(surv[:, 100:], cols))
+
+
+def test_numbers_built_directly_are_the_constructed_ones():
+    from mmdecide.personal.result import SourceRef
+
+    src = SourceRef(evidence="x", what="w", citation="c", url="https://example.org", locator="p. 1", tier="primary")
+    ranges = Ranges(studies=(1.0, 2.0), about_you=(0.5, 2.5))
+    for args in [(1.5, 1.0, 2.0, True, [src], "why", 3.0, ranges), (None, None, None, False, [], None, None, None)]:
+        fast = columns.number(*args)
+        names = ["estimate", "lower", "upper", "extrapolated", "sources", "reason", "beyond_follow_up", "ranges"]
+        built = Number.model_construct(**dict(zip(names, args)))
+        assert fast.__dict__ == built.__dict__ and fast.model_fields_set == built.model_fields_set
+        assert fast.__pydantic_extra__ is None and fast.__pydantic_private__ is None
+        assert fast.model_dump_json() == Number.model_validate(built.model_dump()).model_dump_json()
+    assert set(Number.model_fields) == set(names), "a new Number field: give it to columns.number"
+
+
+def test_cached_parts_do_not_depend_on_the_order_of_estimates():
+    """Subgroup modifiers (per level) and the average patient's curve (per draw plan and
+    induction) are cached per prepared evidence base: an estimate is the same whichever came first."""
+    high = {"cytogenetics": ["del17p"], "r_iss": "III"}
+    standard = {"cytogenetics": ["none-found"], "induction": "krd", "iss": "II"}
+    prepared_mod._prepared.cache_clear()
+    try:
+        first = [model_mod.run_model(p, n_draws=400).model_dump_json() for p in (high, standard)]
+        prepared_mod._prepared.cache_clear()
+        second = [model_mod.run_model(p, n_draws=400).model_dump_json() for p in (standard, high)]
+    finally:
+        prepared_mod._prepared.cache_clear()
+    assert first == second[::-1]

@@ -14,7 +14,7 @@ Indirect comparisons multiply their links' hazard ratios column by column (Buche
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,7 @@ from .result import (
 )  # fmt: skip
 from .columns import Collector as _Collector
 from .columns import median_cols as _median_cols
+from .columns import number as _number
 from .columns import rmst as _rmst
 from .structure import LAMBDA_MAX, os_from_pfs, progressed_alive, solve_scale
 from .subgroups import subgroup_modifier
@@ -73,32 +74,41 @@ def _missing(reason: str) -> Number:
 
 
 class _Arm:
-    """An option's curves: ``pfs``/``os`` for the central and main columns over the whole grid
-    (medians need it), ``split_*`` for the split-range columns up to the last horizon only."""
+    """An option's curves. ``pfs``/``os``: the central and main columns over the whole grid
+    (medians need it); ``split_*``: the split-range columns, used up to the last horizon only.
 
-    def __init__(self, pfs: np.ndarray, os_: np.ndarray, cols: list[int],
-                 split_pfs: np.ndarray, split_os: np.ndarray) -> None:
-        self.pfs, self.os = pfs, os_
-        self.split_pfs, self.split_os = split_pfs, split_os
-        self.pfs_h = np.concatenate([pfs[cols], split_pfs[cols]], axis=1)
-        self.os_h = np.concatenate([os_[cols], split_os[cols]], axis=1)
-        self.pfs_r = np.concatenate([_rmst(pfs, cols), _rmst(split_pfs, cols)], axis=1)
-        self.os_r = np.concatenate([_rmst(os_, cols), _rmst(split_os, cols)], axis=1)
+    Made from one array per endpoint holding all the columns, main then split, so the horizons'
+    rows and restricted means of all of them come from one call each (the split columns' rows
+    past the last horizon are computed but not used)."""
+
+    def __init__(self, pfs: np.ndarray, os_: np.ndarray, m: int, cols: list[int]) -> None:
+        top = max(cols) + 1
+        self.pfs, self.os = pfs[:, :m], os_[:, :m]
+        self.pfs_all, self.os_all = pfs, os_
+        self.split_pfs, self.split_os = pfs[:top, m:], os_[:top, m:]
+        self.pfs_h, self.os_h = pfs[cols], os_[cols]
+        self.pfs_r, self.os_r = _rmst(pfs, cols), _rmst(os_, cols)
 
 
-def _patient_kappa(prep: Prepared, h: np.ndarray, r_pfs: np.ndarray, r_os: np.ndarray, lam: np.ndarray) -> tuple[np.ndarray, float]:
+def _patient_kappa(prep: Prepared, h: np.ndarray, r_pfs: np.ndarray, r_os: np.ndarray, lam: np.ndarray,
+                   key: Hashable) -> tuple[np.ndarray, float]:
     """Factor on the death rate after progression so that the patient's OS relative hazard at
-    60 months (disease only, 3-month grid) is the prognostic evidence's R_os."""
+    60 months (disease only, 3-month grid) is the prognostic evidence's R_os. ``key``: what
+    ``h`` and ``lam`` depend on (the average patient's curve is made once per key)."""
     if np.all(r_pfs == 1.0) and np.all(r_os == 1.0):
         return np.ones_like(r_os), 0.0
     hh = h[: _PROGNOSIS_AT + 1 : 3]
-    ones = np.ones(h.shape[1])
-    ref = np.log(os_from_pfs(np.exp(-hh * ones[None, :]), lam, 3.0)[-1])
+
+    def average_patient() -> np.ndarray:
+        ones = np.ones(h.shape[1])
+        return np.log(os_from_pfs(np.exp(-hh * ones[None, :]), lam, 3.0)[-1])
+
+    ref = prep.cached(("kappa_ref", key), average_patient)
 
     p_patient = np.exp(-hh * r_pfs[None, :])  # the same in every step of the solve: made once
 
-    def ratio(x: np.ndarray) -> np.ndarray:
-        return np.log(os_from_pfs(p_patient, lam * np.exp(x), 3.0)[-1]) / ref
+    def ratio(x: np.ndarray) -> np.ndarray:  # os_from_pfs(...)[-1], without summing the other rows
+        return np.log(progressed_alive(p_patient, lam * np.exp(x), 3.0)[-1] + p_patient[-1]) / ref
 
     x, hit = solve_scale(ratio, r_os, math.log(1 / 20), math.log(20), iters=12)
     return np.exp(x), float(1.0 - hit.mean())
@@ -133,7 +143,7 @@ def run_model(
     # draw plan and induction class: it does not depend on the rest of the profile
     h = prep.cached(("h32", plan, prof.induction), lambda: ind.hazard(prep.h_dis, idx))
     lam = prep.lam[idx]
-    k_pat, k_miss = _patient_kappa(prep, h, r.pfs, r.os, lam)
+    k_pat, k_miss = _patient_kappa(prep, h, r.pfs, r.os, lam, (plan, prof.induction))
     age = prof.age if prof.age is not None else prep.age.years
     bg = background_cumhaz(age, prof.sex, prep.grid)
     cols = [whole_months(x) for x in hz]
@@ -157,9 +167,9 @@ def run_model(
         pfs_eff, extra_flags, modified = _apply_subgroups(prep, spec, prof, pfs_eff)
         mult = r.pfs * pfs_eff.ext[idx]
         lam_o = lam * kappa[idx] * k_pat
-        m, top = 1 + n_draws, max(cols) + 1  # main columns: the whole grid; split columns: to the last horizon
-        arm = _Arm(*curves(h[:, :m], mult[:m], lam_o[:m], bg), cols,
-                   *curves(h[:top, m:], mult[m:], lam_o[m:], bg[:top]))
+        # one call for all columns: the split columns' rows past the last horizon are a tenth of the
+        # work, a second month-by-month recursion cost more
+        arm = _Arm(*curves(h, mult, lam_o, bg), 1 + n_draws, cols)
         obs = arm if spec.id == "observation" else obs
         assert obs is not None, "OPTIONS must list observation first"
         res = _option_result(prep, spec, col, arm, obs, hz, cols, pfs_eff, os_eff, os_err,
@@ -223,8 +233,8 @@ def _option_result(prep: Prepared, spec: OptionSpec, col: _Collector, arm: _Arm,
     return OptionResult(
         option=spec.id, label=spec.label, plain_label=spec.plain_label,
         evidence=_path(spec, pfs_eff, extra_flags, modified), regimen=prep.cached(("regimen", spec.id), lambda: regimen(prep.corpus, spec)),
-        median_pfs_months=_median_number(col, prep, spec, "PFS", arm.pfs, fu_pfs, pfs_src),
-        median_os_months=(_median_number(col, prep, spec, "OS", arm.os, fu_os, os_src)
+        median_pfs_months=_median_number(col, prep, spec, "PFS", arm.pfs_all, fu_pfs, pfs_src),
+        median_os_months=(_median_number(col, prep, spec, "OS", arm.os_all, fu_os, os_src)
                           if os_eff is not None else _missing(no_os)),
         hr_pfs_vs_observation=_REFERENCE_HR if is_ref else _published(col, pfs_eff),
         hr_os_vs_observation=(_REFERENCE_HR if is_ref else _published(col, os_eff) if os_eff is not None
@@ -311,7 +321,11 @@ def _waning(prep: Prepared, parts: _Parts, arm: _Arm, fu: float, cols: list[int]
     b = np.exp(-bg[t: top + 1])[:, None].astype(h.dtype)
     p0 = np.exp(-h[0] * mult)  # P(t), as in the main curve
     a0 = arm.os[t, keep] / b[0] - arm.pfs[t, keep] / b[0]  # A(t) = OS/B - P
-    p = p0[None, :] * np.exp(-(h - h[0][None, :]) * r_pfs[None, :])
+    # p0 exp(-(h - h0) r), in place: x (-r) is -(x r) exactly (negation is exact), and the
+    # products are the same whichever side p0 is on
+    p = np.multiply(h - h[0][None, :], -r_pfs[None, :])
+    np.exp(p, out=p)
+    p *= p0[None, :]
     rows = np.array([c - t for c in cols])
     at = np.maximum(rows, 0)  # only the horizons' rows are needed from here on
     a = progressed_alive(p, lam, 1.0)[at]  # progressions after t
@@ -326,7 +340,7 @@ def _waning(prep: Prepared, parts: _Parts, arm: _Arm, fu: float, cols: list[int]
 
 def _median_number(col: _Collector, prep: Prepared, spec: OptionSpec, endpoint: str, surv: np.ndarray, fu: float,
                    sources: list[SourceRef]) -> Number:
-    m = _median_cols(surv[:, : 1 + prep.n_draws])  # medians carry no split ranges
+    m = _median_cols(surv, 1 + prep.n_draws)  # medians carry no split ranges
     c = float(m[0])
     links = spec.pfs_links if endpoint == "PFS" else spec.os_links
     # A published 'not reached' stands when the model, too, puts the median past the follow-up.
@@ -397,8 +411,10 @@ def _round(n: Number) -> Number:
     if n.estimate is None:
         return n
     lower, upper = (None if b is None else float(round(b)) for b in (n.lower, n.upper))
-    return Number(estimate=float(round(n.estimate)), lower=lower, upper=upper,
-                  extrapolated=n.extrapolated, sources=n.sources, reason="out of 100 people, rounded")
+    # rounding keeps lower <= estimate <= upper and the sources are already once each: nothing
+    # for the validator to check
+    return _number(float(round(n.estimate)), lower, upper, n.extrapolated, list(n.sources),
+                   "out of 100 people, rounded")
 
 
 def _nnt(d: Number, harm: bool = False) -> Number:
@@ -407,8 +423,9 @@ def _nnt(d: Number, harm: bool = False) -> Number:
         return _missing(d.reason or f"no {what}: the difference is not estimable")
     if d.lower is None or d.upper is None or d.lower <= 0 or d.estimate <= 0:
         return _missing(f"the difference could be zero or go the other way, so no {what} is given")
-    return Number(estimate=100.0 / d.estimate, lower=100.0 / d.upper, upper=100.0 / d.lower,
-                  extrapolated=d.extrapolated, sources=d.sources, reason="100 / difference in percent")
+    # all three positive, so lower <= estimate <= upper holds as it did for the difference
+    return _number(100.0 / d.estimate, 100.0 / d.upper, 100.0 / d.lower, d.extrapolated, list(d.sources),
+                   "100 / difference in percent")
 
 
 def _apply_subgroups(prep: Prepared, spec: OptionSpec, prof: PatientProfile, eff: Effect) -> tuple[Effect, list[str], bool]:
@@ -416,7 +433,11 @@ def _apply_subgroups(prep: Prepared, spec: OptionSpec, prof: PatientProfile, eff
     flags: list[str] = []
     modified = False
     for i, rule in enumerate(spec.subgroups):
-        m = subgroup_modifier(prep.corpus, rule, prof, prep.n_draws, _rng(prep.seed, 4, OPTIONS.index(spec), i))
+        # depends on the profile only through its level, and its draws on a fixed stream: made
+        # once per level (the random-effects pool and the draws were a millisecond per estimate)
+        key = ("subgroup_modifier", spec.id, i, rule.profile_level(prof))
+        m = prep.cached(key, lambda: subgroup_modifier(prep.corpus, rule, prof, prep.n_draws,
+                                                       _rng(prep.seed, 4, OPTIONS.index(spec), i)))
         if m is None:
             continue
         flags.append(m.flag)
