@@ -39,6 +39,7 @@ from serving import BIN, free_port, start_server, stop_server  # this folder, ru
 from mmdecide.community.config import CommunityConfig
 from mmdecide.community.db import Database
 from mmdecide.community.models import Base, LabValue, Member, SessionRow, utc_now
+from mmdecide.community.published import snapshot_path
 from mmdecide.community.service import Community
 from mmdecide.community.synthetic import generate
 from mmdecide.fileio import atomic_write_text
@@ -112,17 +113,28 @@ def sessions(url: str, n: int, path: Path) -> None:
 
 
 def alone(host: str, session: dict) -> dict[str, list[float]]:
-    """Requests one at a time (ms): cold aggregates first, then warm ones and lab writes."""
-    out: dict[str, list[float]] = {"aggregate, cold": [], "aggregate, warm": [], "record lab value": []}
+    """Requests one at a time (ms): cold aggregates first (the server was just started with no
+    published snapshot: each answers with the figures or, at once, "being prepared"; the time
+    until the figures come is timed too), then warm ones and lab writes."""
+    out: dict[str, list[float]] = {"aggregate, cold": [], "aggregate, being prepared (503)": [],
+                                   "aggregate, first figures after start": [], "aggregate, warm": [],
+                                   "record lab value": []}
+    started = time.perf_counter()
     with httpx.Client(base_url=host, timeout=120, cookies={"mmdecide_member": session["token"]}) as client:
-        def timed(name: str, path: str, form: dict, status: int) -> None:
+        def timed(name: str, path: str, form: dict, status: int | tuple[int, ...]) -> int:
             t = time.perf_counter()
             r = client.post(path, data={"csrf": session["csrf"], **form}, follow_redirects=False)
-            out[name].append((time.perf_counter() - t) * 1000)
-            if r.status_code != status:
+            took = (time.perf_counter() - t) * 1000
+            ok = status if isinstance(status, tuple) else (status,)
+            if r.status_code not in ok:
                 raise SystemExit(f"{path}: status {r.status_code}")
-        for form in COLD:  # each lands in one worker; nothing is cached yet
-            timed("aggregate, cold", "/community/aggregates", form, 200)
+            out["aggregate, being prepared (503)" if r.status_code == 503 else name].append(took)
+            return r.status_code
+        for form in COLD:  # each lands in one worker; nothing is published yet
+            timed("aggregate, cold", "/community/aggregates", form, (200, 503))
+        while timed("aggregate, cold", "/community/aggregates", {}, (200, 503)) != 200:
+            time.sleep(0.5)
+        out["aggregate, first figures after start"].append((time.perf_counter() - started) * 1000)
         for form in COLD * 4:  # both workers have both seen them by now (mostly)
             timed("aggregate, warm", "/community/aggregates", form, 200)
         for i in range(30):
@@ -130,6 +142,27 @@ def alone(host: str, session: dict) -> dict[str, list[float]]:
                   {"entry": "lab", "kind": "platelets", "value": str(100 + i), "unit": "x10^9/L",
                    "day": "2026-05-01"}, 303)
     return out
+
+
+def after_restart(host: str, session: dict) -> list[float]:
+    """The first aggregate requests (ms) of a server started again, the published snapshot on disk."""
+    times = []
+    with httpx.Client(base_url=host, timeout=120, cookies={"mmdecide_member": session["token"]}) as client:
+        for form in COLD:
+            t = time.perf_counter()
+            r = client.post("/community/aggregates", data={"csrf": session["csrf"], **form})
+            times.append((time.perf_counter() - t) * 1000)
+            if r.status_code != 200:
+                raise SystemExit(f"after a restart: status {r.status_code}")
+    return times
+
+
+def unpublish(url: str) -> None:
+    """Remove the published snapshot (and its build lock), so the first start is a cold one."""
+    path = snapshot_path(url)
+    if path is not None:
+        for leftover in (path, Path(f"{path}.build-lock")):
+            leftover.unlink(missing_ok=True)
 
 
 def warm_both(host: str, session: dict) -> None:
@@ -180,14 +213,22 @@ def main() -> None:
         sessions(url, args.users, Path(tmp) / "sessions.json")
         port = free_port()
         host = f"http://127.0.0.1:{port}"
-        proc = start_server(port, args.workers, "/community", env={**os.environ, "MMDECIDE_DATABASE_URL": url}, timeout=90)
+        unpublish(url)
+        env = {**os.environ, "MMDECIDE_DATABASE_URL": url}
+        proc = start_server(port, args.workers, "/community", env=env, timeout=90)
+        first = json.loads((Path(tmp) / "sessions.json").read_text())[0]
         try:
-            single = alone(host, json.loads((Path(tmp) / "sessions.json").read_text())[0])
-            warm_both(host, json.loads((Path(tmp) / "sessions.json").read_text())[0])
+            single = alone(host, first)
+            warm_both(host, first)
             load.append(os.getloadavg()[0])
-            env = {**os.environ, "MMDECIDE_BENCH_SESSIONS": str(Path(tmp) / "sessions.json")}
-            stats = run_locust(host, args.scenario, args.users, args.seconds, f"{tmp}/run", env)
+            env_locust = {**os.environ, "MMDECIDE_BENCH_SESSIONS": str(Path(tmp) / "sessions.json")}
+            stats = run_locust(host, args.scenario, args.users, args.seconds, f"{tmp}/run", env_locust)
             load.append(os.getloadavg()[0])
+        finally:
+            stop_server(proc)
+        proc = start_server(port, args.workers, "/community", env=env, timeout=90)
+        try:
+            single["aggregate, first after a restart"] = after_restart(host, first)
         finally:
             stop_server(proc)
     lines = [f"## {backend}, {args.members:,} members, {labs:,} lab values, {args.workers} workers, "
@@ -202,7 +243,8 @@ def main() -> None:
         lines.append("")
     lines += ["| requests one at a time | n | median (ms) | max (ms) |", "|---|---:|---:|---:|"]
     for name, values in single.items():
-        lines.append(f"| {name} | {len(values)} | {pct(values, 50):.0f} | {max(values):.0f} |")
+        if values:
+            lines.append(f"| {name} | {len(values)} | {pct(values, 50):.0f} | {max(values):.0f} |")
     lines += ["", "| under load | requests | failures | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | requests/s |",
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name in ("record lab value", "aggregate page"):

@@ -158,3 +158,24 @@ def test_writers_in_other_processes_wait_on_the_shared_file_lock(tmp_path, make_
         os.close(fd)
     assert done.wait(10)
     writer.join()
+
+
+def test_the_snapshot_is_made_in_a_child_process_as_when_served(tmp_path, make_community, monkeypatch):
+    c = make_community(f"sqlite:///{tmp_path / 'c.sqlite3'}", k=3, aggregate_cache_seconds=60,
+                       aggregate_build_process=True)
+    generate(c.db, members=60, labs_per_member=3, seed=2, today=TODAY)
+    expected = aggregate_from(snapshot(c.db, TODAY), Filters(), 3)
+
+    def not_here(db, today):
+        raise AssertionError("the snapshot was made in the worker's process")
+
+    monkeypatch.setattr(service, "snapshot", not_here)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            got = c.aggregate(Filters(), today=TODAY)
+            break
+        except NotReady:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    assert got == expected and expected.n_members

@@ -27,10 +27,11 @@ The defence makes every view a union of groups of at least k members:
   included (:func:`small_groups`).
 Then any sum or difference of member counts of any views is a union of whole groups of at least k
 members, or nothing. The cost: in a small community many members are in small groups and are not
-counted until others like them join. What it does not cover: repeated looks over time (a group
-that reaches k, or a member who joins or leaves, changes the views between two looks), and
-differences of counts *within* a group of at least k (whether all of 10 members had a side effect
-is hidden in one view by the "k on both sides" rule, but not across a difference of two views).
+counted until others like them join. Repeated looks over time (a member who joins, leaves or
+changes an entry changes the views between two looks) are met where the snapshot is published
+(:mod:`.published`: only after at least k members changed). What it does not cover: differences
+of counts *within* a group of at least k (whether all of 10 members had a side effect is hidden in
+one view by the "k on both sides" rule, but not across a difference of two views).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .db import default_url
 from .errors import CommunityInputError
@@ -38,10 +38,16 @@ class CommunityConfig:
     #: when at least k members changed (see published.py); 0 reads the database afresh for every
     #: aggregate
     aggregate_cache_seconds: int = 60
+    #: make the snapshot in a child process (the default), so the worker's requests never wait
+    #: on it; tests make it in the process, to look inside
+    aggregate_build_process: bool = True
     #: how long a request waits for the very first snapshot before "being prepared" (seconds)
-    aggregate_first_wait_seconds: float = 2.0
+    aggregate_first_wait_seconds: float = 1.0
     #: the longest story, in characters
     story_max_chars: int = 2000
+
+    def with_k(self, k: int) -> CommunityConfig:
+        return replace(self, k=k)
 
     @classmethod
     def from_env(cls) -> CommunityConfig:

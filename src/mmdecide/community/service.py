@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -161,7 +163,10 @@ class Community:
                     os.utime(lock)  # the attempt's time, seen by every worker
                     started = time.monotonic()
                     try:
-                        self._publish(today)
+                        if self.config.aggregate_build_process:
+                            self._publish_in_child(today)
+                        else:
+                            self._publish(today)
                     finally:  # how long it took, for the next one's time (failed or not)
                         os.ftruncate(fd, 0)
                         os.pwrite(fd, f"{time.monotonic() - started:.3f}".encode(), 0)
@@ -178,6 +183,15 @@ class Community:
         old = published.load(self._path) if self._path.exists() else None
         if old is None or self.publishable(old, new):
             published.save(new, self._path)
+
+    def _publish_in_child(self, today: date) -> None:
+        """:meth:`_publish` in a child process: reading and sorting every member's data holds
+        Python's global lock for seconds (tens of seconds at 100,000 members), which in this
+        process would hold up every request of the worker meanwhile. The database URL goes by
+        the environment, never the command line (it may hold a password)."""
+        env = {**os.environ, "MMDECIDE_DATABASE_URL": self.config.database_url}
+        subprocess.run([sys.executable, "-m", "mmdecide.community.service", "publish", today.isoformat(),
+                        str(self.config.k)], env=env, check=True, stdout=subprocess.DEVNULL)
 
     def publishable(self, old: Snapshot, new: Snapshot) -> bool:
         """The defence against comparing views over time: at least k members changed."""
@@ -221,3 +235,12 @@ def _has_data(url: str) -> bool:
     if not url.startswith("sqlite"):
         return True
     return path is not None and Path(str(path).removesuffix(".snapshot.npz")).exists()
+
+
+
+if __name__ == "__main__":  # the child process of Community._publish_in_child
+    _, action, day, k = sys.argv
+    if action == "publish":
+        child = Community(CommunityConfig.from_env().with_k(int(k)))
+        child._publish(date.fromisoformat(day))
+        child.close()
