@@ -56,13 +56,15 @@ members. Load: locust (`benchmarks/locust_community.py`) in its own process on t
 50 logged-in members, each pausing 0.5-1.5 s between requests; 3 in 4 requests record a lab
 value, 1 in 4 asks for "Members like you" with one of 20 filter sets.
 
-How the aggregates are served: each worker reads every member's data into a snapshot in memory
-(at most once a minute, or once per ten times the reading time if longer; a stale one is served
-while a fresh one is read in a background thread)
-and computes any filter set from it (tens of ms); results per filter set are kept until the next
-snapshot. "aggregate, cold" is the first request to a worker that has no snapshot yet: it waits
-for the read (seconds at 10,000 members). The load starts once both workers hold a snapshot. While a worker reads a new snapshot it competes for the
-CPU with its own requests: that, and the other work on the machine, is most of the p99.
+How the aggregates are served: one worker at a time reads every member's data into a snapshot,
+in a child process, and publishes it as a file that every worker loads (at most once a minute, or
+once per ten times the reading time if longer; published only when at least k members changed);
+any filter set is computed from it in tens of ms and kept until the next snapshot. The server is
+started with no published snapshot: "aggregate, cold" are the first requests, "being prepared
+(503)" those answered at once that the figures are not ready yet, "first figures after start"
+the time from the server's start to the first figures; "first after a restart" are the first
+requests of a server started again with the snapshot file on disk. The load starts once both
+workers hold the snapshot.
 
 The machine is shared with six other engineers' builds and tests while these ran: the load
 average is given with every run, and the same run varies by 2-5x with it. The requests one at a
@@ -204,6 +206,7 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--scenario", default="CommunityMember")
+    ap.add_argument("--note", default="", help="a sentence written into the block (e.g. which code ran)")
     args = ap.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/community.sqlite3"
     backend = "PostgreSQL" if url.startswith("postgres") else "SQLite"
@@ -238,6 +241,8 @@ def main() -> None:
              f"{platform.python_version()}. 1-minute load average: {load[0]:.1f} before, {load[1]:.1f} "
              f"after the single requests, {load[2]:.1f} after the load run (the machine is shared with "
              "other work).", ""]
+    if args.note:
+        lines += [args.note, ""]
     if took is not None:
         lines.append(f"Generating the members took {took:.0f} s.")
         lines.append("")

@@ -179,3 +179,12 @@ def test_the_snapshot_is_made_in_a_child_process_as_when_served(tmp_path, make_c
             assert time.monotonic() < deadline
             time.sleep(0.1)
     assert got == expected and expected.n_members
+
+
+def test_an_unreadable_snapshot_file_is_made_again(tmp_path, make_community):
+    c = make_community(f"sqlite:///{tmp_path / 'c.sqlite3'}", k=3, aggregate_cache_seconds=60)
+    generate(c.db, members=40, labs_per_member=2, seed=3, today=TODAY)
+    c._path.write_bytes(b"PK\x03\x04 cut short")
+    with pytest.raises(ValueError, match="not a readable snapshot"):
+        published.load(c._path)
+    assert c.aggregate(Filters(), today=TODAY) == aggregate_from(snapshot(c.db, TODAY), Filters(), 3)

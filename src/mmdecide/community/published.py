@@ -25,7 +25,7 @@ on several machines each publish their own file: the over-time defence then hold
 unless the folder is shared.
 
 Format: numpy ``.npz`` read with ``allow_pickle=False`` (a file that was tampered with cannot
-run code); text columns are stored as fixed-width strings with a mask for "not given".
+run code); a text column is stored as its distinct values and one code per row (-1: not given).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -70,10 +71,10 @@ def _arrays(name: str, frame: pd.DataFrame) -> dict[str, np.ndarray]:
     out = {f"{name}/columns": np.array(list(frame.columns), dtype=str)}
     for column in frame.columns:
         values = frame[column]
-        if values.dtype == object:
-            null = values.isna().to_numpy()
-            out[f"{name}/{column}"] = np.array(["" if n else str(v) for v, n in zip(values, null)], dtype=str)
-            out[f"{name}/{column}/null"] = null
+        if values.dtype == object:  # text: a few distinct values, stored once, and a code per row
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            out[f"{name}/{column}/codes"] = codes.astype(np.int32)
+            out[f"{name}/{column}/values"] = np.array([str(v) for v in uniques], dtype=str)
         else:
             out[f"{name}/{column}"] = values.to_numpy()
     return out
@@ -82,12 +83,12 @@ def _arrays(name: str, frame: pd.DataFrame) -> dict[str, np.ndarray]:
 def _frame(name: str, data) -> pd.DataFrame:
     columns = {}
     for column in data[f"{name}/columns"].tolist():
-        values = data[f"{name}/{column}"]
-        if f"{name}/{column}/null" in data:
-            text = values.astype(object)
-            text[data[f"{name}/{column}/null"]] = None
-            values = text
-        columns[column] = values
+        if f"{name}/{column}/codes" in data:
+            # the distinct values as Python strings, "not given" last: code -1 picks it
+            distinct = np.array([*data[f"{name}/{column}/values"].tolist(), None], dtype=object)
+            columns[column] = distinct[data[f"{name}/{column}/codes"]]
+        else:
+            columns[column] = data[f"{name}/{column}"]
     return pd.DataFrame(columns, columns=data[f"{name}/columns"].tolist())
 
 
@@ -108,8 +109,15 @@ def save(snap: Snapshot, path: Path) -> None:
 
 
 def load(path: Path) -> Snapshot:
-    with np.load(path, allow_pickle=False) as data:
-        return Snapshot(today_no=int(data["today_no"]), **{name: _frame(name, data) for name in _FRAMES})
+    """The snapshot in ``path``: FileNotFoundError when there is none, ValueError when it cannot
+    be read (cut short, or written by another version): then it is made again."""
+    try:
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as data:  # closed if unreadable too
+            return Snapshot(today_no=int(data["today_no"]), **{name: _frame(name, data) for name in _FRAMES})
+    except FileNotFoundError:
+        raise
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise ValueError(f"{path}: not a readable snapshot ({exc})") from None
 
 
 def _signatures(snap: Snapshot) -> pd.Series:

@@ -40,7 +40,6 @@ class Community:
         self._snap_gate = threading.Lock()  # one load of the file at a time
         self._path = published.snapshot_path(self.config.database_url)
         self._building = False
-        self._built = threading.Event()  # set when a build attempt ends
         self._next_check = 0.0  # monotonic time before which the build lock is not looked at
         self._made = 0.0  # when the in-memory database's snapshot was made
         self._results: OrderedDict[tuple, Aggregate] = OrderedDict()
@@ -108,7 +107,7 @@ class Community:
         self._start_build(today, ttl)  # returns at once; does nothing while the last is recent
         deadline = time.monotonic() + self.config.aggregate_first_wait_seconds
         while loaded is None and time.monotonic() < deadline:  # another worker may be making it
-            self._built.wait(0.05)
+            time.sleep(0.05)
             key = published.file_key(self._path)
             loaded = self._load(key) if key is not None else self._snap
         if loaded is None:
@@ -122,7 +121,7 @@ class Community:
                     return self._snap
             try:
                 snap = published.load(self._path)
-            except FileNotFoundError:
+            except (FileNotFoundError, ValueError):  # gone, or unreadable: made again when due
                 return self._snap
             with self._lock:
                 self._snap = (key, snap)
@@ -176,11 +175,13 @@ class Community:
         finally:
             with self._lock:
                 self._building = False
-            self._built.set()
 
     def _publish(self, today: date) -> None:
         new = snapshot(self.db, today)
-        old = published.load(self._path) if self._path.exists() else None
+        try:
+            old = published.load(self._path)
+        except (FileNotFoundError, ValueError):  # none yet, or unreadable: nothing to compare with
+            old = None
         if old is None or self.publishable(old, new):
             published.save(new, self._path)
 
@@ -207,7 +208,6 @@ class Community:
         finally:
             with self._lock:
                 self._building = False
-            self._built.set()
 
     def close(self) -> None:
         if self._db is not None:
