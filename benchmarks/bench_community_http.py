@@ -193,6 +193,11 @@ def run_locust(host: str, user_class: str, users: int, seconds: int, prefix: str
         return {r["Name"]: r for r in csv.DictReader(fh)}
 
 
+def _shown_args(argv: list[str]) -> list[str]:
+    """The command line as written into the results, without the note (written below it)."""
+    return [a for i, a in enumerate(argv) if a != "--note" and (i == 0 or argv[i - 1] != "--note")]
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
@@ -236,7 +241,7 @@ def main() -> None:
             stop_server(proc)
     lines = [f"## {backend}, {args.members:,} members, {labs:,} lab values, {args.workers} workers, "
              f"{args.users} members ({args.scenario}), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
-             f"`{' '.join(['python', 'benchmarks/bench_community_http.py', *sys.argv[1:]])}`"
+             f"`{' '.join(['python', 'benchmarks/bench_community_http.py', *_shown_args(sys.argv[1:])])}`"
              .replace(url, "URL") + f"; {platform.machine()}, {os.cpu_count()} cores, Python "
              f"{platform.python_version()}. 1-minute load average: {load[0]:.1f} before, {load[1]:.1f} "
              f"after the single requests, {load[2]:.1f} after the load run (the machine is shared with "
