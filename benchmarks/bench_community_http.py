@@ -190,7 +190,10 @@ def run_locust(host: str, user_class: str, users: int, seconds: int, prefix: str
            "--csv", prefix, "--stop-timeout", "5", "--loglevel", "WARNING", user_class]
     subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 180, env=env)
     with open(f"{prefix}_stats.csv", newline="") as fh:
-        return {r["Name"]: r for r in csv.DictReader(fh)}
+        stats = {r["Name"]: r for r in csv.DictReader(fh)}
+    with open(f"{prefix}_failures.csv", newline="") as fh:  # what failed, to write down
+        stats["failures"] = list(csv.DictReader(fh))
+    return stats
 
 
 def _shown_args(argv: list[str]) -> list[str]:
@@ -262,6 +265,8 @@ def main() -> None:
         if r:
             lines.append(f"| {name} | {r['Request Count']} | {r['Failure Count']} | {r['50%']} | {r['95%']} | "
                          f"{r['99%']} | {float(r['Max Response Time']):.0f} | {float(r['Requests/s']):.1f} |")
+    for failure in stats["failures"]:
+        lines.append(f"- failed: {failure['Name']}, {failure['Occurrences']} x: {failure['Error']}")
     lines.append("")
     text = "\n".join(lines) + "\n"
     before = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else HEADER

@@ -188,3 +188,29 @@ def test_an_unreadable_snapshot_file_is_made_again(tmp_path, make_community):
     with pytest.raises(ValueError, match="not a readable snapshot"):
         published.load(c._path)
     assert c.aggregate(Filters(), today=TODAY) == aggregate_from(snapshot(c.db, TODAY), Filters(), 3)
+
+
+def test_the_page_says_from_when_the_published_figures_are(tmp_path, make_community):
+    import warnings
+
+    from bs4 import BeautifulSoup
+
+    from mmdecide.web import create_app
+
+    with warnings.catch_warnings():  # starlette.testclient warns at import that it prefers httpx2
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    c = make_community(f"sqlite:///{tmp_path / 'c.sqlite3'}", k=3, aggregate_cache_seconds=60)
+    generate(c.db, members=60, labs_per_member=2, seed=2, today=TODAY)
+    mid = c.accounts.sign_up("reader", "correct horse battery")
+    c.accounts.give_consent(mid, CONSENT_VERSION)
+    token, _login = c.accounts.log_in("reader", "correct horse battery")
+    app = create_app()
+    app.state.community = c
+    with TestClient(app, follow_redirects=False) as client:
+        client.cookies.set("mmdecide_member", token, path="/community")
+        text = BeautifulSoup(client.get("/community/aggregates").text, "html.parser").get_text(" ")
+    today = date.today()
+    assert f"These figures are from {today.day} {today.strftime('%B %Y')}" in text
+    assert "at least 3 members have added or changed something" in text

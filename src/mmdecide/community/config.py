@@ -36,7 +36,7 @@ class CommunityConfig:
     #: how often the snapshot behind the aggregates is made again (seconds; ten times the time it
     #: took to read, if longer), by one worker for all, in the background; it is published only
     #: when at least k members changed (see published.py); 0 reads the database afresh for every
-    #: aggregate
+    #: aggregate, for tests (then nothing is published, so views over time are not defended)
     aggregate_cache_seconds: int = 60
     #: make the snapshot in a child process (the default), so the worker's requests never wait
     #: on it; tests make it in the process, to look inside
