@@ -48,8 +48,9 @@ class CommunityMember(FastHttpUser):
                 "day": f"2026-0{self.rng.randint(1, 5)}-{self.rng.randint(10, 28)}"}
         with self.client.post("/community/entries/add", data=form, headers=self.headers,
                               allow_redirects=False, name="record lab value", catch_response=True) as r:
-            if r.status_code != 303:
-                r.failure(f"status {r.status_code}")
+            # a 303 to the login page (a session that was not accepted) is a failure too
+            if r.status_code != 303 or r.headers.get("location") != "/community/me":
+                r.failure(f"status {r.status_code} to {r.headers.get('location')}")
 
     @task(1)
     def aggregate(self) -> None:

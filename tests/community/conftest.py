@@ -82,8 +82,10 @@ def _new_postgres_db(admin_url: str) -> str:
     return f"{admin_url}/{name}"
 
 
-#: fast argon2 settings for tests (the defaults take ~0.1 s per hash on purpose)
-FAST = {"argon2_time_cost": 1, "argon2_memory_kib": 1024, "aggregate_cache_seconds": 0}
+#: fast argon2 settings for tests (the defaults take ~0.1 s per hash on purpose); snapshots made
+#: in the test's own process (where tests can replace parts of it)
+FAST = {"argon2_time_cost": 1, "argon2_memory_kib": 1024, "aggregate_cache_seconds": 0,
+        "aggregate_build_process": False}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

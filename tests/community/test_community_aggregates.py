@@ -3,6 +3,7 @@ the engine, lab medians and middle-half ranges, filters."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import numpy as np
@@ -161,8 +162,10 @@ def test_one_snapshot_serves_many_members_and_a_stale_one_is_replaced_in_the_bac
         results = list(pool.map(lambda f: c.aggregate(f, today=TODAY), asks))
     assert len(made) == 1 and all(r.n_members == 5 for r in results[::2])
     generate(c.db, members=5, labs_per_member=2, seed=2, today=TODAY)
-    when, day, snap, took = c._snap
-    c._snap = (when - 61, day, snap, took)  # older than aggregate_cache_seconds
+    lock = f"{c._path}.build-lock"
+    past = time.time() - 61
+    os.utime(lock, (past, past))  # the last attempt is older than aggregate_cache_seconds
+    c._next_check = 0.0
     assert c.aggregate(Filters(), today=TODAY).n_members == 5  # the stale one, at once
     deadline = time.monotonic() + 20
     while c.aggregate(Filters(), today=TODAY).n_members != 10:  # replaced in the background

@@ -254,3 +254,17 @@ def test_edit_an_entry(client, community):
     token = csrf(client, "/community/me")
     assert client.post("/community/entries/edit", data={"csrf": token, "entry": "lab", "id": str(lab_id)}).status_code == 404
     assert client.post("/community/entries/save", data={**fields, "csrf": token, "value": "8"}).status_code == 404
+
+
+def test_aggregates_being_prepared_is_a_plain_page_with_retry_after(client, community, monkeypatch):
+    from mmdecide.community.errors import NotReady
+
+    join(client)
+
+    def not_yet(filters, today=None):
+        raise NotReady("the figures are being prepared")
+
+    monkeypatch.setattr(community, "aggregate", not_yet)
+    r = client.get("/community/aggregates")
+    assert r.status_code == 503 and r.headers["retry-after"] == "10"
+    assert "The figures are being prepared" in r.text and "Traceback" not in r.text

@@ -43,7 +43,8 @@ def pages(tmp_path_factory):
     from mmdecide.community.service import Community
 
     url = f"sqlite:///{tmp_path_factory.mktemp('c') / 'c.sqlite3'}"
-    store = Community(CommunityConfig(database_url=url, argon2_time_cost=1, argon2_memory_kib=1024))
+    store = Community(CommunityConfig(database_url=url, argon2_time_cost=1, argon2_memory_kib=1024,
+                                      aggregate_cache_seconds=0))  # the figures, never "being prepared"
     generate(store.db, members=30, labs_per_member=5, seed=2)
     mid = store.accounts.sign_up("reader", "correct horse battery")
     store.accounts.give_consent(mid, CONSENT_VERSION)

@@ -78,7 +78,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_sigkill_of_the_web_server_during_a_burst(community, db_url):
+def test_sigkill_of_the_web_server_during_a_burst(community, db_url, tmp_path):
     """The real server (uvicorn, this app) killed while 8 clients post lab values: every value
     whose POST was answered (303) is in the database afterwards."""
     import threading
@@ -92,7 +92,8 @@ def test_sigkill_of_the_web_server_during_a_burst(community, db_url):
     community.db.dispose()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "MMDECIDE_DATABASE_URL": db_url}
+    # the data folder (where a PostgreSQL database's aggregate snapshot goes) is the test's own
+    env = {**os.environ, "MMDECIDE_DATABASE_URL": db_url, "MMDECIDE_DATA_DIR": str(tmp_path)}
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "mmdecide.web:create_app", "--port", str(port),
            "--log-level", "warning"]
     acked: list[int] = []

@@ -27,16 +27,17 @@ The defence makes every view a union of groups of at least k members:
   included (:func:`small_groups`).
 Then any sum or difference of member counts of any views is a union of whole groups of at least k
 members, or nothing. The cost: in a small community many members are in small groups and are not
-counted until others like them join. What it does not cover: repeated looks over time (a group
-that reaches k, or a member who joins or leaves, changes the views between two looks), and
-differences of counts *within* a group of at least k (whether all of 10 members had a side effect
-is hidden in one view by the "k on both sides" rule, but not across a difference of two views).
+counted until others like them join. Repeated looks over time (a member who joins, leaves or
+changes an entry changes the views between two looks) are met where the snapshot is published
+(:mod:`.published`: only after at least k members changed). What it does not cover: differences
+of counts *within* a group of at least k (whether all of 10 members had a side effect is hidden in
+one view by the "k on both sides" rule, but not across a difference of two views).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -130,6 +131,7 @@ class Aggregate:
     side_effects: dict[str, dict[str, Cell]] = field(default_factory=dict)
     second_cancers: dict[str, Cell] = field(default_factory=dict)
     labs: dict[str, list[dict]] = field(default_factory=dict)
+    as_of: date | None = None  # the day of the snapshot the figures come from
 
 
 def _cell(count: int, of: int, k: int) -> Cell:
@@ -329,9 +331,10 @@ def aggregate_from(snap: Snapshot, filters: Filters, k: int = 10) -> Aggregate:
     """The aggregate of ``filters`` from a snapshot (no database access)."""
     cohort = _cohort(snap.periods, filters, snap.small_groups(k))
     n = len(cohort)
+    as_of = _EPOCH + timedelta(days=snap.today_no)
     if n < k:
-        return Aggregate(k=k, filters=filters, n_members=None)
-    agg = Aggregate(k=k, filters=filters, n_members=n)
+        return Aggregate(k=k, filters=filters, n_members=None, as_of=as_of)
+    agg = Aggregate(k=k, filters=filters, n_members=n, as_of=as_of)
     changes = snap.changes[snap.changes["period_id"].isin(cohort["period"])]
     agg.dose_changed = _cell(changes["member_id"].nunique(), n, k)
     agg.dose_change_reasons = _counts(changes, "reason", DOSE_CHANGE_REASONS, k, n)

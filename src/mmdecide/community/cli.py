@@ -47,8 +47,11 @@ def _safe(url: str) -> str:
 def upgrade(database_url: Annotated[str | None, _URL] = None) -> None:
     """Create the tables or bring them to the newest schema (safe to run again)."""
     db = _open(database_url)
-    before = db.current()
-    head = db.upgrade()
+    try:
+        before = db.current()
+        head = db.upgrade()
+    finally:
+        db.dispose()  # its connections closed now, not whenever they are collected
     typer.echo(f"ok: {_safe(db.url)} at schema {head}" + ("" if before == head else f" (was {before})"))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .db import default_url
 from .errors import CommunityInputError
@@ -33,12 +33,21 @@ class CommunityConfig:
     #: argon2id cost (argon2-cffi's defaults, RFC 9106 low-memory profile); tests lower them
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
-    #: how old the per-process snapshot behind the aggregates may be (seconds; ten times the time
-    #: it took to read, if longer); one up to ten times older is still shown while a fresh one is
-    #: read in the background; 0 reads the database afresh for every aggregate
+    #: how often the snapshot behind the aggregates is made again (seconds; ten times the time it
+    #: took to read, if longer), by one worker for all, in the background; it is published only
+    #: when at least k members changed (see published.py); 0 reads the database afresh for every
+    #: aggregate, for tests (then nothing is published, so views over time are not defended)
     aggregate_cache_seconds: int = 60
+    #: make the snapshot in a child process (the default), so the worker's requests never wait
+    #: on it; tests make it in the process, to look inside
+    aggregate_build_process: bool = True
+    #: how long a request waits for the very first snapshot before "being prepared" (seconds)
+    aggregate_first_wait_seconds: float = 1.0
     #: the longest story, in characters
     story_max_chars: int = 2000
+
+    def with_k(self, k: int) -> CommunityConfig:
+        return replace(self, k=k)
 
     @classmethod
     def from_env(cls) -> CommunityConfig:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["CommunityInputError", "NotAllowed", "NotFound"]
+__all__ = ["CommunityInputError", "NotAllowed", "NotFound", "NotReady"]
 
 
 class CommunityInputError(ValueError):
@@ -15,3 +15,7 @@ class NotFound(LookupError):
 
 class NotAllowed(PermissionError):
     """Wrong password, no consent yet, a rate limit reached, or a role the action needs."""
+
+
+class NotReady(RuntimeError):
+    """The aggregates have no snapshot yet (it is being made): try again in a moment."""

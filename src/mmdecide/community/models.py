@@ -50,8 +50,16 @@ class Base(DeclarativeBase):
     pass
 
 
-def _member_fk() -> Mapped[int]:
-    return mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+def _member_fk(**kw) -> Mapped[int]:
+    return mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True, **kw)
+
+
+class _MembersRow:
+    """What every row a member enters starts with: its id, and its member's (deleted with them).
+    ``sort_order`` keeps these two first, as the migration creates them."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-2)
+    member_id: Mapped[int] = _member_fk(sort_order=-1)
 
 
 class Member(Base):
@@ -71,18 +79,14 @@ class Member(Base):
     periods: Mapped[list[TreatmentPeriod]] = relationship(cascade=_CASCADE, passive_deletes=True)
 
 
-class Consent(Base):
+class Consent(_MembersRow, Base):
     __tablename__ = "consent"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    member_id: Mapped[int] = _member_fk()
     version: Mapped[str] = mapped_column(String(32))
     accepted_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class TreatmentPeriod(Base):
+class TreatmentPeriod(_MembersRow, Base):
     __tablename__ = "treatment_period"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    member_id: Mapped[int] = _member_fk()
     regimen: Mapped[str] = mapped_column(String(40))
     dose_mg: Mapped[float | None] = mapped_column(Float, default=None)
     schedule: Mapped[str] = mapped_column(String(40))
@@ -93,10 +97,8 @@ class TreatmentPeriod(Base):
     dose_changes: Mapped[list[DoseChange]] = relationship(cascade=_CASCADE, passive_deletes=True)
 
 
-class DoseChange(Base):
+class DoseChange(_MembersRow, Base):
     __tablename__ = "dose_change"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    member_id: Mapped[int] = _member_fk()
     period_id: Mapped[int] = mapped_column(
         ForeignKey("treatment_period.id", ondelete="CASCADE"), index=True)
     day: Mapped[date] = mapped_column(Date)
@@ -104,28 +106,22 @@ class DoseChange(Base):
     reason: Mapped[str] = mapped_column(String(40))
 
 
-class SideEffect(Base):
+class SideEffect(_MembersRow, Base):
     __tablename__ = "side_effect"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    member_id: Mapped[int] = _member_fk()
     term: Mapped[str] = mapped_column(String(60))
     grade: Mapped[int] = mapped_column(Integer)
     day: Mapped[date] = mapped_column(Date)
     __table_args__ = (CheckConstraint("grade between 1 and 5", name="grade_1_to_5"),)
 
 
-class SecondCancer(Base):
+class SecondCancer(_MembersRow, Base):
     __tablename__ = "second_cancer"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    member_id: Mapped[int] = _member_fk()
     kind: Mapped[str] = mapped_column(String(40))
     day: Mapped[date] = mapped_column(Date)
 
 
-class LabValue(Base):
+class LabValue(_MembersRow, Base):
     __tablename__ = "lab_value"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    member_id: Mapped[int] = _member_fk()
     kind: Mapped[str] = mapped_column(String(20), index=True)
     value: Mapped[float] = mapped_column(Float)  # in the kind's stored unit
     entered_value: Mapped[float] = mapped_column(Float)
@@ -133,10 +129,8 @@ class LabValue(Base):
     day: Mapped[date] = mapped_column(Date)
 
 
-class Story(Base):
+class Story(_MembersRow, Base):
     __tablename__ = "story"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    member_id: Mapped[int] = _member_fk()
     text: Mapped[str] = mapped_column(Text)
     #: private (only the author), pending (asked to be shown), approved or rejected by a moderator
     status: Mapped[str] = mapped_column(String(16), default="private")

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from ..aggregates import DOSE_CHOICES, LAB_BINS, SINCE_TRANSPLANT, Filters
-from ..errors import CommunityInputError, NotAllowed, NotFound
+from ..errors import CommunityInputError, NotAllowed, NotFound, NotReady
 from ..terms import (
     AGE_BANDS,
     CTCAE_URL,
@@ -159,8 +159,17 @@ def story(request: Request, form: FormData) -> Response:
     return redirect(request, "/community/me")
 
 
+#: seconds a visitor is asked to wait when the figures are still being prepared
+RETRY_AFTER = 10
+
+
 def _aggregates(request: Request, filters: Filters, status: int = 200, error: str | None = None) -> Response:
-    agg = community(request).aggregate(filters)
+    try:
+        agg = community(request).aggregate(filters)
+    except NotReady:  # a plain page at once, rather than a request stalled for the first snapshot
+        response = page(request, "preparing.html", 503, title="Members like you", retry=RETRY_AFTER)
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
     return page(request, "aggregates.html", status, title="Members like you", agg=agg, error=error,
                 filters=filters, **TERMS)
 

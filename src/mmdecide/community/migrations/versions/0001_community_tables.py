@@ -14,14 +14,60 @@ branch_labels = None
 depends_on = None
 
 
+#: the tables of rows a member enters, in the order they are created (foreign keys first): the
+#: columns after ``id`` and ``member_id``, check constraints, other foreign keys (column, target)
+#: and the other indexed columns. Each such table has the same frame (:func:`_members_rows`).
+_MEMBERS_ROWS = [
+    ('consent', [sa.Column('version', sa.String(length=32), nullable=False),
+                 sa.Column('accepted_at', sa.DateTime(), nullable=False)], [], [], []),
+    ('lab_value', [sa.Column('kind', sa.String(length=20), nullable=False),
+                   sa.Column('value', sa.Float(), nullable=False),
+                   sa.Column('entered_value', sa.Float(), nullable=False),
+                   sa.Column('entered_unit', sa.String(length=16), nullable=False),
+                   sa.Column('day', sa.Date(), nullable=False)], [], [], ['kind']),
+    ('second_cancer', [sa.Column('kind', sa.String(length=40), nullable=False),
+                       sa.Column('day', sa.Date(), nullable=False)], [], [], []),
+    ('side_effect', [sa.Column('term', sa.String(length=60), nullable=False),
+                     sa.Column('grade', sa.Integer(), nullable=False),
+                     sa.Column('day', sa.Date(), nullable=False)],
+     [sa.CheckConstraint('grade between 1 and 5', name='grade_1_to_5')], [], []),
+    ('story', [sa.Column('text', sa.Text(), nullable=False),
+               sa.Column('status', sa.String(length=16), nullable=False),
+               sa.Column('created_at', sa.DateTime(), nullable=False)],
+     [sa.CheckConstraint("status in ('private', 'pending', 'approved', 'rejected')", name='status_known')],
+     [], []),
+    ('treatment_period', [sa.Column('regimen', sa.String(length=40), nullable=False),
+                          sa.Column('dose_mg', sa.Float(), nullable=True),
+                          sa.Column('schedule', sa.String(length=40), nullable=False),
+                          sa.Column('start', sa.Date(), nullable=False),
+                          sa.Column('stop', sa.Date(), nullable=True)],
+     [sa.CheckConstraint('stop is null or stop >= start', name='stop_after_start')], [], []),
+    ('dose_change', [sa.Column('period_id', sa.Integer(), nullable=False),
+                     sa.Column('day', sa.Date(), nullable=False),
+                     sa.Column('new_dose_mg', sa.Float(), nullable=False),
+                     sa.Column('reason', sa.String(length=40), nullable=False)],
+     [], [('period_id', 'treatment_period.id')], ['period_id']),
+]
+
+
+def _members_rows(name: str, columns: list, checks: list, foreign: list, indexed: list) -> None:
+    """One table of rows a member enters: ``id``, ``member_id`` (deleted with the member,
+    indexed), its own columns and constraints."""
+    op.create_table(
+        name,
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('member_id', sa.Integer(), nullable=False),
+        *columns, *checks,
+        sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
+        *[sa.ForeignKeyConstraint([column], [target], ondelete='CASCADE') for column, target in foreign],
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table(name, schema=None) as batch_op:
+        for column in ['member_id', *indexed]:
+            batch_op.create_index(batch_op.f(f'ix_{name}_{column}'), [column], unique=False)
+
+
 def upgrade() -> None:
-    # split in parts only to keep each function short; the order respects the foreign keys
-    _accounts()
-    _health_entries()
-    _stories_and_treatment()
-
-
-def _accounts() -> None:
     op.create_table('member',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('handle', sa.String(length=32), nullable=False),
@@ -41,45 +87,6 @@ def _accounts() -> None:
     sa.Column('count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('key', 'window_no')
     )
-    op.create_table('consent',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('version', sa.String(length=32), nullable=False),
-    sa.Column('accepted_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('consent', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_consent_member_id'), ['member_id'], unique=False)
-
-
-def _health_entries() -> None:
-    op.create_table('lab_value',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('value', sa.Float(), nullable=False),
-    sa.Column('entered_value', sa.Float(), nullable=False),
-    sa.Column('entered_unit', sa.String(length=16), nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('lab_value', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_lab_value_kind'), ['kind'], unique=False)
-        batch_op.create_index(batch_op.f('ix_lab_value_member_id'), ['member_id'], unique=False)
-
-    op.create_table('second_cancer',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=40), nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('second_cancer', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_second_cancer_member_id'), ['member_id'], unique=False)
-
     op.create_table('session',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -92,102 +99,16 @@ def _health_entries() -> None:
     with op.batch_alter_table('session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_session_expires_at'), ['expires_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_session_member_id'), ['member_id'], unique=False)
-
-    op.create_table('side_effect',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('term', sa.String(length=60), nullable=False),
-    sa.Column('grade', sa.Integer(), nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.CheckConstraint('grade between 1 and 5', name='grade_1_to_5'),
-    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('side_effect', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_side_effect_member_id'), ['member_id'], unique=False)
-
-
-def _stories_and_treatment() -> None:
-    op.create_table('story',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("status in ('private', 'pending', 'approved', 'rejected')", name='status_known'),
-    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('story', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_story_member_id'), ['member_id'], unique=False)
-
-    op.create_table('treatment_period',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('regimen', sa.String(length=40), nullable=False),
-    sa.Column('dose_mg', sa.Float(), nullable=True),
-    sa.Column('schedule', sa.String(length=40), nullable=False),
-    sa.Column('start', sa.Date(), nullable=False),
-    sa.Column('stop', sa.Date(), nullable=True),
-    sa.CheckConstraint('stop is null or stop >= start', name='stop_after_start'),
-    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('treatment_period', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_treatment_period_member_id'), ['member_id'], unique=False)
-
-    op.create_table('dose_change',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=False),
-    sa.Column('period_id', sa.Integer(), nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('new_dose_mg', sa.Float(), nullable=False),
-    sa.Column('reason', sa.String(length=40), nullable=False),
-    sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['period_id'], ['treatment_period.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('dose_change', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_dose_change_member_id'), ['member_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_dose_change_period_id'), ['period_id'], unique=False)
+    for table in _MEMBERS_ROWS:
+        _members_rows(*table)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('dose_change', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_dose_change_period_id'))
-        batch_op.drop_index(batch_op.f('ix_dose_change_member_id'))
-
-    op.drop_table('dose_change')
-    with op.batch_alter_table('treatment_period', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_treatment_period_member_id'))
-
-    op.drop_table('treatment_period')
-    with op.batch_alter_table('story', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_story_member_id'))
-
-    op.drop_table('story')
-    with op.batch_alter_table('side_effect', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_side_effect_member_id'))
-
-    op.drop_table('side_effect')
+    for name, *_rest in reversed(_MEMBERS_ROWS):
+        op.drop_table(name)  # its indexes go with it
     with op.batch_alter_table('session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_session_member_id'))
         batch_op.drop_index(batch_op.f('ix_session_expires_at'))
-
     op.drop_table('session')
-    with op.batch_alter_table('second_cancer', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_second_cancer_member_id'))
-
-    op.drop_table('second_cancer')
-    with op.batch_alter_table('lab_value', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_lab_value_member_id'))
-        batch_op.drop_index(batch_op.f('ix_lab_value_kind'))
-
-    op.drop_table('lab_value')
-    with op.batch_alter_table('consent', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_consent_member_id'))
-
-    op.drop_table('consent')
     op.drop_table('rate_counter')
     op.drop_table('member')
-
