@@ -356,8 +356,7 @@ def _median_number(col: _Collector, prep: Prepared, spec: OptionSpec, endpoint: 
     if not math.isfinite(c):
         return Number(estimate=None, extrapolated=True, sources=sources, beyond_follow_up=fu,
                       reason=f"more than {GRID_MONTHS} months: beyond the longest time the model projects")
-    capped = np.minimum(m, GRID_MONTHS)
-    n = col.number(capped, c > fu, sources)
+    n = col.number(np.minimum(m, GRID_MONTHS), c > fu, sources)
     reason = None
     capped = n.upper is not None and n.upper >= GRID_MONTHS  # the 97.5th percentile of the main draws
     if capped:
