@@ -73,7 +73,12 @@ class Collector:
         return out
 
 
-_NUMBER_FIELDS = frozenset(Number.model_fields)
+#: the fields ``number`` is given (the others take their defaults, as in ``model_construct``)
+_GIVEN_FIELDS = frozenset(("estimate", "lower", "upper", "extrapolated", "sources", "reason", "beyond_follow_up",
+                           "ranges"))
+#: every field's default, so that a field added to ``Number`` later is never missing from ``number``'s
+#: objects (a missing one breaks equality and JSON round trips, not the JSON itself)
+_NUMBER_DEFAULTS = {name: f.get_default(call_default_factory=True) for name, f in Number.model_fields.items()}
 _new, _set = object.__new__, object.__setattr__
 
 
@@ -86,10 +91,10 @@ def number(estimate: float | None, lower: float | None, upper: float | None, ext
     5 microseconds a number, a tenth of an estimate's time over its few hundred numbers. The
     caller keeps the invariants the validator would check: sources once each, lower <= upper."""
     n = _new(Number)
-    _set(n, "__dict__", {"estimate": estimate, "lower": lower, "upper": upper, "extrapolated": extrapolated,
+    _set(n, "__dict__", {**_NUMBER_DEFAULTS, "estimate": estimate, "lower": lower, "upper": upper, "extrapolated": extrapolated,
                          "sources": sources, "reason": reason, "beyond_follow_up": beyond_follow_up,
                          "ranges": ranges})
-    _set(n, "__pydantic_fields_set__", set(_NUMBER_FIELDS))
+    _set(n, "__pydantic_fields_set__", set(_GIVEN_FIELDS))
     _set(n, "__pydantic_extra__", None)
     _set(n, "__pydantic_private__", None)
     return n
