@@ -141,11 +141,13 @@ def load_json_file(path: str | Path, what: str = "", max_bytes: int = 1024 * 102
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | Path, mode: str = "w", **open_kwargs: Any) -> Iterator[IO]:
+def atomic_write(path: str | Path, mode: str = "w", private: bool = False,
+                 **open_kwargs: Any) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on a clean exit fsync it and rename it over ``path``.
 
     On any error (including a full disk at flush or fsync) the temporary file is removed and
-    ``path`` is untouched. The new file gets the permissions a plain ``open`` would give it.
+    ``path`` is untouched. The new file gets the permissions a plain ``open`` would give it, or
+    owner-only (0600) when ``private`` (a file of other people's data, such as a database backup).
     """
     path = Path(path)
     if path.exists() and not path.is_file():
@@ -160,7 +162,7 @@ def atomic_write(path: str | Path, mode: str = "w", **open_kwargs: Any) -> Itera
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, _default_mode(path))
+        os.chmod(tmp, 0o600 if private else _default_mode(path))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

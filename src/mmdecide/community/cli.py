@@ -7,6 +7,8 @@ command line starts fast.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +38,17 @@ def _open(url: str | None):
         _fail(f"--database-url: cannot open the database ({str(exc).splitlines()[0]})")
 
 
+@contextmanager
+def _opened(url: str | None) -> Iterator:
+    """The database, its connections and lock file closed when the command ends (also on an
+    error), not whenever the garbage collector gets to them."""
+    db = _open(url)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
 def _safe(url: str) -> str:
     # never print a password that is part of the URL
     from sqlalchemy.engine import make_url
@@ -46,12 +59,9 @@ def _safe(url: str) -> str:
 @db_app.command("upgrade")
 def upgrade(database_url: Annotated[str | None, _URL] = None) -> None:
     """Create the tables or bring them to the newest schema (safe to run again)."""
-    db = _open(database_url)
-    try:
+    with _opened(database_url) as db:
         before = db.current()
         head = db.upgrade()
-    finally:
-        db.dispose()  # its connections closed now, not whenever they are collected
     typer.echo(f"ok: {_safe(db.url)} at schema {head}" + ("" if before == head else f" (was {before})"))
 
 
@@ -65,9 +75,9 @@ def backup_cmd(
 
     if not target.parent.is_dir():
         _fail(f"backup file {target}: the folder {target.parent} does not exist")
-    db = _open(database_url)
-    db.upgrade()
-    counts = backup(db, target)
+    with _opened(database_url) as db:
+        db.upgrade()
+        counts = backup(db, target)
     typer.echo(f"ok: backed up {counts.get('member', 0)} member(s), {sum(counts.values())} row(s) to {target}")
 
 
@@ -85,11 +95,11 @@ def restore_cmd(
         _fail("--yes: restore replaces all data in the database; add --yes to confirm")
     if not source.is_file():
         _fail(f"backup file {source}: not found")
-    db = _open(database_url)
-    try:
-        counts = restore(db, source)
-    except CommunityInputError as exc:
-        _fail(str(exc))
+    with _opened(database_url) as db:
+        try:
+            counts = restore(db, source)
+        except CommunityInputError as exc:
+            _fail(str(exc))
     typer.echo(f"ok: restored {counts.get('member', 0)} member(s), {sum(counts.values())} row(s) from {source}")
 
 
@@ -104,13 +114,13 @@ def set_role(
 
     from .models import Member
 
-    db = _open(database_url)
-    db.upgrade()
-    with db.transaction() as s:
-        member = s.scalar(select(Member).where(Member.handle == handle))
-        if member is None:
-            _fail(f"handle {handle!r}: no such member")
-        if role not in ("member", "moderator"):
-            _fail(f"role: must be member or moderator, got {role!r}")
-        member.role = role
+    with _opened(database_url) as db:
+        db.upgrade()
+        with db.transaction() as s:
+            member = s.scalar(select(Member).where(Member.handle == handle))
+            if member is None:
+                _fail(f"handle {handle!r}: no such member")
+            if role not in ("member", "moderator"):
+                _fail(f"role: must be member or moderator, got {role!r}")
+            member.role = role
     typer.echo(f"ok: {handle} is now a {role}")

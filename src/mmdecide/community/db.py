@@ -28,7 +28,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +42,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Date, DateTime, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..fileio import atomic_write
 from .errors import CommunityInputError
 from .models import Base
 
@@ -211,17 +211,9 @@ def backup(db: Database, target: Path) -> dict[str, int]:
         for table in tables:
             rows = s.execute(table.select().order_by(*table.primary_key.columns)).mappings()
             out["tables"][table.name] = [{k: _encode(v) for k, v in r.items()} for r in rows]
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=".backup-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(out, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # the shared atomic write (fsync, rename, folder fsync); owner-only: it is members' health data
+    with atomic_write(target, "w", private=True, encoding="utf-8") as f:
+        json.dump(out, f)
     return {name: len(rows) for name, rows in out["tables"].items()}
 
 
