@@ -37,6 +37,9 @@ FORBIDDEN: dict[str, set[str]] = {
     "personal": {"report", "web", "cli", "api", "community"},
     "report": {"web", "cli", "api", "community"},
     "web": {"engine", "cli"},
+    # members' records stay apart from the trial-based estimates: the community reads no
+    # evidence and no estimate (its aggregates use engine.km; its pages web.rendering)
+    "community": {"evidence", "personal", "report", "cli", "api"},
 }
 
 
@@ -98,6 +101,21 @@ def test_each_part_imports_only_what_it_may(part):
         for dst in dsts if _part(dst) in FORBIDDEN[part]
     )  # fmt: skip
     assert bad == []
+
+
+def test_the_architecture_doc_places_every_part():
+    """docs/architecture.md has a row for every sub-package of mmdecide, and each part's
+    forbidden imports here are the ones that row names (so the map cannot drift from the check)."""
+    doc = (SRC.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)/` \|.*\| ([^|]*) \|$", doc, re.M)}
+    packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py") if p.parent.name != "data"}
+    assert packages <= set(rows), f"parts missing from docs/architecture.md: {sorted(packages - set(rows))}"
+    for part, forbidden in FORBIDDEN.items():
+        named = set(re.findall(r"\b(" + "|".join(sorted(_PARTS)) + r")\b", rows[part]))
+        assert named == forbidden, (part, sorted(named), sorted(forbidden))
+
+
+_PARTS = {"engine", "evidence", "personal", "report", "web", "cli", "api", "community"}
 
 
 def test_no_import_cycles():
