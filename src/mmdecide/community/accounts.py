@@ -185,11 +185,3 @@ class Accounts:
                 raise NotFound("member: not found")
             s.add(Consent(member_id=member_id, version=version, accepted_at=_now()))
 
-    def set_role(self, member_id: int, role: str) -> None:
-        """Make a member a moderator (from the command line; no page grants roles)."""
-        role = validate.choice(role, "role", ("member", "moderator"))
-        with self.db.transaction() as s:
-            member = s.get(Member, member_id)
-            if member is None:
-                raise NotFound("member: not found")
-            member.role = role
