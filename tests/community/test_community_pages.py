@@ -127,6 +127,12 @@ def test_every_form_needs_the_csrf_token(client, community):
             if token:
                 data["csrf"] = token
             assert client.post(path, data=data).status_code == 403, path
+    # the list is every POST route of the community, so a new form cannot be left out of it
+    from mmdecide.community.web import account_pages, record_pages, story_pages
+
+    posts = {r.path for m in (account_pages, record_pages, story_pages) for r in m.router.routes
+             if "POST" in r.methods}
+    assert posts == {*forms, "/community/signup", "/community/login"}
     client.cookies.clear()
     for path in ("/community/signup", "/community/login"):
         assert client.post(path, data={"handle": "bea", "password": PW, "password2": PW}).status_code == 403
