@@ -34,9 +34,12 @@ def rows():
 
 def _judged_by_tolerance(r) -> bool:
     if r.published is None:  # 'not reached': agrees when the model's median lies past the follow-up
-        return True
-    if r.model is None:
-        return not r.within_tolerance
+        fu = r.follow_up_months
+        if r.model is not None and fu is None:  # no follow-up to judge by: not comparable
+            return not r.comparable and not r.within_tolerance
+        return r.comparable and r.within_tolerance == (r.model is None or (fu is not None and r.model > fu))
+    if r.model is None:  # past the 180-month grid: no number to compare
+        return not r.within_tolerance and not r.comparable
     tol = MEDIAN_TOLERANCE * r.published if r.quantity.startswith("median") else LANDMARK_TOLERANCE_POINTS
     return r.within_tolerance == (abs(r.model - r.published) <= tol)
 
@@ -187,5 +190,8 @@ def test_cli_external_validation():
     out = CliRunner().invoke(app, ["calibration", "--external"])
     assert out.exit_code == 0 and "Connect MM registry (blood-adv-2018)" in out.output
     rows = external_validation()
-    assert f"{sum(r.within_tolerance for r in rows)} of {len(rows)} rows within tolerance" in out.output
+    judged = [r for r in rows if r.comparable]
+    assert f"{sum(r.within_tolerance for r in rows)} of {len(judged)} rows within tolerance" in out.output
+    # Connect MM's two 'not reached' survival medians come with no follow-up: neither agreement nor miss
+    assert len(rows) - len(judged) == 2 and f"({len(rows) - len(judged)} more not comparable" in out.output
     assert "GRIFFIN" in out.output and "PERSEUS" in out.output

@@ -29,7 +29,8 @@ from mmdecide.timeunits import to_months
 AS_COMPUTED = {
     ("calgb-100104", "nejm-2012", "lenalidomide", "OS", "percent at 36 months"): (88, 87.0, True),
     ("calgb-100104", "nejm-2012", "placebo", "OS", "percent at 36 months"): (80, 82.6, True),
-    ("calgb-100104", "holstein-2017", "lenalidomide", "OS", "median (months)"): (113.8, None, False),
+    # past the 79.5-month follow-up of the pooled analysis: the model's projected median (issue 8, point 5)
+    ("calgb-100104", "holstein-2017", "lenalidomide", "OS", "median (months)"): (113.8, 104.9, True),
     ("calgb-100104", "holstein-2017", "lenalidomide", "OS", "percent at 60 months"): (76, 73.6, True),
     ("calgb-100104", "holstein-2017", "placebo", "OS", "median (months)"): (84.1, 86.0, True),
     ("calgb-100104", "holstein-2017", "placebo", "OS", "percent at 60 months"): (64, 66.2, True),

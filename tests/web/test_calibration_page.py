@@ -162,3 +162,17 @@ def test_figure_summary_matches_the_tables(web_client):
     assert len(verdicts) == len(calibration_table()) + len(external_validation())
     assert (int(m[1]), int(m[2]), int(m[3])) == (verdicts.count("yes"), verdicts.count("yes") + verdicts.count("no"),
                                                  verdicts.count("fitted"))
+
+
+def test_page_marks_projections_and_rows_not_comparable(web_client):
+    """A model median past its own evidence's follow-up reads 'projected'; a held-out 'not reached'
+    with no follow-up reads 'not comparable' in the Match column, never 'yes' or 'no'."""
+    soup = BeautifulSoup(web_client.get("/calibration").text, "html.parser")
+    calgb = [tr.get_text(" ") for tr in soup.find_all("tr") if "CALGB 100104" in tr.get_text(" ")
+             and "113.8" in tr.get_text(" ")]
+    assert calgb and all("projected" in t for t in calgb)
+    external = soup.find(id="external-validation-table").find("tbody").find_all("tr")
+    cells = [tr.find_all("td")[-1].get_text(strip=True) for tr in external]
+    apart = sum(not r.comparable for r in external_validation())
+    assert apart == 2 and cells.count("not comparable") == apart
+    assert "Projected" in soup.get_text(" ") and "Not comparable" in soup.get_text(" ")

@@ -22,6 +22,14 @@ Tolerances (stated, not tuned): a median within 15% of the published one; a land
 percentage points. A published 'not reached' agrees when the model's median lies beyond that
 analysis' median follow-up.
 
+Like with like (issue 8, point 5): where the model's median lies past the follow-up of the evidence
+behind it, the row compares the model's projected median, the central curve's crossing, with the
+published one and is marked ``projection``. Estimates do not show that crossing to patients when
+the trials did not reach it ("No number beyond the evidence"), but it is the model's own value for
+the arm, so a published median there is checked against it, not failed for want of a number. A
+median past the 180-month grid has no number at all: the row is ``comparable: false``, counted
+neither as an agreement nor as a miss.
+
 The model's values are the central estimates (column 0 of the Monte Carlo, which uses the
 published values and no random draw), so the table is computed once per evidence base with the
 fewest draws the model accepts and cached.
@@ -40,7 +48,7 @@ from .baseline import FITTED_MEDIANS
 from .induction import FITS, Origin, induction_scale, origin_for, published_target, shifted_value
 from .model import DEFAULT_HORIZONS, DEFAULT_SEED, run_model
 from .options import OPTIONS, OptionSpec
-from .prepared import _CORPORA, chain, corpus_key, default_corpus, prepared  # _CORPORA: the corpus behind a cache key
+from .prepared import _CORPORA, GRID_MONTHS, Prepared, chain, corpus_key, default_corpus, prepared  # _CORPORA: the corpus behind a cache key
 from .result import CalibrationRow, EstimateResult, Number, OptionCalibration, SourceRef, TrialEffect
 from .sources import HRLink, cite, follow_up_months
 
@@ -195,14 +203,10 @@ def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res:
     on the arm's own time axis (``origin``: the months before maintenance and who was left then)."""
     prep = prepared(corpus, _DRAWS, DEFAULT_SEED)
     c = float(induction_scale(prep, induction).ext[0])
-    hr, kappa = 1.0, 1.0
-    if model_arm != "observation":
-        spec = next(o for o in OPTIONS if o.id == model_arm)
-        pfs, _ = chain(prep, spec.pfs_links)
-        os_, _ = chain(prep, spec.os_links)
-        if pfs is None:
-            return []
-        hr, kappa = float(pfs.ext[0]), float(prep.kappa(spec, pfs, os_)[0][0])
+    effect = _hr_kappa(prep, model_arm)
+    if effect is None:
+        return []
+    hr, kappa = effect
     fu = follow_up_months(corpus, evidence, analysis)
     based = _row_base(corpus, option, evidence, analysis, res, model_arm)
     if based is None:
@@ -218,6 +222,7 @@ def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res:
         ok = model_med is not None and abs(model_med - pub) <= MEDIAN_TOLERANCE * pub
         out.append(CalibrationRow(**base, quantity="median (months)", published=pub, model=model_med,
                                   tolerance=_MEDIAN_WORDS, within_tolerance=ok, fitted=fitted is res.median, note=note,
+                                  comparable=model_med is not None,
                                   source=cite(corpus, evidence, res.median, what.format("median"))))
     elif res.median_not_reached:
         out.append(CalibrationRow(**base, quantity="median (months)", published=None, model=model_med,
@@ -235,6 +240,49 @@ def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res:
                                   fitted=fitted is lm.rate, note=note,
                                   source=cite(corpus, evidence, lm.rate, what.format(f"percent at {months:g} months"))))
     return out
+
+
+def _hr_kappa(prep: Prepared, model_arm: str) -> tuple[float, float] | None:
+    """The central PFS hazard ratio and OS factor the model uses for ``model_arm`` (1, 1 for no
+    maintenance; None for an option without a PFS effect)."""
+    if model_arm == "observation":
+        return 1.0, 1.0
+    spec = next(o for o in OPTIONS if o.id == model_arm)
+    pfs, _ = chain(prep, spec.pfs_links)
+    os_, _ = chain(prep, spec.os_links)
+    if pfs is None:
+        return None
+    return float(pfs.ext[0]), float(prep.kappa(spec, pfs, os_)[0][0])
+
+
+def _model_median(corpus: Corpus, evidence: str, target: str, endpoint: str, med: Number,
+                  induction: str | None) -> tuple[float | None, bool]:
+    """The model's central median for the arm and whether it is a projection (past the follow-up of
+    the evidence behind it). Where the estimate leaves the median out because its trials did not
+    reach it, the central curve's crossing is computed here (``shifted_value`` with no shift: the
+    same curve as the model's central column, tested against every median the model does show);
+    None past the 180-month grid, or when the trial's profile (AURIGA: MRD-positive) is not the one
+    that curve stands for, or when the option has no evidence for the endpoint."""
+    if med.estimate is not None:
+        return med.estimate, med.beyond_follow_up is not None
+    if med.beyond_follow_up is None or evidence in _TRIAL_PROFILE:
+        return None, med.beyond_follow_up is not None
+    prep = prepared(corpus, _DRAWS, DEFAULT_SEED)
+    effect = _hr_kappa(prep, target)
+    if effect is None:
+        return None, False
+    c = float(induction_scale(prep, induction or TRIAL_INDUCTION.get(evidence, "other")).ext[0])
+    v = shifted_value(prep, c, target, endpoint, "median", origin_for(corpus, None), *effect)
+    return (v if v < prep.grid[-1] else None), True
+
+
+def _projection_words(model: float | None, med: Number) -> str:
+    if med.beyond_follow_up is None:
+        return ""
+    if model is None:
+        return f"; model: its median lies past the longest time it projects ({GRID_MONTHS} months)"
+    return (f"; model: its projected median (the central curve's crossing), past the "
+            f"{med.beyond_follow_up:g}-month follow-up of the evidence behind it; compared as a projection")
 
 
 def _single_trials(corpus: Corpus, spec: OptionSpec) -> list[tuple[Scope, str]]:
@@ -337,21 +385,27 @@ def _rows(corpus: Corpus, option: str, evidence: str, analysis: str, res: Result
         return out
     base, what = based
     fitted = _fitted_value(corpus, evidence, analysis, res)
+    model, projection = _model_median(corpus, evidence, target, res.endpoint, med, induction)
+    projected = _projection_words(model, med)
     if res.median is not None and res.median.value is not None:
         pub = to_months(float(res.median.value), res.median.unit or "months")
-        ok = med.estimate is not None and abs(med.estimate - pub) <= MEDIAN_TOLERANCE * pub
+        ok = model is not None and abs(model - pub) <= MEDIAN_TOLERANCE * pub
         printed = "" if res.median.unit in (None, "months") else f"; published as {res.median.value:g} {res.median.unit}"
-        out.append(CalibrationRow(**base, quantity="median (months)", published=round(pub, 1), model=med.estimate,
+        out.append(CalibrationRow(**base, quantity="median (months)", published=round(pub, 1), model=model,
                                   tolerance=_MEDIAN_WORDS, within_tolerance=ok, fitted=fitted is res.median,
-                                  note=f"model arm: {target}{printed}{note}",
+                                  projection=projection, comparable=model is not None,
+                                  note=f"model arm: {target}{printed}{projected}"
+                                       f"{'' if model is not None else ': no number to compare, not comparable'}{note}",
                                   source=cite(corpus, evidence, res.median, what.format("median"))))
     elif res.median_not_reached:
-        model = med.estimate
+        # past the grid is past any follow-up; a model number with no follow-up to set it against
+        # cannot be judged either way: not comparable (a held-out registry, Connect MM)
         beyond = model is None or (fu is not None and model > fu)
         out.append(CalibrationRow(**base, quantity="median (months)", published=None, model=model,
                                   tolerance="published 'not reached': the model's median beyond the follow-up",
-                                  within_tolerance=bool(beyond),
-                                  note=f"published: not reached ({_fu_words(fu)}); model arm: {target}{note}",
+                                  within_tolerance=bool(beyond), projection=projection,
+                                  comparable=model is None or fu is not None,
+                                  note=f"published: not reached ({_fu_words(fu)}); model arm: {target}{projected}{note}",
                                   source=_not_reached_source(corpus, evidence, analysis, res, what.format("median not reached"))))
     for lm in res.landmarks:
         if lm.rate.value is None:
@@ -435,7 +489,7 @@ def calibration_by_option(corpus: Corpus | None = None) -> dict[str, OptionCalib
 
 def _spread_sentence(others: list[CalibrationRow]) -> str:
     """One plain sentence on the single trials' spread around the pooled result (empty without them)."""
-    pooled = [r for r in others if r.scope == "pool"]
+    pooled = [r for r in others if r.scope == "pool" and r.comparable]
     if not pooled:
         return ""
     n = len(dict.fromkeys(r.trial for r in pooled))

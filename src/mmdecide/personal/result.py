@@ -196,6 +196,12 @@ class CalibrationRow(_Out):
     within_tolerance: bool
     fitted: bool = Field(default=False, description="the arm was used to fit the baseline of its induction, "
                          "so it agrees by construction (not a check)")
+    projection: bool = Field(default=False, description="the model's median lies past the follow-up of the "
+                             "evidence behind it: 'model' is its projected median (the central curve's crossing, "
+                             "which estimates do not show when the trials did not reach it), compared as a projection")
+    comparable: bool = Field(default=True, description="false: the model's median lies past the longest time it "
+                             "projects, so there is no number to set beside the published one; such a row is "
+                             "counted neither as an agreement nor as a miss (within_tolerance is false)")
     scope: Literal["option", "pool", "same-comparison"] = Field(
         default="option", description="option: the analysis the option's numbers come from (counts toward its "
         "'within'); pool: a single trial inside that pooled analysis; same-comparison: another trial of the "

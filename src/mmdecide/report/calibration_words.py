@@ -9,7 +9,7 @@ from ..personal.trial_only import missed_row
 from .rounding import round_text
 from .side_effect_words import capital
 
-__all__ = ["agreement", "agreement_sentence", "effect_words", "follow_up_sentence", "model_words", "published_words",
+__all__ = ["agreement", "agreement_sentence", "effect_words", "follow_up_sentence", "model_words", "not_comparable", "published_words",
            "row_sentence", "scope_words", "single_trial_sentence", "table_markdown", "table_text", "trial_only_lines",
            "trial_only_sentences", "trial_result_sentence"]
 
@@ -23,9 +23,10 @@ def published_words(r: CalibrationRow) -> str:
 
 
 def model_words(r: CalibrationRow) -> str:
+    """The model's value; 'projected' where it lies past the follow-up of the evidence behind it."""
     if r.model is None:
-        return "beyond reach"
-    return f"{r.model:.1f}" + ("%" if r.quantity.startswith("percent") else " months")
+        return "beyond reach" if r.comparable else "beyond reach (not comparable)"
+    return f"{r.model:.1f}" + ("%" if r.quantity.startswith("percent") else " months") + (" projected" if r.projection else "")
 
 
 #: what a row checks (``CalibrationRow.scope``), for the tables
@@ -46,8 +47,8 @@ def _mixed(rows: list[CalibrationRow]) -> bool:
 def single_trial_sentence(rows: list[CalibrationRow]) -> str:
     """How the single trials beside pooled analyses came out (empty when there are none): they are
     counted as checks but do not decide whether an option matches its own trial."""
-    pooled = [r for r in rows if r.scope == "pool" and not r.fitted]
-    other = [r for r in rows if r.scope == "same-comparison" and not r.fitted]
+    pooled = [r for r in rows if r.scope == "pool" and not r.fitted and r.comparable]
+    other = [r for r in rows if r.scope == "same-comparison" and not r.fitted and r.comparable]
     if not pooled and not other:
         return ""
     parts = []
@@ -60,14 +61,22 @@ def single_trial_sentence(rows: list[CalibrationRow]) -> str:
 
 
 def _verdict(r: CalibrationRow) -> str:
-    return "fitted" if r.fitted else "yes" if r.within_tolerance else "no"
+    return "fitted" if r.fitted else "not comparable" if not r.comparable else "yes" if r.within_tolerance else "no"
 
 
 def agreement(rows: list[CalibrationRow]) -> tuple[int, int, int]:
     """(checks within tolerance, checks, fitted rows): a fitted row agrees by construction, so it is
-    not a check."""
+    not a check; a row with no model number to compare (``comparable`` false) is neither (see
+    ``not_comparable``)."""
     fitted = sum(r.fitted for r in rows)
-    return sum(r.within_tolerance and not r.fitted for r in rows), len(rows) - fitted, fitted
+    return (sum(r.within_tolerance and not r.fitted for r in rows),
+            len(rows) - fitted - not_comparable(rows), fitted)
+
+
+def not_comparable(rows: list[CalibrationRow]) -> int:
+    """Rows that cannot be judged: the model's median past the longest time it projects, or a
+    published 'not reached' whose follow-up is not given."""
+    return sum(not r.comparable and not r.fitted for r in rows)
 
 
 def agreement_sentence(rows: list[CalibrationRow]) -> str:
@@ -88,10 +97,14 @@ def table_text(rows: list[CalibrationRow]) -> str:
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in (head, *body)]
     within, checks, fitted = agreement(rows)
     more = f" ({fitted} more fitted, so agreeing by construction)" if fitted else ""
+    apart = not_comparable(rows)
+    more += (f" ({apart} more not comparable: the model's median past its longest projection, or a "
+             "'not reached' with no follow-up to judge it by)") if apart else ""
     single = single_trial_sentence(rows)
     lines += ["", f"{within} of {checks} rows within tolerance{more}.{' ' + single if single else ''} Tolerances: a median within 15% of the "
               "published one; a landmark within 10 percentage points; a published 'not reached' agrees "
-              "when the model's median lies past that analysis' follow-up. Model values: an average "
+              "when the model's median lies past that analysis' follow-up. 'projected': the model's median "
+              "lies past the follow-up of its own evidence, and its projected median is compared. Model values: an average "
               "trial patient (AURIGA: MRD-positive) with the trial's induction. Sources: mmdecide calibration --json."]
     return "\n".join(lines)
 
@@ -120,11 +133,23 @@ def row_sentence(r: CalibrationRow) -> str:
         # whole months, as every patient view rounds them (the table keeps the published digits)
         trial = (f"In the trial, more than half of {_who(r)} were still {what} when it last reported."
                  if r.published is None else f"In the trial, half of {_who(r)} were still {what} at {r.published:.0f} months.")
-        model = "Our numbers give no time for this." if r.model is None else f"Our numbers say {r.model:.0f} months."
-        return f"{trial} {model}"
+        return f"{trial} {_model_median_sentence(r)}"
     months = r.quantity.removeprefix("percent at ").removesuffix(" months")
     model = "Our numbers have no value." if r.model is None else f"Our numbers say {r.model:.0f} out of 100."
     return f"In the trial, {r.published:.0f} out of 100 {_who(r)} were {what} after {months} months. {model}"
+
+
+def _model_median_sentence(r: CalibrationRow) -> str:
+    """The model's median in plain words; a projection is said to be one, and beside a 'not reached'
+    only whether it, too, lies past the trial's follow-up (estimates give no number there)."""
+    if r.model is None:
+        return "Our numbers give no time for this."
+    if r.published is None and r.projection:
+        past = r.follow_up_months is None or r.model > r.follow_up_months
+        return "Our numbers also put it past that time." if past else f"Our numbers say {r.model:.0f} months."
+    if r.projection:
+        return f"Our numbers, carried past what their trials saw, say {r.model:.0f} months."
+    return f"Our numbers say {r.model:.0f} months."
 
 
 def effect_words(e: TrialEffect) -> str:

@@ -78,7 +78,8 @@ def legend(reach_months: float) -> list[tuple[Markup, str]]:
 
 def _tip(m: Mark) -> str:
     r = m.row
-    verdict = "used to set the model" if r.fitted else "agrees" if r.within_tolerance else "does not agree"
+    verdict = ("used to set the model" if r.fitted else "not comparable" if not r.comparable
+               else "agrees" if r.within_tolerance else "does not agree")
     return (f"{r.trial_name}, {r.arm_label}, {r.endpoint} {r.quantity}: trial {published_words(r)}, "
             f"model {model_words(r)} ({verdict})")
 
