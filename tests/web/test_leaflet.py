@@ -354,3 +354,26 @@ def test_random_profiles_with_every_option_fit_2_pages(app, form, years):
     assert "It is not medical advice" in words
     left = [words_ for _, words_ in summary_page.COMPACTION if words_ and words_ in words]
     assert bool(left) == ("To fit on 2 pages" in words)
+
+
+def test_every_compaction_step_in_order_when_nothing_fits(monkeypatch, caplog):
+    """With a 1-page limit no leaflet fits: every step runs, in order, the last one drops the
+    pictures (their numbers stay in the table) and the leaflet is sent as it is, with a warning
+    that gives the page count and nothing of the answers."""
+    import logging
+
+    from bs4 import BeautifulSoup
+
+    monkeypatch.setattr(summary_page, "MAX_PAGES", 1)
+    made = _spy_compaction(monkeypatch)
+    with caplog.at_level(logging.WARNING, logger=summary_page.__name__):
+        pdf, _ = _leaflet(create_app(Settings()), *PROFILES["high-risk, every option"])
+    assert [step for step, _ in made] == list(range(1, len(summary_page.COMPACTION) + 1))
+    words = _words(pdf)
+    assert all(left in words for _, left in summary_page.COMPACTION if left)
+    assert "Pictures of 100 people" not in words and "It is not medical advice" in words
+    soup = BeautifulSoup(made[-1][1], "html.parser")
+    assert not soup.select("#summary-pictures") and soup.select("#summary-table tbody tr")
+    warned = [r.getMessage() for r in caplog.records if r.name == summary_page.__name__]
+    assert warned == [f"summary PDF has {len(PdfReader(io.BytesIO(pdf)).pages)} pages after every compaction step"]
+    _every_marker_listed(made[-1][1], words)
