@@ -275,6 +275,7 @@ class SummaryFit:
     # -- parameter layout --
     @property
     def param_labels(self) -> list[str]:
+        """What each slot of ``theta`` and row of ``cov`` is (public: the key to both)."""
         p = [f"log {n}" if pos else n for n, pos in
              zip(self.distribution.param_names, self.distribution.positive)]
         if self.proportional_hazards:
