@@ -83,13 +83,13 @@ CERTAINTY_TABLE: tuple[Certainty, ...] = (
     Certainty(
         "unclear", "the 95% interval includes 0",
         "we cannot tell whether it helps",
-        "We cannot tell whether it helps with this: the difference could be from {lo} to {hi} "
+        "We cannot tell whether it helps with this. The difference could be from {lo} to {hi} "
         "out of 100 people.",
     ),
     Certainty(
         "fairly-sure", f"the 95% interval excludes 0 and is at most {WIDE_POINTS:g} points wide",
         "probably; we are fairly sure",
-        "We are fairly sure there is a real difference: probably {d} {more} out of 100 people "
+        "We are fairly sure there is a real difference. It is probably {d} {more} out of 100 people "
         "(between {lo} and {hi}).",
     ),
     Certainty(
@@ -383,7 +383,7 @@ def _second_cancers(w: _Writer, name: str, h: HorizonResult, ref: HorizonResult,
 def _grades_3_and_4(w: _Writer, s: SideEffect, g4: SideEffect, name: str) -> None:
     thing = plain_side_effect(s).removeprefix("a serious ").removeprefix("serious ")
     w.add("side-effect-option", f"{when_words(s.time_frame)}, {_count(s.percent.estimate)} out of 100 people"
-                                f"{_range(s.percent)} taking {name} had a serious {thing} (grade 3), and "
+                                f"{_range(s.percent)} taking {name} had a serious {thing} (grade 3). Also, "
                                 f"{_count(g4.percent.estimate)} out of 100{_range(g4.percent)} had a "
                                 f"life-threatening one (grade 4).", s.percent, g4.percent)
     c3, c4 = s.comparator_percent, g4.comparator_percent
