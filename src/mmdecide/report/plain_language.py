@@ -383,7 +383,7 @@ def _second_cancers(w: _Writer, name: str, h: HorizonResult, ref: HorizonResult,
 def _grades_3_and_4(w: _Writer, s: SideEffect, g4: SideEffect, name: str) -> None:
     thing = plain_side_effect(s).removeprefix("a serious ").removeprefix("serious ")
     w.add("side-effect-option", f"{when_words(s.time_frame)}, {_count(s.percent.estimate)} out of 100 people"
-                                f"{_range(s.percent)} taking {name} had a serious {thing} (grade 3). Also, "
+                                f"{_range(s.percent)} taking {name} had a serious {thing} (grade 3), and "
                                 f"{_count(g4.percent.estimate)} out of 100{_range(g4.percent)} had a "
                                 f"life-threatening one (grade 4).", s.percent, g4.percent)
     c3, c4 = s.comparator_percent, g4.comparator_percent
