@@ -9,6 +9,7 @@ Writes benchmarks/results/evidence_load.md.
 
 from __future__ import annotations
 
+import os
 import platform
 import statistics
 import subprocess
@@ -51,9 +52,11 @@ def _collect() -> float:
 
 
 def main() -> None:
+    load_before = os.getloadavg()[0]  # the cores are shared: the figures mean little without it
     probes = [_probe() for _ in range(REPEATS)]
     imp, cold, warm, pure, n = (statistics.median(col) for col in zip(*probes))
     collect = statistics.median(_collect() for _ in range(3))
+    load_after = os.getloadavg()[0]
     lines = [
         "# Evidence load and test collection",
         "",
@@ -72,7 +75,8 @@ def main() -> None:
         "parsed twice with the pure-Python parser (validate, then load): about 1.5-3 s per process.",
         "",
         (f"Machine: {platform.machine()}, Python {platform.python_version()}, "
-         f"PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__}); 2 shared cores."),
+         f"PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__}); 2 shared cores; "
+         f"1-minute load average {load_before:.2f} before and {load_after:.2f} after the run."),
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")

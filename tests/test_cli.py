@@ -227,3 +227,26 @@ def test_estimate_cli_plain_summary():
     res = run("estimate", "--r-iss", "II", "--option", "lenalidomide", "--plain")
     assert res.exit_code == 0, res.output
     assert "out of 100 people like you" in res.stdout and "Questions to ask your care team" in res.stdout
+
+
+def test_km_engine_errors_renamed_to_the_users_columns_by_field_not_by_text(tmp_path):
+    """The engine's typed error says which argument (``field``) broke which rule; the API puts the
+    user's column name in its place. The column is deliberately named unlike the argument."""
+    from mmdecide.api import km_summary
+    from mmdecide.engine.survdata import SurvivalData
+    from mmdecide.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        SurvivalData.from_arrays([1.0, -2.0], [1, 0])
+    assert (info.value.field, info.value.rule) == ("time", "range")
+    assert str(info.value) == "time: every value must be >= 0"  # message unchanged
+    p = tmp_path / "bad.csv"
+    p.write_text("months,died\n1,1\n-2,0\n")
+    with pytest.raises(InputError) as info:
+        km_summary(p, time="months", event="died")
+    assert info.value.field == str(p)
+    assert info.value.message == "column months: every value must be >= 0"
+    p.write_text("months,died\n1,1\n2,-1\n")
+    with pytest.raises(InputError) as info:
+        km_summary(p, time="months", event="died")
+    assert info.value.message.startswith("column died: every value must be a whole number >= 0")

@@ -132,6 +132,17 @@ def test_rmst_and_se_match_r_print_rmean(name):
             assert r.se == pytest.approx(ref["se"], abs=EXACT)
 
 
+def test_rmst_confint_is_the_wald_interval_on_rs_se():
+    """``RMST.confint`` (public: survRM2 reports this interval) on R's estimate and SE."""
+    ref = GOLDEN["km"]["lung"]["rmst"][0]
+    r = rmst(_data("lung"), ref["tau"])
+    lower, upper = r.confint()
+    assert lower == pytest.approx(ref["rmean"] - 1.959963984540054 * ref["se"], abs=EXACT)
+    assert upper == pytest.approx(ref["rmean"] + 1.959963984540054 * ref["se"], abs=EXACT)
+    narrow = r.confint(0.5)
+    assert lower < narrow[0] < r.estimate < narrow[1] < upper
+
+
 def test_rmst_se_is_not_lifelines_variance():
     """lifelines returns Var(min(T, tau)), not Var(RMST-hat) (on lung its SE is far too large)."""
     from lifelines import KaplanMeierFitter

@@ -121,6 +121,22 @@ def test_weibull_ph_recovers_true_curves_from_medians_landmarks_and_hr(trial):
     assert all(r.fitted >= r.published - 1e-9 for r in rows if r.quantity == "at_risk_upper_bound")
 
 
+def test_param_labels_name_each_slot_of_theta_and_cov(trial):
+    """``param_labels`` is the public key to ``theta`` and ``cov``: one label per slot, and the
+    slot it names holds that quantity."""
+    (t0, e0), (t1, e1), hr = trial
+    arms = [_publish("control", t0, e0, [12, 36]), _publish("treated", t1, e1, [12, 36])]
+    ph = fit_published_summaries(arms, hr=hr, distribution="weibull")
+    labels = ph.param_labels
+    assert len(labels) == ph.theta.size == ph.cov.shape[0]
+    assert np.exp(ph.theta[labels.index("log HR treated vs control")]) == pytest.approx(ph.hazard_ratio()[0])
+    assert np.exp(ph.theta[labels.index("log shape")]) == pytest.approx(ph.params("control")["shape"])
+    sep = fit_published_summaries(arms, distribution="weibull", proportional_hazards=False)
+    assert len(sep.param_labels) == sep.theta.size
+    slot = sep.param_labels.index("treated: log shape")
+    assert np.exp(sep.theta[slot]) == pytest.approx(sep.params("treated")["shape"])
+
+
 def test_separate_weibull_arms_recover_true_curves(trial):
     (t0, e0), (t1, e1), _ = trial
     arms = [_publish("control", t0, e0, [12, 36]), _publish("treated", t1, e1, [12, 36])]

@@ -212,3 +212,20 @@ def test_cli_takes_units_and_refuses_in_one_line():
     assert bad.exit_code == 2
     assert bad.output.count("\n") == 1 and bad.output.startswith("error: albumin_g_dl: ")
     assert "35 g/L, that is 3.5 g/dL" in bad.output
+
+
+def test_schema_errors_carry_field_and_rule_as_attributes():
+    """Each refused field comes out of the typed error, not a parse of its own message: a message
+    that itself holds ': ' keeps its words, and each field has its rule."""
+    with pytest.raises(ProfileError) as info:
+        parse_profile({"age": 12, "sex": "other", "bogus": 1, "albumin_g_dl": float("inf")})
+    exc = info.value
+    fields = [f for f, _ in exc.errors]
+    assert sorted(fields) == ["age", "albumin_g_dl", "bogus", "sex"]
+    msgs = dict(exc.errors)
+    assert msgs["sex"].startswith("'other' is not allowed; choose one of ")
+    assert msgs["bogus"].startswith("unknown field (allowed: age, sex, ")
+    assert not msgs["age"].startswith("age")
+    assert exc.rules["bogus"] == "extra_forbidden"
+    assert exc.rules["sex"] == "literal_error"
+    assert str(exc).count("age: ") == 1  # str() still reads "field: message; ..."

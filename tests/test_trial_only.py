@@ -147,7 +147,8 @@ def test_plain_words_and_the_table_show_the_trial_in_place_of_the_numbers():
 
 def test_the_web_view_uses_no_withheld_number_to_compare_or_draw():
     """No picture, curve or what-if row for a trial-only option; its card reads the trial's results."""
-    from mmdecide.web.results_view import TRIAL_ONLY_PICTURE, before_after, build_view
+    from mmdecide.report.option_words import TRIAL_ONLY_PICTURE
+    from mmdecide.web.results_view import before_after, build_view
 
     before = estimate({"mrd": "positive"}, horizons=[1, 2, 3, 5, 7], n_draws=400)
     after = estimate({"mrd": "positive", "r_iss": "II"}, horizons=[1, 2, 3, 5, 7], n_draws=400)

@@ -157,8 +157,8 @@ def km_summary(
     )
     try:
         data = SurvivalData.from_arrays(cols[time], cols[event], cols[group] if group else None)
-    except ValueError as exc:
-        raise InputError(str(data_csv), "value", _rename(str(exc), time, event, group)) from None
+    except InputError as exc:
+        raise InputError(str(data_csv), "value", _rename(exc, time, event, group)) from None
     if data.has_competing_events:
         raise InputError(str(data_csv), "event-code", f"column {event}: use 0 (censored) or 1 (event) only")
     try:
@@ -169,12 +169,10 @@ def km_summary(
         raise InputError(str(data_csv), "value", str(exc)) from None
 
 
-def _rename(message: str, time: str, event: str, group: str | None) -> str:
-    """Engine messages name its arguments; the user knows their columns."""
-    for arg, col in (("time", time), ("event", event), ("group", group)):
-        if col and message.startswith(f"{arg}:"):
-            return f"column {col}:" + message[len(arg) + 1 :]
-    return message
+def _rename(exc: InputError, time: str, event: str, group: str | None) -> str:
+    """Engine errors name its arguments (``exc.field``); the user knows their columns."""
+    col = {"time": time, "event": event, "group": group}.get(exc.field)
+    return f"column {col}: {exc.message}" if col else str(exc)
 
 
 def _grouped_km(data, rmst_tau: float | None, conf_level: float) -> dict[str, Any]:

@@ -214,3 +214,23 @@ def test_the_page_says_from_when_the_published_figures_are(tmp_path, make_commun
     today = date.today()
     assert f"These figures are from {today.day} {today.strftime('%B %Y')}" in text
     assert "at least 3 members have added or changed something" in text
+
+
+def test_aggregates_are_kept_per_snapshot_and_filter_set_and_dropped_with_the_snapshot(
+        tmp_path, make_community, monkeypatch):
+    """A filter set asked again is answered from the cache (no second computation); a new
+    snapshot empties it, so the next answer is computed from the new snapshot."""
+    c = make_community(f"sqlite:///{tmp_path / 'c.sqlite3'}", k=3, aggregate_cache_seconds=60)
+    for i in range(8):
+        member(c, f"mem{i}", change=i < 4)
+    calls = []
+    monkeypatch.setattr(service, "aggregate_from", lambda snap, f, k: calls.append(f) or aggregate_from(snap, f, k))
+    first = c.aggregate(Filters(), today=TODAY)
+    assert c.aggregate(Filters(), today=TODAY) is first and calls == [Filters()]
+    c.aggregate(Filters(risk=next(iter(RISK_GROUPS))), today=TODAY)
+    assert len(calls) == 2 and c._results.cache_info().currsize == 2
+    for i in range(3):  # k members changed: a new snapshot is published
+        member(c, f"new{i}", change=False)
+    rebuild(c)
+    again = c.aggregate(Filters(), today=TODAY)
+    assert again.n_members == 11 and len(calls) == 3 and c._results.cache_info().currsize == 1

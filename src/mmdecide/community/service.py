@@ -14,8 +14,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import replace
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +31,26 @@ from .stories import Stories
 __all__ = ["Community"]
 
 
+class _Held:
+    """A snapshot as a cache key: hashed and compared by what identifies it (its file's key or
+    when it was made), since its tables cannot be hashed."""
+
+    __slots__ = ("key", "snap")
+
+    def __init__(self, key: tuple, snap: Snapshot):
+        self.key, self.snap = key, snap
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Held) and other.key == self.key
+
+
+def _aggregate_of(held: _Held, filters: Filters, k: int) -> Aggregate:
+    return aggregate_from(held.snap, filters, k)
+
+
 class Community:
     def __init__(self, config: CommunityConfig | None = None):
         self.config = config or CommunityConfig.from_env()
@@ -43,7 +63,10 @@ class Community:
         self._building = False
         self._next_check = 0.0  # monotonic time before which the build lock is not looked at
         self._made = 0.0  # when the in-memory database's snapshot was made
-        self._results: OrderedDict[tuple, Aggregate] = OrderedDict()
+        #: one aggregate per (snapshot, filter set, k), for the 256 most recently asked filter
+        #: sets, so memory stays bounded whatever visitors ask; cleared when a new snapshot is
+        #: loaded, so the cache holds no old snapshot
+        self._results = lru_cache(maxsize=256)(_aggregate_of)
 
     @property
     def db(self) -> Database:
@@ -77,18 +100,8 @@ class Community:
         if ttl <= 0:  # read afresh (tests): nothing published, so no date of publication shown
             return replace(aggregate(self.db, filters, self.config.k, today), as_of=None)
         made, snap = self._snapshot(today or date.today(), ttl)
-        key = (made, filters, self.config.k)  # a new snapshot never shares a key with an old one
-        with self._lock:
-            hit = self._results.get(key)
-            if hit is not None:
-                self._results.move_to_end(key)
-                return hit
-        result = aggregate_from(snap, filters, self.config.k)
-        with self._lock:
-            self._results[key] = result
-            while len(self._results) > 256:
-                self._results.popitem(last=False)
-        return result
+        # a new snapshot never shares a key with an old one
+        return self._results(_Held(made, snap), filters, self.config.k)
 
     def warm(self) -> None:
         """Start making the snapshot now (at worker start), if there is data to make it from,
@@ -126,7 +139,7 @@ class Community:
                 return self._snap
             with self._lock:
                 self._snap = (key, snap)
-                self._results.clear()
+                self._results.cache_clear()
                 return self._snap
 
     def _start_build(self, today: date, ttl: float) -> None:
@@ -205,7 +218,7 @@ class Community:
             with self._lock:
                 self._made = time.monotonic()
                 self._snap = (("memory", self._made), snap)
-                self._results.clear()
+                self._results.cache_clear()
         finally:
             with self._lock:
                 self._building = False

@@ -272,9 +272,9 @@ class SummaryFit:
     points: tuple[_Point, ...]
     hr: tuple[float, float, float] | None
 
-    # -- parameter layout --
     @property
     def param_labels(self) -> list[str]:
+        """The parameter layout: what each slot of ``theta`` and row of ``cov`` is (public)."""
         p = [f"log {n}" if pos else n for n, pos in
              zip(self.distribution.param_names, self.distribution.positive)]
         if self.proportional_hazards:

@@ -12,6 +12,8 @@ from typing import Sequence
 
 import numpy as np
 
+from ..errors import InputError
+
 __all__ = ["SurvivalData"]
 
 
@@ -19,9 +21,9 @@ def _as_float_array(name: str, values: Sequence[float] | np.ndarray) -> np.ndarr
     try:
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: every value must be a number ({exc})") from None
+        raise InputError(name, "number", f"every value must be a number ({exc})") from None
     if arr.ndim != 1:
-        raise ValueError(f"{name}: must be one-dimensional, got shape {arr.shape}")
+        raise InputError(name, "shape", f"must be one-dimensional, got shape {arr.shape}")
     return arr
 
 
@@ -56,29 +58,31 @@ class SurvivalData:
         t = _as_float_array("time", time)
         e_raw = _as_float_array("event", event)
         if t.size == 0:
-            raise ValueError("time: at least one observation is required")
+            raise InputError("time", "required", "at least one observation is required")
         if e_raw.shape != t.shape:
-            raise ValueError(
-                f"event: must have the same length as time ({e_raw.size} vs {t.size})"
+            raise InputError(
+                "event", "length", f"must have the same length as time ({e_raw.size} vs {t.size})"
             )
         if not np.all(np.isfinite(t)):
-            raise ValueError("time: every value must be finite (no NaN or infinity)")
+            raise InputError("time", "finite", "every value must be finite (no NaN or infinity)")
         if np.any(t < 0):
-            raise ValueError("time: every value must be >= 0")
+            raise InputError("time", "range", "every value must be >= 0")
         if not np.all(np.isfinite(e_raw)) or np.any(e_raw != np.round(e_raw)) or np.any(e_raw < 0):
-            raise ValueError(
-                "event: every value must be a whole number >= 0 (0 = censored, 1.. = event type)"
+            raise InputError(
+                "event",
+                "event-code",
+                "every value must be a whole number >= 0 (0 = censored, 1.. = event type)",
             )
         e = e_raw.astype(np.int64)
         g = None
         if group is not None:
             g = np.asarray(group, dtype=object)
             if g.shape != t.shape:
-                raise ValueError(
-                    f"group: must have the same length as time ({g.size} vs {t.size})"
+                raise InputError(
+                    "group", "length", f"must have the same length as time ({g.size} vs {t.size})"
                 )
             if any(v is None or (isinstance(v, float) and np.isnan(v)) for v in g):
-                raise ValueError("group: missing group labels are not allowed")
+                raise InputError("group", "required", "missing group labels are not allowed")
         t.setflags(write=False)
         e.setflags(write=False)
         if g is not None:
@@ -101,16 +105,16 @@ class SurvivalData:
     def groups(self) -> list[object]:
         """Group labels in sorted order (the order used for 'second group vs first')."""
         if self.group is None:
-            raise ValueError("group: this data set has no group column")
+            raise InputError("group", "required", "this data set has no group column")
         return sorted(set(self.group.tolist()), key=lambda v: (str(type(v)), v))
 
     def subset(self, label: object) -> "SurvivalData":
         """The rows of one group, without the group column."""
         if self.group is None:
-            raise ValueError("group: this data set has no group column")
+            raise InputError("group", "required", "this data set has no group column")
         mask = self.group == label
         if not np.any(mask):
-            raise ValueError(f"group: no rows with label {label!r}")
+            raise InputError("group", "unknown", f"no rows with label {label!r}")
         return SurvivalData.from_arrays(self.time[mask], self.event[mask])
 
     def any_event(self) -> "SurvivalData":

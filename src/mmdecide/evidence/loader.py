@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 from pydantic import ValidationError
@@ -211,9 +210,6 @@ class Corpus:
     def included_elsewhere(self, file_id: str) -> list[str]:
         """Ids of pooled analyses that include this study (to avoid counting it twice)."""
         return sorted(ev.id for ev in self.files.values() if file_id in ev.includes)
-
-    def by_topic(self, topic: str) -> Iterable[EvidenceFile]:
-        return (ev for ev in self.files.values() if topic in ev.topics)
 
 
 def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import ProfileError
+from ..errors import InputError, ProfileError
 from .labs import LABS, parse_lab
 from .profile_schema import schema_rules
 from .staging import problems
@@ -196,19 +196,21 @@ _RANGE_WORDS = {
 }
 
 
-def _message(err: Mapping[str, Any]) -> str:
+def _error(err: Mapping[str, Any]) -> InputError:
+    """One pydantic error as a typed error: the field it names, the rule it broke, the words."""
     field = ".".join(str(p) for p in err["loc"] if not isinstance(p, int)) or "profile"
     kind = err["type"]
+    rule = "finite" if kind == "finite_number" else kind
     ctx = err.get("ctx", {}) or {}
     if kind == "extra_forbidden":
-        return f"{field}: unknown field (allowed: {', '.join(PatientProfile.model_fields)})"
+        return InputError(field, rule, f"unknown field (allowed: {', '.join(PatientProfile.model_fields)})")
     if kind == "literal_error":
-        return f"{field}: {err['input']!r} is not allowed; choose one of {ctx.get('expected', '')}"
+        return InputError(field, rule, f"{err['input']!r} is not allowed; choose one of {ctx.get('expected', '')}")
     if kind in _RANGE_WORDS:
         spec = PatientProfile.model_fields.get(field.split(".")[0])
         desc = f" ({spec.description})" if spec is not None and spec.description else ""
-        return f"{field}: {_RANGE_WORDS[kind].format(**ctx)}, got {err['input']!r}{desc}"
-    return f"{field}: {err['msg']}"
+        return InputError(field, rule, f"{_RANGE_WORDS[kind].format(**ctx)}, got {err['input']!r}{desc}")
+    return InputError(field, rule, err["msg"])
 
 
 def parse_profile(data: PatientProfile | dict[str, Any] | None) -> PatientProfile:
@@ -231,8 +233,7 @@ def parse_profile(data: PatientProfile | dict[str, Any] | None) -> PatientProfil
             if isinstance(cause, ProfileError):
                 errors.extend(cause.errors)
                 continue
-            msg = _message(err)
-            field, _, text = msg.partition(": ")
-            errors.append((field, text))
-            rules.setdefault(field, "finite" if err["type"] == "finite_number" else err["type"])
+            one = _error(err)
+            errors.append((one.field, one.message))
+            rules.setdefault(one.field, one.rule)
         raise ProfileError(errors, rules) from None

@@ -83,13 +83,13 @@ CERTAINTY_TABLE: tuple[Certainty, ...] = (
     Certainty(
         "unclear", "the 95% interval includes 0",
         "we cannot tell whether it helps",
-        "We cannot tell whether it helps with this: the difference could be from {lo} to {hi} "
+        "We cannot tell whether it helps with this. The difference could be from {lo} to {hi} "
         "out of 100 people.",
     ),
     Certainty(
         "fairly-sure", f"the 95% interval excludes 0 and is at most {WIDE_POINTS:g} points wide",
         "probably; we are fairly sure",
-        "We are fairly sure there is a real difference: probably {d} {more} out of 100 people "
+        "We are fairly sure there is a real difference. It is probably {d} {more} out of 100 people "
         "(between {lo} and {hi}).",
     ),
     Certainty(

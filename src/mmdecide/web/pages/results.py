@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ...report.option_words import DURATION_WORDS, NOT_OFFERED_WORDS, effect_words
 from ..profile_form import (
     FIELDS,
     MATTERS,
@@ -23,13 +24,10 @@ from ..profile_form import (
 )
 from ..rendering import SourceList, render
 from ..results_view import (
-    DURATION_WORDS,
-    NOT_OFFERED_WORDS,
     before_after,
     build_view,
     clinic_questions,
     default_options,
-    effect_words,
     plain_summary,
     with_options,
 )
