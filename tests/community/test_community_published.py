@@ -234,3 +234,55 @@ def test_aggregates_are_kept_per_snapshot_and_filter_set_and_dropped_with_the_sn
     rebuild(c)
     again = c.aggregate(Filters(), today=TODAY)
     assert again.n_members == 11 and len(calls) == 3 and c._results.cache_info().currsize == 1
+
+
+def test_a_deleted_account_leaves_the_published_file_at_once(tmp_path, make_community):
+    """Hard delete: the published snapshot held the deleted member's rows until k members had
+    changed. Now the delete takes them out of the file and out of this worker's copy at once."""
+    c = make_community(f"sqlite:///{tmp_path / 'c.sqlite3'}", k=3, aggregate_cache_seconds=60)
+    ids = [member(c, f"mem{i}", change=i < 4) for i in range(8)]
+    assert c.aggregate(Filters(), today=TODAY).n_members == 8
+    gone = ids[0]
+    before = published.load(c._path)
+    assert gone in published.members(before)
+    their_periods = before.periods.loc[before.periods["member"] == gone, "period"]
+    assert before.lab_bins["period"].isin(their_periods).any() or before.lab_bins.empty
+    c.delete_account(gone, "correct horse battery")
+    on_disk = published.load(c._path)
+    assert gone not in published.members(on_disk) and len(published.members(on_disk)) == 7
+    assert len(their_periods) and not on_disk.lab_bins["period"].isin(their_periods).any()
+    after = c.aggregate(Filters(), today=TODAY)
+    assert after.n_members == 7 and after.dose_changed.count == 3  # the deleted member had changed dose
+    # a second worker reading the file sees the same
+    other = make_community(c.config.database_url, k=3, aggregate_cache_seconds=60)
+    assert other.aggregate(Filters(), today=TODAY) == after
+
+
+def test_a_build_takes_out_members_deleted_since_even_when_it_publishes_nothing(tmp_path, make_community):
+    """A scrub missed (the process died between the delete and the scrub) is made up by the next
+    build, which otherwise keeps the published file while fewer than k members changed."""
+    c = make_community(f"sqlite:///{tmp_path / 'c.sqlite3'}", k=3, aggregate_cache_seconds=60)
+    ids = [member(c, f"mem{i}", change=False) for i in range(8)]
+    c.aggregate(Filters(), today=TODAY)
+    c.accounts.delete_account(ids[1], "correct horse battery")  # the database only, no scrub
+    assert ids[1] in published.members(published.load(c._path))
+    rebuild(c)
+    left = published.members(published.load(c._path))
+    assert ids[1] not in left and left == set(ids) - {ids[1]}
+
+
+def test_erasing_waits_for_a_build_in_progress(tmp_path):
+    """The scrub takes the build lock, so a build that read the database before the delete cannot
+    write the member back after it."""
+    path = tmp_path / "s.npz"
+    lock = published.build_lock(path)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    done = threading.Event()
+    t = threading.Thread(target=lambda: (published.erase_members(path, {1}), done.set()))
+    t.start()
+    assert not done.wait(0.3)  # held up by the build's lock
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+    assert done.wait(5)
+    t.join()

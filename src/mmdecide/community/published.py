@@ -15,9 +15,16 @@ only when at least ``k`` members' data differ from the published one (:func:`cha
 members added, removed, or with any row of theirs changed, the time-since-transplant band
 included). Between two published snapshots, then, at least ``k`` members changed, and any
 difference of two looks mixes them. The cost: a change shows in the figures only once ``k``
-members have changed, and a deleted account's data stays inside the published counts until
-then (the file holds member ids and the values counted, never handles or free text; it is made
-readable by the server's user only).
+members have changed (the file holds member ids and the values counted, never handles or free
+text; it is made readable by the server's user only).
+
+A deleted account is the exception: its rows leave the published file at once
+(:func:`erase_members`, called after the account's delete commits), and any build that finds
+members gone from the database takes them out of the published file too, even when it publishes
+nothing else (so a scrub missed by a crash is made up within one build). A hard delete of a
+member's health data weighs more than the over-time defence for that one member: a look before
+and after a deletion tells only what the deleted account had entered, to someone who knows that
+it was deleted.
 
 Where: beside an SQLite database (``<database>.snapshot.npz``); for PostgreSQL in
 ``$MMDECIDE_DATA_DIR`` (or ``./var``) under a name made from a hash of the database URL. Workers
@@ -30,6 +37,7 @@ run code); a text column is stored as its distinct values and one code per row (
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
@@ -41,7 +49,8 @@ import pandas as pd
 
 from .aggregates import Snapshot
 
-__all__ = ["changed_members", "file_key", "load", "save", "snapshot_path"]
+__all__ = ["changed_members", "erase_members", "file_key", "load", "members", "save", "snapshot_path",
+           "without_members"]
 
 _FRAMES = ("periods", "changes", "effects", "cancers", "lab_bins")
 
@@ -142,3 +151,48 @@ def changed_members(old: Snapshot, new: Snapshot) -> int:
     a, b = _signatures(old), _signatures(new)
     both = a.index.intersection(b.index)
     return len(a.index.symmetric_difference(b.index)) + int((a[both] != b[both]).sum())
+
+
+def members(snap: Snapshot) -> set[int]:
+    """Every member with any row in ``snap``."""
+    out = set(snap.periods["member"].tolist())
+    for frame in (snap.changes, snap.effects, snap.cancers):
+        out.update(frame["member_id"].tolist())
+    return {int(m) for m in out}
+
+
+def without_members(snap: Snapshot, gone: set[int]) -> Snapshot:
+    """``snap`` with every row of the members in ``gone`` taken out (their lab bins by period)."""
+    periods = snap.periods[~snap.periods["member"].isin(gone)]
+    return Snapshot(today_no=snap.today_no, periods=periods,
+                    changes=snap.changes[~snap.changes["member_id"].isin(gone)],
+                    effects=snap.effects[~snap.effects["member_id"].isin(gone)],
+                    cancers=snap.cancers[~snap.cancers["member_id"].isin(gone)],
+                    lab_bins=snap.lab_bins[snap.lab_bins["period"].isin(periods["period"])])
+
+
+def build_lock(path: Path) -> Path:
+    """The file whose ``flock`` serialises everything that writes the published snapshot."""
+    return Path(str(path) + ".build-lock")
+
+
+def erase_members(path: Path, gone: set[int]) -> bool:
+    """Take ``gone``'s rows out of the published file at ``path`` (True if it held any). Waits for
+    a build in progress (same lock), so a build that read the database before the delete cannot
+    put the rows back after this."""
+    lock = build_lock(path)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            snap = load(path)
+        except (FileNotFoundError, ValueError):  # nothing published, or unreadable (made again)
+            return False
+        if not gone & members(snap):
+            return False
+        save(without_members(snap, gone), path)
+        return True
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

@@ -162,7 +162,7 @@ class Community:
     def _build(self, today: date, ttl: float) -> None:
         """Make a snapshot and publish it if at least k members changed (see :mod:`.published`);
         only one process at a time (the others skip)."""
-        lock = Path(str(self._path) + ".build-lock")
+        lock = published.build_lock(self._path)
         try:
             lock.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
@@ -198,6 +198,8 @@ class Community:
             old = None
         if old is None or self.publishable(old, new):
             published.save(new, self._path)
+        elif gone := published.members(old) - published.members(new):  # deleted accounts: never kept
+            published.save(published.without_members(old, gone), self._path)
 
     def _publish_in_child(self, today: date) -> None:
         """:meth:`_publish` in a child process: reading and sorting every member's data holds
@@ -207,6 +209,18 @@ class Community:
         env = {**os.environ, "MMDECIDE_DATABASE_URL": self.config.database_url}
         subprocess.run([sys.executable, "-m", "mmdecide.community.service", "publish", today.isoformat(),
                         str(self.config.k)], env=env, check=True, stdout=subprocess.DEVNULL)
+
+    def delete_account(self, member_id: int, password: str) -> None:
+        """Hard delete (:meth:`Accounts.delete_account`), then the member's rows out of the
+        published snapshot too (:func:`published.erase_members`), so nothing they entered is kept."""
+        self.accounts.delete_account(member_id, password)
+        if self._path is not None:  # every worker loads the replaced file at its next aggregate
+            published.erase_members(self._path, {member_id})
+        with self._lock:  # and this process's copy at once (with an in-memory database, the only one)
+            if self._snap is not None:
+                key, snap = self._snap
+                self._snap = (key, published.without_members(snap, {member_id}))
+            self._results.cache_clear()
 
     def publishable(self, old: Snapshot, new: Snapshot) -> bool:
         """The defence against comparing views over time: at least k members changed."""

@@ -155,7 +155,7 @@ def delete_account(request: Request, form: FormData) -> Response:
     if away:
         return away
     try:
-        community(request).accounts.delete_account(login.member_id, str(form.get("password") or ""))
+        community(request).delete_account(login.member_id, str(form.get("password") or ""))
     except NotAllowed as exc:
         return page(request, "account.html", 422, title="Your account", error=str(exc), done=None)
     request.state.login = None
