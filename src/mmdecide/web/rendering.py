@@ -19,34 +19,17 @@ from markupsafe import Markup
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from ..timeunits import whole_months
 from ..personal.result import Number, SourceRef
+from ..report.number_words import between, fmt_years, people, whole
 from ..report.plain_language import BELOW_ONE, RANGE_SENTENCE
 from ..report.rounding import more_than_months, percent, percent_range, round_text, upper_months
 from .patient_sections import harms_for, high_risk_for
 
-__all__ = ["PEOPLE_PAGES", "SourceList", "make_env", "render", "whole"]
+__all__ = ["PEOPLE_PAGES", "SourceList", "between", "fmt_years", "make_env", "people", "render", "whole"]
 
 #: the pages a patient reads (and their PDF): free text from the evidence base is shown there with
 #: percents and months rounded to whole numbers (the evidence explorer shows them as published)
 PEOPLE_PAGES = frozenset({"results.html", "summary.html"})
-
-
-def whole(x: float | None) -> int | None:
-    """A count out of 100 people as the estimate rounds it (``round``, as ``*_out_of_100``)."""
-    if x is None or not math.isfinite(x):
-        return None
-    return round(x)
-
-
-def people(x: float | None) -> str:
-    """'58', or 'fewer than 1' for a count that rounds to 0 but is not 0."""
-    n = whole(x)
-    if n is None:
-        return "not known"
-    if n == 0 and x > 0:
-        return "fewer than 1"
-    return str(n)
 
 
 def fmt_range(n: Number | None, unit: str = "") -> str:
@@ -83,12 +66,6 @@ def fmt_g(x: float | None) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "-"
     return f"{x:g}"
-
-
-def fmt_years(y: float) -> str:
-    if y < 1:
-        return f"{whole_months(y)} months"
-    return "1 year" if y == 1 else f"{y:g} years"
 
 
 @dataclass
@@ -151,16 +128,6 @@ def sources_of(*items: Any) -> list[SourceRef]:
 def curve_sources(rows: dict[str, dict[float, tuple[Number, Number]]], endpoint: int) -> list[SourceRef]:
     """The sources of one endpoint's curve table (0: progression-free, 1: alive)."""
     return sources_of([[pair[endpoint] for pair in by_year.values()] for by_year in rows.values()])
-
-
-def between(n: Number) -> str:
-    """'between 19 and 62' (the 95% range in words), or '' when there is no range."""
-    if n.lower is None or n.upper is None:
-        return ""
-    lo, hi = people(n.lower), people(n.upper)
-    if lo == hi == "fewer than 1":
-        return BELOW_ONE  # not "about fewer than 1"
-    return f"about {lo}" if lo == hi else f"between {lo} and {hi}"
 
 
 def _for_people(value: Any) -> Any:

@@ -17,9 +17,12 @@ from ..personal.result import EstimateResult, HorizonResult, Number, OptionResul
 from ..report.calibration_words import trial_only_sentences
 from ..report.plain_language import STRENGTH_WORDS, top_side_effects, trial_spm_pair
 from ..report.option_words import TRIAL_ONLY_PICTURE
+from ..report.picture_words import (
+    BENEFIT_REST, BENEFIT_WHAT, BEYOND_FOLLOW_UP, benefit_picture_text, spm_picture_text, spm_trial_sentence,
+)  # fmt: skip
 from ..report.side_effect_words import comparator_words, plain_side_effect
 from .charts import MARKERS, PALETTE, IconGroup, Series, icon_array, survival_chart
-from .rendering import between, fmt_years, people, whole
+from .rendering import fmt_years, whole
 
 __all__ = [
     "OptionView",
@@ -106,19 +109,8 @@ def _at(o: OptionResult, years: float) -> HorizonResult:
     return next(h for h in o.horizons if h.years == years)
 
 
-def about(x: float | None) -> str:
-    """'about 16', or 'fewer than 1' (never 'about fewer than 1')."""
-    n = people(x)
-    return n if n.startswith("fewer") else f"about {n}"
-
-
 def _name(ov: OptionView) -> str:
     return "no maintenance" if ov.is_reference else ov.option.plain_label
-
-
-#: What the people of a benefit picture are, by endpoint: the counted ones and the rest.
-BENEFIT_WHAT = {"pfs": "alive with the myeloma not back", "os": "alive"}
-BENEFIT_REST = {"pfs": "the myeloma came back, or they died", "os": "died"}
 
 
 def picture_key(views: list[OptionView], ep: str = "pfs") -> list[IconGroup]:
@@ -143,12 +135,12 @@ def _benefit_icons(ov: OptionView, ep: str, years: float) -> tuple[Markup, str, 
     when = fmt_years(years)
     if ov.trial_only:
         return Markup(""), TRIAL_ONLY_PICTURE, []
+    text = benefit_picture_text(name, ep, when, opt, None if ov.is_reference else ref)
     if opt.estimate is None:
-        return Markup(""), f"The studies do not give this number for {name}: {opt.reason or 'not estimated'}.", []
+        return Markup(""), text, []
     k1 = whole(opt.estimate)
     if ov.is_reference or ref.estimate is None:
         groups = [IconGroup(k1, BASE_COLOUR, "person", what)]
-        text = f"With {name}, about {k1} out of 100 would be {what} after {when} ({between(opt)})."
     else:
         k0 = whole(ref.estimate)
         if k1 >= k0:
@@ -157,11 +149,7 @@ def _benefit_icons(ov: OptionView, ep: str, years: float) -> tuple[Markup, str, 
         else:
             groups = [IconGroup(k1, BASE_COLOUR, "person", f"{what} with or without it"),
                       IconGroup(k0 - k1, HARM_COLOUR, "cross", f"{what} only without it")]
-        text = (f"With {name}, about {k1} out of 100 would be {what} after {when} ({between(opt)}). "
-                f"With no maintenance, about {k0} ({between(ref)}).")
     groups.append(IconGroup(100 - sum(g.n for g in groups), "#595959", "rest", rest))
-    if opt.extrapolated:
-        text += " This is beyond how long the trials followed people."
     title = f"{ov.option.plain_label}: people {what} after {when}, out of 100"
     return icon_array(groups, title, text), text, groups
 
@@ -174,29 +162,20 @@ def _spm_icons(ov: OptionView, years: float) -> tuple[Markup | None, str, list[I
     if ov.trial_only:
         return None, TRIAL_ONLY_PICTURE, []
     h, s, a = at.spm_hematologic_percent, at.spm_solid_percent, at.spm_any_percent
+    text = spm_picture_text(name, when, at, None if ov.is_reference else ref)
     if h.estimate is not None and s.estimate is not None:
         groups = [IconGroup(whole(h.estimate), HARM_COLOUR, "cross", "a second blood cancer"),
                   IconGroup(whole(s.estimate), HARM2_COLOUR, "cross", "a second cancer that is not a blood cancer")]
-        text = (f"With {name}, after {when}, {about(h.estimate)} out of 100 would get a second blood "
-                f"cancer ({between(h)}) and {about(s.estimate)} another second cancer ({between(s)}).")
-        rh, rs = ref.spm_hematologic_percent, ref.spm_solid_percent
-        if not ov.is_reference and rh.estimate is not None and rs.estimate is not None:
-            text += (f" With no maintenance: {about(rh.estimate)} ({between(rh)}) and "
-                     f"{about(rs.estimate)} ({between(rs)}).")
     elif a.estimate is not None:
         groups = [IconGroup(whole(a.estimate), HARM_COLOUR, "cross", "a second cancer of any kind")]
-        text = (f"With {name}, after {when}, {about(a.estimate)} out of 100 would get a second "
-                f"cancer of any kind ({between(a)}).")
     else:
-        reason = h.reason or a.reason or "not in the evidence base"
-        return None, f"The studies do not tell us how many people taking {name} get a second cancer ({reason}).", []
+        return None, text, []
     trial = _spm_trial(ov)
     if trial is not None:  # the trial's own pair, counted one way (the card shows it)
-        text += (f" In its trial{trial[3]}: {about(trial[0].estimate)} out of 100 taking it and "
-                 f"{about(trial[1].estimate)} out of 100 {trial[2]}.")
+        text += spm_trial_sentence(*trial)
     groups.append(IconGroup(100 - sum(g.n for g in groups), "#595959", "rest", "no second cancer"))
     if any(n.extrapolated for n in (h, s, a) if n.estimate is not None):
-        text += " This is beyond how long the trials followed people."
+        text += BEYOND_FOLLOW_UP
     return icon_array(groups, f"{ov.option.plain_label}: second cancers after {when}, out of 100", text), text, groups
 
 
