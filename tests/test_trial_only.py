@@ -167,3 +167,21 @@ def test_the_web_view_uses_no_withheld_number_to_compare_or_draw():
             assert ov.option.plain_label in str(view.chart_pfs).split("No line for", 1)[1].split("</desc>")[0]
         else:
             assert not ov.trial_lines and ov.option.plain_label in drawn
+
+
+def test_a_row_with_no_number_to_compare_decides_nothing():
+    """A 'not comparable' row (the model has no number for it) is neither an agreement nor a miss:
+    it cannot make an option trial-only, nor be the miss its reason names."""
+    from mmdecide.personal.calibration import option_within
+    from mmdecide.personal.trial_only import missed_row
+
+    c = calibration_by_option()["lenalidomide"]
+    assert c.within and option_within(list(c.rows))
+    row = c.rows[0].model_copy(update={"within_tolerance": False, "comparable": False, "fitted": False,
+                                       "model": None})
+    rows = [*c.rows, row]
+    assert option_within(rows)
+    assert missed_row(c.model_copy(update={"rows": rows})) is None
+    judged = row.model_copy(update={"comparable": True})
+    assert not option_within([*c.rows, judged])
+    assert missed_row(c.model_copy(update={"rows": [*c.rows, judged]})) == judged

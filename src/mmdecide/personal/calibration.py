@@ -498,6 +498,12 @@ def _spread_sentence(others: list[CalibrationRow]) -> str:
             f"the combined result: {agree} of their {len(pooled)} results match our numbers.")
 
 
+def option_within(rows: list[CalibrationRow]) -> bool:
+    """An option matches its own trial when every comparable row is within its tolerance; a row
+    the model has no number for ("not comparable") counts neither way."""
+    return all(r.within_tolerance for r in rows if r.comparable)
+
+
 @lru_cache(maxsize=8)
 def _by_option(key: int) -> tuple[tuple[str, OptionCalibration], ...]:
     corpus = _CORPORA[key]
@@ -512,7 +518,7 @@ def _by_option(key: int) -> tuple[tuple[str, OptionCalibration], ...]:
             effects = _effects(corpus, spec) if spec.pfs_links else []
         others = [r for r in table if r.option == spec.id and r.scope != "option"] if spec.id != "observation" else []
         if rows:  # the option's flag: the rows of the analysis its effect comes from, never the single trials
-            within = all(r.within_tolerance for r in rows)
+            within = option_within(rows)
             out.append((spec.id, OptionCalibration(within=within, reason=_reason(within, rows, others), rows=rows,
                                                    trial_effects=effects)))
     return tuple(out)

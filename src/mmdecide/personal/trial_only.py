@@ -57,9 +57,9 @@ def _said(r: CalibrationRow) -> tuple[str, str]:
 
 
 def missed_row(c: OptionCalibration) -> CalibrationRow | None:
-    """The row that shows the miss best: a check (not fitted) outside its tolerance, the option's
-    own arm first, then one with both numbers."""
-    missed = [r for r in c.rows if not r.within_tolerance and not r.fitted]
+    """The row that shows the miss best: a comparable check (not fitted) outside its tolerance, the
+    option's own arm first, then one with both numbers."""
+    missed = [r for r in c.rows if not r.within_tolerance and not r.fitted and r.comparable]
     missed.sort(key=lambda r: (r.model_arm != r.option, r.published is None or r.model is None))
     return missed[0] if missed else None
 
