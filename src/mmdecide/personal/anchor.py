@@ -26,8 +26,7 @@ import numpy as np
 from ..evidence import Corpus
 from .calibration import calibration_table
 from .model import DEFAULT_SEED
-from .options import OPTIONS
-from .prepared import Prepared, chain, curves, default_corpus, prepared
+from .prepared import Prepared, central_effect, curves, default_corpus, prepared
 from .result import CalibrationRow
 from .structure import solve_scale
 
@@ -47,15 +46,10 @@ class AnchoredRow:
 
 def _arm(prep: Prepared, option: str) -> tuple[float, float]:
     """(PFS hazard multiplier, death-rate factor after progression), central, for an option."""
-    if option == "observation":
-        return 1.0, 1.0
-    spec = next(o for o in OPTIONS if o.id == option)
-    pfs, _ = chain(prep, spec.pfs_links)
-    os_, _ = chain(prep, spec.os_links)
-    if pfs is None:
+    effect = central_effect(prep, option)
+    if effect is None:
         raise LookupError(option)
-    kappa, _ = prep.kappa(spec, pfs, os_)
-    return float(pfs.ext[0]), float(kappa[0])
+    return effect
 
 
 def _value(prep: Prepared, c: np.ndarray, arm: tuple[float, float], endpoint: str, quantity: str) -> np.ndarray:

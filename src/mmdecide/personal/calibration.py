@@ -48,7 +48,7 @@ from .baseline import FITTED_MEDIANS
 from .induction import FITS, Origin, induction_scale, origin_for, published_target, shifted_value
 from .model import DEFAULT_HORIZONS, DEFAULT_SEED, run_model
 from .options import OPTIONS, OptionSpec
-from .prepared import _CORPORA, GRID_MONTHS, Prepared, chain, corpus_key, default_corpus, prepared  # _CORPORA: the corpus behind a cache key
+from .prepared import _CORPORA, GRID_MONTHS, central_effect, corpus_key, default_corpus, prepared  # _CORPORA: the corpus behind a cache key
 from .result import CalibrationRow, EstimateResult, Number, OptionCalibration, SourceRef, TrialEffect
 from .sources import HRLink, cite, follow_up_months
 
@@ -203,7 +203,7 @@ def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res:
     on the arm's own time axis (``origin``: the months before maintenance and who was left then)."""
     prep = prepared(corpus, _DRAWS, DEFAULT_SEED)
     c = float(induction_scale(prep, induction).ext[0])
-    effect = _hr_kappa(prep, model_arm)
+    effect = central_effect(prep, model_arm)
     if effect is None:
         return []
     hr, kappa = effect
@@ -242,19 +242,6 @@ def shifted_rows(corpus: Corpus, option: str, evidence: str, analysis: str, res:
     return out
 
 
-def _hr_kappa(prep: Prepared, model_arm: str) -> tuple[float, float] | None:
-    """The central PFS hazard ratio and OS factor the model uses for ``model_arm`` (1, 1 for no
-    maintenance; None for an option without a PFS effect)."""
-    if model_arm == "observation":
-        return 1.0, 1.0
-    spec = next(o for o in OPTIONS if o.id == model_arm)
-    pfs, _ = chain(prep, spec.pfs_links)
-    os_, _ = chain(prep, spec.os_links)
-    if pfs is None:
-        return None
-    return float(pfs.ext[0]), float(prep.kappa(spec, pfs, os_)[0][0])
-
-
 def _model_median(corpus: Corpus, evidence: str, target: str, endpoint: str, med: Number,
                   induction: str | None) -> tuple[float | None, bool]:
     """The model's central median for the arm and whether it is a projection (past the follow-up of
@@ -268,7 +255,7 @@ def _model_median(corpus: Corpus, evidence: str, target: str, endpoint: str, med
     if med.beyond_follow_up is None or evidence in _TRIAL_PROFILE:
         return None, med.beyond_follow_up is not None
     prep = prepared(corpus, _DRAWS, DEFAULT_SEED)
-    effect = _hr_kappa(prep, target)
+    effect = central_effect(prep, target)
     if effect is None:
         return None, False
     c = float(induction_scale(prep, induction or TRIAL_INDUCTION.get(evidence, "other")).ext[0])

@@ -27,7 +27,7 @@ from .result import SourceRef
 from .sources import EvidenceMissing, HRLink, cite, find_comparison, follow_up_months, hr_interval
 from .structure import curves, solve_scale
 
-__all__ = ["GRID_MONTHS", "Effect", "Prepared", "chain", "curves", "prepared"]
+__all__ = ["GRID_MONTHS", "Effect", "Prepared", "central_effect", "chain", "curves", "prepared"]
 
 GRID_MONTHS = 180  # 15 years: the longest horizon, and the cap on every median and bound
 _Z = 1.959963984540054
@@ -199,3 +199,18 @@ def _prepared(key: int, n_draws: int, seed: int) -> Prepared:
 
 def prepared(corpus: Corpus, n_draws: int, seed: int) -> Prepared:
     return _prepared(corpus_key(corpus), n_draws, seed)
+
+
+def central_effect(prep: Prepared, option: str) -> tuple[float, float] | None:
+    """(PFS hazard multiplier, death-rate factor after progression), central, for an option: 1, 1
+    for no maintenance; None for an option without a PFS effect. The calibration and the anchor
+    diagnostic run the model's central curve for a trial's arm with these."""
+    if option == "observation":
+        return 1.0, 1.0
+    spec = next(o for o in OPTIONS if o.id == option)
+    pfs, _ = chain(prep, spec.pfs_links)
+    os_, _ = chain(prep, spec.os_links)
+    if pfs is None:
+        return None
+    kappa, _ = prep.kappa(spec, pfs, os_)
+    return float(pfs.ext[0]), float(kappa[0])
