@@ -8,9 +8,11 @@ import math
 
 from ..personal.result import Number
 from ..timeunits import whole_months
-from .plain_language import BELOW_ONE
 
-__all__ = ["about", "between", "fmt_years", "people", "whole"]
+__all__ = ["BELOW_ONE", "about", "between", "fmt_years", "people", "whole"]
+
+#: a range whose both ends round to fewer than 1 (not "fewer than 1 to fewer than 1")
+BELOW_ONE = "the whole range is below 1"
 
 
 def whole(x: float | None) -> int | None:

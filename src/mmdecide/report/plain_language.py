@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..personal.result import EstimateResult, HorizonResult, Number, OptionResult, SideEffect, SourceRef
 from ..timeunits import whole_months
 from .calibration_words import trial_only_sentences
+from .number_words import BELOW_ONE, people
 from .numbered_sources import NumberedSources
 from .response_words import taken_as_sentences
 from .side_effect_words import (
@@ -107,7 +108,6 @@ _CERTAINTY = {c.key: c for c in CERTAINTY_TABLE}
 RANGE_SENTENCE = "Each range shows how sure the studies are and what we do not know about you."
 
 #: A range above 0 whose both ends round to 0, in words (the pages say it alike).
-BELOW_ONE = "the whole range is below 1"
 
 EXTRAPOLATED_SENTENCE = "This is an estimate beyond how long the trials followed people."
 
@@ -211,17 +211,11 @@ def _whole(x: float) -> int:
     return int(round(x))
 
 
-def _count(x: float) -> str:
-    """A rounded count of people; a count that rounds to 0 but is not 0 says so."""
-    n = _whole(x)
-    return "fewer than 1" if n == 0 and x > 0 else str(n)
-
-
 def _range(n: Number) -> str:
     """' (between 1 and 3)'; a bound above 0 that rounds to 0 says 'fewer than 1', as the pages do."""
     if n.lower is None or n.upper is None:
         return ""
-    lo, hi = _count(n.lower), _count(n.upper)
+    lo, hi = people(n.lower), people(n.upper)
     if lo == hi == "fewer than 1":
         return f" ({BELOW_ONE})"
     if lo == hi:
@@ -271,7 +265,7 @@ def certainty_sentence(d: Number, name: str) -> str:
     a, b = sorted((abs(d.lower), abs(d.upper)))
     # the interval excludes 0: a bound that rounds to 0 is said as 'less than 1', not as 0
     lo = "less than 1" if _whole(a) == 0 else str(_whole(a))
-    return row.template.format(d=_count(abs(d.estimate)), more=more, lo=lo, hi=_whole(b))
+    return row.template.format(d=people(abs(d.estimate)), more=more, lo=lo, hi=_whole(b))
 
 
 # --------------------------------------------------------------------------------------------
@@ -305,7 +299,7 @@ class _Writer:
 
 def _absolute(w: _Writer, kind: str, who: str, n: Number, outcome: str, years: float) -> None:
     """'With X, about 31 out of 100 people like you would be alive ... after 5 years (between ...).'"""
-    count = _count(n.estimate)
+    count = people(n.estimate)
     about = "" if count.startswith("fewer") else "about "
     w.add(kind, f"{who}, {about}{count} out of 100 people like you would {outcome} "
                 f"after {_years(years)}{_range(n)}.", n)
@@ -360,9 +354,9 @@ def _second_cancers(w: _Writer, name: str, h: HorizonResult, ref: HorizonResult,
             _absolute(w, "spm-option", f"With {name}", opt_n, outcome, years)
             trial = trial_spm_pair(o, field)
             if trial is not None:  # the trial's own comparator arm, as published
-                w.add("spm-trial", f"In the trial, {_count(trial.percent.estimate)} out of 100 "
+                w.add("spm-trial", f"In the trial, {people(trial.percent.estimate)} out of 100 "
                                        f"people taking {name} got a second cancer.", trial.percent)
-                w.add("spm-trial", f"It was {_count(trial.comparator_percent.estimate)} out of 100 "
+                w.add("spm-trial", f"It was {people(trial.comparator_percent.estimate)} out of 100 "
                                        f"for people {comparator_words(trial)}.", trial.comparator_percent)
             else:
                 w.add("spm-reference", "The studies do not give a matching number for people like you "
@@ -382,16 +376,16 @@ def _second_cancers(w: _Writer, name: str, h: HorizonResult, ref: HorizonResult,
 
 def _grades_3_and_4(w: _Writer, s: SideEffect, g4: SideEffect, name: str) -> None:
     thing = plain_side_effect(s).removeprefix("a serious ").removeprefix("serious ")
-    w.add("side-effect-option", f"{when_words(s.time_frame)}, {_count(s.percent.estimate)} out of 100 people"
+    w.add("side-effect-option", f"{when_words(s.time_frame)}, {people(s.percent.estimate)} out of 100 people"
                                 f"{_range(s.percent)} taking {name} had a serious {thing} (grade 3), and "
-                                f"{_count(g4.percent.estimate)} out of 100{_range(g4.percent)} had a "
+                                f"{people(g4.percent.estimate)} out of 100{_range(g4.percent)} had a "
                                 f"life-threatening one (grade 4).", s.percent, g4.percent)
     c3, c4 = s.comparator_percent, g4.comparator_percent
     if c3 is None or c4 is None or c3.estimate is None or c4.estimate is None:
         w.add("side-effect-comparator", f"The trial does not give both numbers for people {comparator_words(s)}.")
     else:
-        w.add("side-effect-comparator", f"For people {comparator_words(s)}, it was {_count(c3.estimate)} out "
-                                        f"of 100 (grade 3) and {_count(c4.estimate)} out of 100 (grade 4).", c3, c4)
+        w.add("side-effect-comparator", f"For people {comparator_words(s)}, it was {people(c3.estimate)} out "
+                                        f"of 100 (grade 3) and {people(c4.estimate)} out of 100 (grade 4).", c3, c4)
 
 
 def _side_effects(w: _Writer, o: OptionResult, name: str) -> None:
@@ -405,7 +399,7 @@ def _side_effects(w: _Writer, o: OptionResult, name: str) -> None:
         if g4 is not None:
             _grades_3_and_4(w, s, g4, name)
             continue
-        w.add("side-effect-option", f"{when_words(s.time_frame)}, {_count(s.percent.estimate)} out of 100 "
+        w.add("side-effect-option", f"{when_words(s.time_frame)}, {people(s.percent.estimate)} out of 100 "
                                     f"people{_range(s.percent)} taking {name} had {plain_side_effect(s)}.",
               s.percent)
         c = s.comparator_percent
@@ -413,7 +407,7 @@ def _side_effects(w: _Writer, o: OptionResult, name: str) -> None:
             w.add("side-effect-comparator", f"The trial does not give this number for people "
                                             f"{comparator_words(s)}.")
         else:
-            w.add("side-effect-comparator", f"For people {comparator_words(s)}, it was {_count(c.estimate)} "
+            w.add("side-effect-comparator", f"For people {comparator_words(s)}, it was {people(c.estimate)} "
                                             f"out of 100{_range(c)}.", c)
 
 
@@ -455,9 +449,9 @@ def _trial_results(w: _Writer, o: OptionResult, name: str) -> None:
         if trial is not None:
             span = re.search(r"median (\d+(?:\.\d+)?) months", trial.time_frame or "")
             when = f" in a median of {span.group(1)} months" if span else ""
-            w.add("spm-trial", f"In the trial, {_count(trial.percent.estimate)} out of 100 people taking "
+            w.add("spm-trial", f"In the trial, {people(trial.percent.estimate)} out of 100 people taking "
                                f"{name} got a second cancer{when}.", trial.percent)
-            w.add("spm-trial", f"It was {_count(trial.comparator_percent.estimate)} out of 100 "
+            w.add("spm-trial", f"It was {people(trial.comparator_percent.estimate)} out of 100 "
                                f"for people {comparator_words(trial)}.", trial.comparator_percent)
             said = True
     if not said:

@@ -20,8 +20,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from ..personal.result import Number, SourceRef
-from ..report.number_words import between, fmt_years, people, whole
-from ..report.plain_language import BELOW_ONE, RANGE_SENTENCE
+from ..report.number_words import BELOW_ONE, between, fmt_years, people, whole
+from ..report.plain_language import RANGE_SENTENCE
 from ..report.rounding import more_than_months, percent, percent_range, round_text, upper_months
 from .patient_sections import harms_for, high_risk_for
 
